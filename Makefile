@@ -1,0 +1,39 @@
+# make demo: set up .venv and system pieces, then build the example site into output/
+# make test: the same set-up, then lint, type checks and the whole test suite
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.PHONY: setup system-deps demo test lint bench example clean
+
+setup: $(STAMP) system-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+system-deps:
+	@sh scripts/system-deps.sh
+
+demo: setup
+	$(BIN)/xfgen check
+
+lint: $(STAMP)
+	$(BIN)/ruff check xfgen tests scripts benchmarks
+	$(BIN)/ruff format --check xfgen tests scripts benchmarks
+	$(BIN)/mypy xfgen
+
+test: setup lint
+	$(BIN)/pytest -q -n 2
+
+bench: setup
+	$(BIN)/python benchmarks/bench_build.py
+
+example: $(STAMP)
+	$(BIN)/python scripts/make_example.py
+
+clean:
+	rm -rf $(VENV) output/* .pytest_cache .mypy_cache .ruff_cache

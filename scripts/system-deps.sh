@@ -1,0 +1,29 @@
+#!/bin/sh
+# Make sure the system pieces PDF output needs are present:
+# a CJK font (fonts-noto-cjk), Pango for WeasyPrint, and poppler-utils (pdftotext, for tests).
+# Installs them with apt-get when run as root on Debian/Ubuntu; otherwise says what to install.
+set -eu
+
+missing=""
+fc-list :lang=zh family 2>/dev/null | grep -qi "CJK" || missing="$missing fonts-noto-cjk"
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
+command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "安装系统依赖：$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    fc-cache -f >/dev/null 2>&1 || true
+    exit 0
+fi
+
+cat >&2 <<MSG
+缺少生成 PDF 所需的系统组件：$missing
+请安装后再试，例如在 Debian/Ubuntu 上：
+    sudo apt-get install $missing
+（中文字体也可用其他 Noto Sans/Serif CJK SC 或思源黑体/宋体；装好后运行 fc-cache -f。）
+MSG
+exit 1

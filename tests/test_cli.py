@@ -1,0 +1,88 @@
+"""The command line as a user runs it: exact output and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import VALID_CASE, Repo
+from xfgen.cli import main
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as done:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(done.value.code or 0), out, err
+
+
+def test_check_valid_repository(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.case(VALID_CASE)
+    code, out, err = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "check")
+    assert (code, out, err) == (0, "共检查 1 个文件，全部通过。\n", "")
+
+
+def test_check_lists_every_problem_then_a_count(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.case(VALID_CASE.replace("channel: 来访", "channel: 来仿").replace("received:", "recieved:"))
+    repo.write("cases/2026/XF2026-0002.yaml", "id: XF2026-0002\nid: XF2026-0003\n")
+    code, out, err = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "check")
+    assert code == 1 and err == ""
+    assert out.splitlines() == [
+        "cases/2026/XF2026-0001.yaml:1:1: received: 缺少必填项 received（登记日期）。",
+        "cases/2026/XF2026-0001.yaml:2:1: recieved: 未知的项 “recieved”。你是不是想写 received？",
+        "cases/2026/XF2026-0001.yaml:3:10: channel: “来仿” 不是可用的信访形式。你是不是想写 “来访”？"
+        "可用的值：来信、来访、来电、网上信访（在 xfgen.yaml 中配置）。",
+        "cases/2026/XF2026-0002.yaml:2:1: id: 键 “id” 重复出现（第 1 行已有）：同一项只能写一次，请删除多余的一行。",
+        "共检查 2 个文件：2 个文件有问题，共 4 处。",
+    ]
+
+
+def test_configuration_problem_exits_2(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("xfgen.yaml", "office: 县信访局\nunits: 城关镇\n")
+    code, out, err = run(capsys, "-C", str(repo.root), "check")
+    assert code == 2 and out == ""
+    assert "xfgen.yaml:2:8: units: 责任单位列表应当是一个列表，每项以“- ”开头。" in err
+    assert err.rstrip().endswith("配置文件有问题，请修正后再试。")
+
+
+def test_missing_configuration_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "-C", str(tmp_path), "check")
+    assert code == 2 and "找不到配置文件" in err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "no-such-command")[0] == 2
+    code, _, err = run(capsys, "--today", "2026-02-30", "check")
+    assert code == 2 and "不是 YYYY-MM-DD 格式的有效日期" in err
+
+
+def test_console_script_runs_on_example_data() -> None:
+    """The installed `xfgen` command, as a user types it, on the committed example."""
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "xfgen"), "check"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.endswith("全部通过。\n") and "Traceback" not in done.stderr
+
+
+def test_never_a_traceback_on_hostile_input(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("cases/2026/a.yaml", b"\xff\xfe\x00garbage")
+    repo.write("cases/2026/b.yaml", "? [complex, key]\n: value\n")
+    repo.write("cases/2026/c.yaml", "id: !!binary aGVsbG8=\n")
+    repo.write("cases/2026/d.yaml", "- just\n- a list\n")
+    repo.write("cases/2026/e.yaml", "{{{{\n")
+    repo.write("cases/2026/f.yaml", "id: XF1\nprogress:\n  - date: 2026-01-01\n  - 3\n")
+    code, out, err = run(capsys, "-C", str(repo.root), "check")
+    assert code == 1 and "Traceback" not in out + err
+    assert [line.split(":")[0] for line in out.splitlines()[:-1]][:6] == [
+        f"cases/2026/{n}.yaml" for n in "abcdef"
+    ]

@@ -1,0 +1,3 @@
+from xfgen.cli import main
+
+main()

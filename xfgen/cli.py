@@ -1,0 +1,136 @@
+"""The command line: parse arguments, call one library function, print, exit.
+
+Exit codes: 0 success, 1 invalid case files (or a failed build), 2 a usage or
+configuration problem.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from xfgen import __version__
+from xfgen.errors import ConfigError, XfgenError
+from xfgen.validation import Project, load_project
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class _DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"“{value}” 不是 YYYY-MM-DD 格式的有效日期", param, ctx)
+
+
+DATE = _DateType()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-C",
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="在这个目录运行（放 xfgen.yaml 和 cases/ 的仓库根目录），如同 git -C。",
+)
+@click.option("--today", type=DATE, default=None, help="把这一天当作今天（默认系统日期），用于复现。")
+@click.option("--debug", is_flag=True, help="出现内部错误时显示 Python 回溯。")
+@click.version_option(__version__, prog_name="xfgen")
+@click.pass_context
+def cli(ctx: click.Context, root: Path, today: date | None, debug: bool) -> None:
+    """xfgen：信访事项统计、台账与总结报告生成工具。"""
+    ctx.obj = {"root": root, "today": today or date.today(), "debug": debug}
+
+
+def _load(ctx: click.Context) -> Project:
+    return load_project(ctx.obj["root"], ctx.obj["today"])
+
+
+def _print_problems(project: Project) -> None:
+    for problem in project.problems:
+        click.echo(str(problem))
+
+
+@cli.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """检查 xfgen.yaml 和 cases/ 下的全部事项文件，列出所有问题。"""
+    project = _load(ctx)
+    _print_problems(project)
+    if project.problems:
+        click.echo(
+            f"共检查 {project.files} 个文件：{project.invalid_files} 个文件有问题，"
+            f"共 {len(project.problems)} 处。"
+        )
+        ctx.exit(EXIT_INVALID)
+    click.echo(f"共检查 {project.files} 个文件，全部通过。")
+
+
+@cli.command()
+@click.option("--period", "-p", required=True, help="统计期间：2026H1、2026H2、2026、2026Q1 或 2026-03。")
+@click.option("--as-of", "as_of", type=DATE, default=None, help="截至日期，默认为期间最后一天（期间未结束则为今天）。")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（供其他程序使用）。")
+@click.pass_context
+def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) -> None:
+    """计算并显示一个期间的各项统计数字。"""
+    from xfgen.figures import compute_figures, figures_to_json
+    from xfgen.periods import default_as_of, parse_period
+    from xfgen.stats_text import format_stats
+
+    the_period = parse_period(period)
+    project = _load(ctx)
+    if project.problems:
+        _print_problems(project)
+        click.echo(f"有 {len(project.problems)} 处问题，请先修正（xfgen check 可查看）。", err=True)
+        ctx.exit(EXIT_INVALID)
+    as_of = as_of or default_as_of(the_period, ctx.obj["today"])
+    figures = compute_figures(project.cases, project.config, project.rules, the_period, as_of)
+    if as_json:
+        click.echo(json.dumps(figures_to_json(figures), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_stats(figures))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the CLI and turns errors into messages and exit codes."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        code = cli.main(args=argv, prog_name="xfgen", standalone_mode=False)
+    except click.exceptions.Exit as done:  # pragma: no cover - click returns it instead
+        code = done.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Abort:
+        click.echo("已中止。", err=True)
+        sys.exit(EXIT_INVALID)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo("配置文件有问题，请修正后再试。", err=True)
+        sys.exit(EXIT_USAGE)
+    except XfgenError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except Exception as exc:  # noqa: BLE001 - the user must never see a traceback
+        if debug:
+            raise
+        click.echo(
+            f"xfgen 内部错误（{type(exc).__name__}: {exc}）。这是 xfgen 的问题，不是您的数据的问题；"
+            "请加 --debug 重新运行并把输出发给维护者。",
+            err=True,
+        )
+        sys.exit(70)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,157 @@
+"""The configuration, ``xfgen.yaml``, declared once, and the office's holiday file.
+
+Every option is a :class:`~xfgen.schema.Field` below, with its type, default
+and a one-line description; loading, error messages and the README's option
+table all follow this declaration.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from xfgen.deadlines import HOLIDAYS_FILE, DeadlineRules, statutory_calendar
+from xfgen.errors import ConfigError, Problem
+from xfgen.loading import LoadFailed, load_file
+from xfgen.models import Config, Deadlines, LeaderboardSettings
+from xfgen.schema import Field, Reader
+
+CONFIG_FILE = "xfgen.yaml"
+WEIGHT_NAMES = ("on_time_closure", "satisfaction", "timely_acceptance", "closure")
+
+_DEFAULT_DEADLINES = Deadlines()
+_DEFAULT_BOARD = LeaderboardSettings()
+
+CONFIG_FIELDS: tuple[Field, ...] = (
+    Field("office", "text", "机关名称", required=True, doc="机关名称，印在每份报告的页眉，如 平安县信访局"),
+    Field("channels", "list", "信访形式列表", required=True, item="text", doc="信访形式（channel）可用的值"),
+    Field("sources", "list", "来源列表", required=True, item="text", doc="来源（source）可用的值"),
+    Field("categories", "list", "问题类别列表", required=True, item="text", doc="问题类别（category）可用的值，写成“大类/小类”"),
+    Field("units", "list", "责任单位列表", required=True, item="text", doc="责任单位（unit）可用的值"),
+    Field("outcomes", "list", "办理结果列表", required=True, item="text", doc="办理结果（outcome）可用的值"),
+    Field("collective_threshold", "int", "集体访人数标准", minimum=2, doc="来访人数达到此数即为集体访，默认 5"),
+    Field(
+        "deadlines",
+        "map",
+        "期限设置",
+        doc="办理期限设置",
+        fields=(
+            Field("accept_days", "int", "受理期限天数", minimum=1, doc=f"受理告知期限，默认 {_DEFAULT_DEADLINES.accept_days} 日"),
+            Field("handle_days", "int", "办理期限天数", minimum=1, doc=f"办理期限，默认 {_DEFAULT_DEADLINES.handle_days} 日"),
+            Field("max_extension_days", "int", "最长延期天数", minimum=1, doc=f"一次延期的最长天数，默认 {_DEFAULT_DEADLINES.max_extension_days} 日"),
+            Field(
+                "calendar",
+                "text",
+                "期限计算方式",
+                choices=("natural", "workdays"),
+                doc="natural：按自然日（默认）；workdays：期限末日为法定节假日或休息日的，顺延至下一个工作日",
+            ),
+        ),
+    ),
+    Field(
+        "leaderboard",
+        "map",
+        "排行榜设置",
+        doc="责任单位排行榜设置",
+        fields=(
+            Field("min_cases", "int", "参与排名的最少件数", minimum=1, doc=f"件数少于此数的单位列为“样本不足”，默认 {_DEFAULT_BOARD.min_cases}"),
+            Field(
+                "weights",
+                "map",
+                "评分权重",
+                doc="各项比率的权重，默认 按期办结率 0.4、满意率 0.3、及时受理率 0.2、办结率 0.1",
+                fields=tuple(
+                    Field(name, "number", f"权重 {name}", minimum=0) for name in WEIGHT_NAMES
+                ),
+            ),
+        ),
+    ),
+)
+
+HOLIDAY_FIELDS: tuple[Field, ...] = (
+    Field("years", "list", "覆盖年份", item="int", doc="本文件完整覆盖的年份"),
+    Field("holidays", "list", "放假日期", item="date", doc="法定节假日（放假）的日期"),
+    Field("workdays", "list", "调休上班日期", item="date", doc="调休上班的周末日期"),
+)
+
+_VOCABULARIES = ("channels", "sources", "categories", "units", "outcomes")
+
+
+def load_config(root: Path) -> Config:
+    """Read ``xfgen.yaml``; raises :class:`ConfigError` listing every problem."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError(
+            [Problem(CONFIG_FILE, 1, 1, "(文件)", f"找不到配置文件 {path}。请在仓库根目录运行，或用 -C 目录 指定位置。")]
+        )
+    problems: list[Problem] = []
+    reader = Reader(CONFIG_FILE, {}, problems)
+    try:
+        node = load_file(path)
+    except LoadFailed as failed:
+        p = failed.problem
+        raise ConfigError([Problem(CONFIG_FILE, p.pos.line, p.pos.column, p.field, p.message)]) from None
+    values = reader.read_mapping(node, CONFIG_FIELDS) or {}
+    for name in _VOCABULARIES:
+        items = values.get(name)
+        if items is not None and (None in items or not items):
+            values[name] = None
+        elif items is not None and len(set(items)) != len(items):
+            problems.append(Problem(CONFIG_FILE, node.pos.line, node.pos.column, name, f"{name} 中有重复的值。"))
+    if problems:
+        raise ConfigError(problems)
+    deadlines = values.get("deadlines") or {}
+    board = values.get("leaderboard") or {}
+    weights = board.get("weights")
+    return Config(
+        office=values["office"],
+        channels=tuple(values["channels"]),
+        sources=tuple(values["sources"]),
+        categories=tuple(values["categories"]),
+        units=tuple(values["units"]),
+        outcomes=tuple(values["outcomes"]),
+        collective_threshold=values.get("collective_threshold", 5),
+        deadlines=Deadlines(
+            accept_days=deadlines.get("accept_days", _DEFAULT_DEADLINES.accept_days),
+            handle_days=deadlines.get("handle_days", _DEFAULT_DEADLINES.handle_days),
+            max_extension_days=deadlines.get("max_extension_days", _DEFAULT_DEADLINES.max_extension_days),
+            calendar=deadlines.get("calendar", _DEFAULT_DEADLINES.calendar),
+        ),
+        leaderboard=LeaderboardSettings(
+            min_cases=board.get("min_cases", _DEFAULT_BOARD.min_cases),
+            weights=dict(weights) if weights else dict(_DEFAULT_BOARD.weights),
+        ),
+    )
+
+
+def vocabularies(config: Config) -> dict[str, tuple[str, ...]]:
+    """The configured value lists, by the name case fields refer to them with."""
+    return {name: getattr(config, name) for name in _VOCABULARIES}
+
+
+def load_rules(root: Path, config: Config) -> DeadlineRules:
+    """Deadline rules; with ``calendar: workdays``, the holiday calendar too."""
+    if config.deadlines.calendar != "workdays":
+        return DeadlineRules(config.deadlines)
+    path = root / HOLIDAYS_FILE
+    extra: dict = {}
+    if path.is_file():
+        problems: list[Problem] = []
+        try:
+            node = load_file(path)
+        except LoadFailed as failed:
+            p = failed.problem
+            raise ConfigError([Problem(HOLIDAYS_FILE, p.pos.line, p.pos.column, p.field, p.message)]) from None
+        extra = Reader(HOLIDAYS_FILE, {}, problems).read_mapping(node, HOLIDAY_FIELDS) or {}
+        if problems:
+            raise ConfigError(problems)
+    calendar = statutory_calendar(
+        extra_rest_days=frozenset(_dates(extra.get("holidays"))),
+        extra_workdays=frozenset(_dates(extra.get("workdays"))),
+        extra_years=frozenset(y for y in extra.get("years") or () if y is not None),
+    )
+    return DeadlineRules(config.deadlines, calendar)
+
+
+def _dates(values: list[date | None] | None) -> list[date]:
+    return [d for d in values or () if d is not None]

@@ -1,0 +1,46 @@
+"""Problems are data; exceptions are for what stops a command.
+
+A :class:`Problem` is one thing wrong with one input file, with its position.
+Validation collects them all; the CLI prints them. :class:`XfgenError` and its
+subclasses carry a message for the user (in Chinese) and stop the command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
+
+
+class XfgenError(Exception):
+    """An error the user can act on; its message is shown as it is."""
+
+
+class ConfigError(XfgenError):
+    """xfgen.yaml is missing or invalid (exit code 2)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class CalendarError(XfgenError):
+    """A deadline needs a holiday calendar for a year nobody has supplied."""
+
+
+class PeriodError(XfgenError):
+    """A period or date given on the command line is not understood."""
+
+
+class RenderError(XfgenError):
+    """A report could not be produced (missing font, broken template...)."""

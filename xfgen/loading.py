@@ -1,0 +1,247 @@
+"""Reading YAML files strictly, keeping the position of every value.
+
+PyYAML's ordinary loaders accept things that silently corrupt a record: a
+duplicate key keeps the last value, an alias can blow a small file up to
+gigabytes, and ``id: 0012`` or ``answer: no`` become a number and a boolean.
+This loader walks PyYAML's event stream (on the C parser) and builds a small
+tree of :class:`Scalar`, :class:`Mapping` and :class:`Sequence` nodes whose
+scalars stay text, marked plain or quoted, so validation decides what each
+field means and can say where it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+# The C parser (libyaml); the pure-Python one only where PyYAML lacks it.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Scalar:
+    text: str
+    plain: bool  # written without quotes, so YAML would resolve its type
+    pos: Position
+
+
+@dataclass(frozen=True)
+class Mapping:
+    items: tuple[tuple[Scalar, Node], ...]
+    pos: Position
+
+
+@dataclass(frozen=True)
+class Sequence:
+    items: tuple[Node, ...]
+    pos: Position
+
+
+Node = Scalar | Mapping | Sequence
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """Why a file could not be read as YAML; the caller adds the path."""
+
+    pos: Position
+    message: str
+    field: str = "(文件)"
+
+
+class LoadFailed(Exception):
+    def __init__(self, problem: LoadProblem):
+        self.problem = problem
+        super().__init__(problem.message)
+
+
+# What YAML 1.1 would turn a plain scalar into, so that we can warn about it.
+_NULL = re.compile(r"^(~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
+_INT = re.compile(r"^[-+]?(0b[0-1_]+|0[0-7_]+|(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)$")
+_FLOAT = re.compile(
+    r"^([-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$"
+)
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+def implicit_type(scalar: Scalar) -> str:
+    """The type YAML would give this scalar: "null", "bool", "int", "float", "date" or "str"."""
+    if not scalar.plain:
+        return "str"
+    text = scalar.text
+    if _NULL.match(text):
+        return "null"
+    if _BOOL.match(text):
+        return "bool"
+    if _INT.match(text):
+        return "int"
+    if _FLOAT.match(text):
+        return "float"
+    if _DATE.match(text):
+        return "date"
+    return "str"
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without a BOM; anything else is a clear error."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            data.decode("gb18030")
+            guess = "看起来是 GBK/GB2312 编码（Windows 记事本等编辑器的“ANSI”编码）"
+        except UnicodeDecodeError:
+            guess = "不是 UTF-8 编码"
+        raise LoadFailed(
+            LoadProblem(
+                Position(line, 1),
+                f"文件{guess}。xfgen 只读 UTF-8：请用编辑器“另存为”并选择 UTF-8 编码后再试。",
+            )
+        ) from None
+    if "\t" in text:
+        # YAML forbids tabs for indentation; catch it before the parser's English message.
+        for number, line_text in enumerate(text.splitlines(), start=1):
+            stripped = line_text.lstrip(" ")
+            if stripped.startswith("\t"):
+                raise LoadFailed(
+                    LoadProblem(
+                        Position(number, len(line_text) - len(stripped) + 1),
+                        "这一行用了 Tab 键缩进，YAML 只允许用空格缩进，请把 Tab 换成空格。",
+                    )
+                )
+    return text
+
+
+def parse(text: str) -> Node:
+    """Parse one YAML document into nodes; refuse anchors, aliases, tags and duplicate keys."""
+    try:
+        events = iter(list(yaml.parse(text, Loader=_Loader)))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if "end of stream" in str(exc.problem) and exc.context_mark is not None:
+            mark = exc.context_mark  # where the unclosed quote or block began
+        pos = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+        raise LoadFailed(LoadProblem(pos, _syntax_message(exc))) from None
+    except yaml.YAMLError as exc:
+        raise LoadFailed(LoadProblem(Position(1, 1), f"YAML 格式错误：{exc}")) from None
+
+    _expect(events, yaml.StreamStartEvent)
+    first = next(events)
+    if isinstance(first, yaml.StreamEndEvent):
+        raise LoadFailed(LoadProblem(Position(1, 1), "文件是空的：每个文件应写一件信访事项的各项内容。"))
+    root = _node(first, events)
+    after = next(events)
+    if isinstance(after, yaml.DocumentStartEvent):
+        raise LoadFailed(
+            LoadProblem(_pos(after), "一个文件里只能有一份内容（发现了第二个 “---” 文档分隔符）。")
+        )
+    return root
+
+
+def load_file(path: Path) -> Node:
+    """Read and parse one file; raises :class:`LoadFailed` with a Chinese message."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadFailed(LoadProblem(Position(1, 1), f"无法读取文件：{exc.strerror}")) from None
+    return parse(decode(data))
+
+
+def _pos(event: yaml.Event) -> Position:
+    mark = event.start_mark
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def _expect(events: Iterator[yaml.Event], kind: type) -> yaml.Event:
+    event = next(events)
+    if not isinstance(event, kind):  # pragma: no cover - the parser guarantees the order
+        raise LoadFailed(LoadProblem(_pos(event), "YAML 结构异常。"))
+    return event
+
+
+def _refuse_anchor_and_tag(event: yaml.Event) -> None:
+    if isinstance(event, yaml.AliasEvent):
+        raise LoadFailed(
+            LoadProblem(_pos(event), "不允许使用 YAML 别名（*名称）：请把内容直接写出来。")
+        )
+    if getattr(event, "anchor", None):
+        raise LoadFailed(
+            LoadProblem(_pos(event), "不允许使用 YAML 锚点（&名称）：请把内容直接写出来。")
+        )
+    tag = getattr(event, "tag", None)
+    if tag is not None and tag != _STR_TAG and not isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        raise LoadFailed(LoadProblem(_pos(event), f"不允许使用 YAML 标签（{tag}），请直接写值。"))
+
+
+def _node(event: yaml.Event, events: Iterator[yaml.Event]) -> Node:
+    if isinstance(event, yaml.DocumentStartEvent):
+        event = next(events)
+        node = _node(event, events)
+        _expect(events, yaml.DocumentEndEvent)
+        return node
+    _refuse_anchor_and_tag(event)
+    if isinstance(event, yaml.ScalarEvent):
+        # implicit[0]: written plain, so YAML would resolve its type itself.
+        plain = bool(event.implicit[0]) and event.tag is None
+        return Scalar(event.value, plain=plain, pos=_pos(event))
+    if isinstance(event, yaml.SequenceStartEvent):
+        items: list[Node] = []
+        for child in events:
+            if isinstance(child, yaml.SequenceEndEvent):
+                return Sequence(tuple(items), _pos(event))
+            items.append(_node(child, events))
+    if isinstance(event, yaml.MappingStartEvent):
+        pairs: list[tuple[Scalar, Node]] = []
+        seen: dict[str, Position] = {}
+        for child in events:
+            if isinstance(child, yaml.MappingEndEvent):
+                return Mapping(tuple(pairs), _pos(event))
+            key = _node(child, events)
+            if not isinstance(key, Scalar):
+                raise LoadFailed(LoadProblem(key.pos, "键名必须是简单的文字。"))
+            if key.text in seen:
+                first = seen[key.text]
+                raise LoadFailed(
+                    LoadProblem(
+                        key.pos,
+                        f"键 “{key.text}” 重复出现（第 {first.line} 行已有）：同一项只能写一次，请删除多余的一行。",
+                        field=key.text,
+                    )
+                )
+            seen[key.text] = key.pos
+            pairs.append((key, _node(next(events), events)))
+    raise LoadFailed(LoadProblem(_pos(event), "YAML 结构异常。"))  # pragma: no cover
+
+
+_SYNTAX_HINTS = (
+    ("found character '\\t'", "不能用 Tab 键缩进，请改用空格。"),
+    ("mapping values are not allowed", "这里不能出现冒号“:”：值里含有“: ”时请给整个值加引号，或检查缩进。"),
+    ("could not find expected ':'", "缺少冒号“:”，或上一行的引号没有配对。"),
+    ("did not find expected key", "缩进不一致或格式不对：同一层的键要对齐，列表项以“- ”开头。"),
+    ("found undefined alias", "不允许使用 YAML 别名（*名称）。"),
+    ("found unexpected end of stream", "文件意外结束：可能有引号没有配对。"),
+    ("found duplicate anchor", "不允许使用 YAML 锚点。"),
+    ("did not find expected node content", "这里缺少内容，请检查格式。"),
+    ("found unknown escape character", "双引号里的反斜杠“\\”需要写成“\\\\”，或改用单引号。"),
+)
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = f"{exc.context or ''} {exc.problem or ''}".strip()
+    for english, chinese in _SYNTAX_HINTS:
+        if english in problem:
+            return f"YAML 格式错误：{chinese}"
+    return f"YAML 格式错误，请检查这一行附近的缩进、冒号和引号（{problem}）。"

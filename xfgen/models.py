@@ -1,0 +1,132 @@
+"""The plain data that flows between the stages: configuration and cases.
+
+Everything here is frozen; dates are ``datetime.date``. Validation is the only
+place that builds these objects, so every later stage can trust them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+KINDS = ("建议意见类", "检举控告类", "申诉求决类")
+SATISFACTIONS = ("满意", "基本满意", "不满意", "未评价")
+REVIEW_RESULTS = ("维持", "撤销", "变更")
+REPORTING_KIND = "检举控告类"  # the reporter's identity is never shown
+VISIT_CHANNEL = "来访"
+NOT_RATED = "未评价"
+SATISFIED = ("满意", "基本满意")
+UPHELD = "维持"
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    accept_days: int = 15
+    handle_days: int = 60
+    max_extension_days: int = 30
+    calendar: str = "natural"  # "natural" | "workdays"
+
+
+@dataclass(frozen=True)
+class LeaderboardSettings:
+    min_cases: int = 3
+    weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "on_time_closure": 0.4,
+            "satisfaction": 0.3,
+            "timely_acceptance": 0.2,
+            "closure": 0.1,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Config:
+    office: str
+    channels: tuple[str, ...]
+    sources: tuple[str, ...]
+    categories: tuple[str, ...]
+    units: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    collective_threshold: int = 5
+    deadlines: Deadlines = field(default_factory=Deadlines)
+    leaderboard: LeaderboardSettings = field(default_factory=LeaderboardSettings)
+
+
+@dataclass(frozen=True)
+class Petitioner:
+    name: str | None = None
+    phone: str | None = None
+    id_number: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class NotAccepted:
+    date: date
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Extension:
+    days: int
+    approved: date
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ProgressStep:
+    date: date
+    action: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    """A 复查 or 复核: requested, and decided with a result once done."""
+
+    requested: date
+    decided: date | None = None
+    result: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    path: str  # relative to the repository root, for messages
+    received: date
+    channel: str
+    source: str
+    kind: str
+    category: str
+    summary: str
+    people: int = 1
+    skip_level: bool = False
+    repeat_of: str | None = None
+    petitioner: Petitioner = field(default_factory=Petitioner)
+    unit: str | None = None
+    leader: str | None = None
+    accepted: date | None = None
+    not_accepted: NotAccepted | None = None
+    extension: Extension | None = None
+    progress: tuple[ProgressStep, ...] = ()
+    closed: date | None = None
+    outcome: str | None = None
+    satisfaction: str = NOT_RATED
+    review: Review | None = None
+    recheck: Review | None = None
+    notes: str | None = None
+
+    @property
+    def decided(self) -> date | None:
+        """The date of the acceptance decision, either way."""
+        if self.accepted is not None:
+            return self.accepted
+        if self.not_accepted is not None:
+            return self.not_accepted.date
+        return None
+
+    @property
+    def is_reporting(self) -> bool:
+        """检举控告类: the reporter must never be shown."""
+        return self.kind == REPORTING_KIND

@@ -1,0 +1,200 @@
+"""Declared fields: what a YAML mapping may hold, and how each value is read.
+
+The case file and ``xfgen.yaml`` are both declared here as tuples of
+:class:`Field`; :func:`read_mapping` turns a parsed mapping into plain Python
+values and records a :class:`Problem` for every value it cannot accept, so a
+user sees all of them at once. The README's field reference follows these
+declarations.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from xfgen.errors import Problem
+from xfgen.loading import Mapping, Node, Position, Scalar, Sequence, implicit_type
+
+_YAML_TYPE_NAMES = {"int": "数字", "float": "数字", "bool": "是/否（布尔值）", "date": "日期", "null": "空值"}
+_DATE_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DECIMAL = re.compile(r"^(0|[1-9][0-9]*)$")
+_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping.
+
+    ``kind`` is one of: text (one line), multiline, int, number, bool, date,
+    map (``fields`` inside), list (of ``item`` kind, or of maps with ``fields``).
+    ``choices`` names a vocabulary (looked up at read time) or lists the values.
+    """
+
+    name: str
+    kind: str
+    label: str
+    required: bool = False
+    choices: str | tuple[str, ...] | None = None
+    fields: tuple[Field, ...] = ()
+    item: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    doc: str = ""
+
+
+@dataclass
+class Reader:
+    """Reads values of one file, collecting problems as it goes."""
+
+    path: str
+    vocabularies: dict[str, tuple[str, ...]]
+    problems: list[Problem]
+    positions: dict[str, Position] = field(default_factory=dict)  # "extension.days" -> where
+
+    def problem(self, pos: Position, field: str, message: str) -> None:
+        self.problems.append(Problem(self.path, pos.line, pos.column, field, message))
+
+    def read_mapping(
+        self, node: Node, fields: tuple[Field, ...], prefix: str = ""
+    ) -> dict[str, Any] | None:
+        """The declared values of ``node``: absent keys are left out, bad values are None."""
+        where = prefix.rstrip(".") or "(文件)"
+        if not isinstance(node, Mapping):
+            self.problem(node.pos, where, "这里应当是“键: 值”形式的一组内容。")
+            return None
+        declared = {f.name: f for f in fields}
+        values: dict[str, Any] = {}
+        for key, value in node.items:
+            spec = declared.get(key.text)
+            if spec is None:
+                self.problem(key.pos, prefix + key.text, _unknown_key(key.text, declared))
+                continue
+            self.positions[prefix + spec.name] = value.pos
+            if isinstance(value, Scalar) and value.plain and value.text in ("", "~", "null"):
+                continue  # `key:` with nothing after it counts as absent
+            values[spec.name] = self.read_value(value, spec, prefix + spec.name)
+        for spec in fields:
+            self.positions.setdefault(prefix + spec.name, node.pos)
+            if spec.required and spec.name not in values:
+                self.problem(node.pos, prefix + spec.name, f"缺少必填项 {spec.name}（{spec.label}）。")
+        return values
+
+    def read_value(self, node: Node, spec: Field, name: str) -> Any:
+        if spec.kind == "map":
+            return self.read_mapping(node, spec.fields, name + ".")
+        if spec.kind == "list":
+            if not isinstance(node, Sequence):
+                self.problem(node.pos, name, f"{spec.label}应当是一个列表，每项以“- ”开头。")
+                return None
+            if spec.fields:
+                return [
+                    self.read_mapping(item, spec.fields, f"{name}[{i}].")
+                    for i, item in enumerate(node.items, start=1)
+                ]
+            item_spec = Field(spec.name, spec.item or "text", spec.label, choices=spec.choices)
+            return [
+                self.read_value(item, item_spec, f"{name}[{i}]")
+                for i, item in enumerate(node.items, start=1)
+            ]
+        if not isinstance(node, Scalar):
+            self.problem(node.pos, name, f"{spec.label}应当是单个值，不是列表或多项内容。")
+            return None
+        return self.read_scalar(node, spec, name)
+
+    def read_scalar(self, node: Scalar, spec: Field, name: str) -> Any:
+        reader = getattr(self, f"_read_{spec.kind}")
+        value = reader(node, spec, name)
+        if value is None:
+            return None
+        choices = self._choices(spec)
+        if choices is not None and value not in choices:
+            configured = isinstance(spec.choices, str)
+            self.problem(node.pos, name, _not_a_choice(value, spec.label, choices, configured))
+            return None
+        if spec.minimum is not None and value < spec.minimum:
+            self.problem(node.pos, name, f"{spec.label}不能小于 {_num(spec.minimum)}，现在是 {node.text}。")
+            return None
+        if spec.maximum is not None and value > spec.maximum:
+            self.problem(node.pos, name, f"{spec.label}不能大于 {_num(spec.maximum)}，现在是 {node.text}。")
+            return None
+        return value
+
+    def _choices(self, spec: Field) -> tuple[str, ...] | None:
+        if isinstance(spec.choices, str):
+            return self.vocabularies.get(spec.choices)
+        return spec.choices
+
+    def _read_text(self, node: Scalar, spec: Field, name: str) -> str | None:
+        text = self._read_multiline(node, spec, name)
+        if text is not None and "\n" in text.strip():
+            self.problem(node.pos, name, f"{spec.label}只能写一行。")
+            return None
+        return text.strip() if text is not None else None
+
+    def _read_multiline(self, node: Scalar, spec: Field, name: str) -> str | None:
+        yaml_type = implicit_type(node)
+        if yaml_type != "str":
+            self.problem(
+                node.pos,
+                name,
+                f"值 {node.text} 会被 YAML 当作{_YAML_TYPE_NAMES[yaml_type]}，"
+                f"{spec.label}应是文字：请加引号，写成 {name.split('.')[-1].split('[')[0]}: \"{node.text}\"。",
+            )
+            return None
+        if not node.text.strip():
+            self.problem(node.pos, name, f"{spec.label}不能为空。")
+            return None
+        return node.text
+
+    def _read_int(self, node: Scalar, spec: Field, name: str) -> int | None:
+        if node.plain and _DECIMAL.match(node.text):
+            return int(node.text)
+        hint = "（不要加引号）" if not node.plain else ""
+        self.problem(node.pos, name, f"{spec.label}应为整数{hint}，现在是 “{node.text}”。")
+        return None
+
+    def _read_number(self, node: Scalar, spec: Field, name: str) -> float | None:
+        if node.plain and _NUMBER.match(node.text):
+            return float(node.text)
+        self.problem(node.pos, name, f"{spec.label}应为数字，现在是 “{node.text}”。")
+        return None
+
+    def _read_bool(self, node: Scalar, spec: Field, name: str) -> bool | None:
+        if node.plain and node.text in ("true", "false"):
+            return node.text == "true"
+        self.problem(node.pos, name, f"{spec.label}应为 true（是）或 false（否），现在是 “{node.text}”。")
+        return None
+
+    def _read_date(self, node: Scalar, spec: Field, name: str) -> date | None:
+        match = _DATE_TEXT.match(node.text.strip())
+        if not match:
+            self.problem(
+                node.pos, name, f"{spec.label}应写成 YYYY-MM-DD 格式的日期，例如 2026-01-05，现在是 “{node.text}”。"
+            )
+            return None
+        try:
+            return date(*(int(part) for part in match.groups()))
+        except ValueError:
+            self.problem(node.pos, name, f"日期 {node.text} 不存在，请检查年、月、日。")
+            return None
+
+
+def _unknown_key(key: str, declared: dict[str, Field]) -> str:
+    close = difflib.get_close_matches(key, list(declared), n=1, cutoff=0.6)
+    hint = f"你是不是想写 {close[0]}？" if close else "可用的项：" + "、".join(declared) + "。"
+    return f"未知的项 “{key}”。{hint}"
+
+
+def _not_a_choice(value: Any, label: str, choices: tuple[str, ...], configured: bool) -> str:
+    close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.5)
+    hint = f"你是不是想写 “{close[0]}”？" if close else ""
+    listed = "、".join(choices) if len(choices) <= 12 else "、".join(choices[:12]) + " 等"
+    where = "（在 xfgen.yaml 中配置）" if configured else ""
+    return f"“{value}” 不是可用的{label}。{hint}可用的值：{listed}{where}。"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

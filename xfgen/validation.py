@@ -1,0 +1,346 @@
+"""Checking every case file against DOMAIN.md, collecting all problems.
+
+:func:`load_project` is the front of the pipeline: it reads the configuration,
+every ``cases/**/*.yaml`` file, and returns the valid cases together with every
+problem found (never stopping at the first). Only a broken configuration stops
+it, with :class:`~xfgen.errors.ConfigError`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from xfgen.config import load_config, load_rules, vocabularies
+from xfgen.deadlines import DeadlineRules
+from xfgen.errors import Problem
+from xfgen.loading import LoadFailed, Position, load_file
+from xfgen.models import (
+    KINDS,
+    NOT_RATED,
+    REVIEW_RESULTS,
+    SATISFACTIONS,
+    Case,
+    Config,
+    Extension,
+    NotAccepted,
+    Petitioner,
+    ProgressStep,
+    Review,
+)
+from xfgen.schema import Field, Reader
+
+CASES_DIR = "cases"
+ID_PATTERN = re.compile(r"^[A-Za-z0-9-]+$")
+
+_REVIEW_FIELDS = (
+    Field("requested", "date", "申请日期", required=True),
+    Field("decided", "date", "决定日期"),
+    Field("result", "text", "结果", choices=REVIEW_RESULTS),
+)
+
+CASE_FIELDS: tuple[Field, ...] = (
+    Field("id", "text", "编号", required=True, doc="编号，只含字母、数字和“-”，与文件名相同"),
+    Field("received", "date", "登记日期", required=True, doc="收到信访事项的日期"),
+    Field("channel", "text", "信访形式", required=True, choices="channels", doc="来信、来访、来电、网上信访等"),
+    Field("source", "text", "来源", required=True, choices="sources", doc="本级受理、上级交办、上级转送等"),
+    Field("people", "int", "人数", minimum=1, doc="人数（来访为人次），默认 1"),
+    Field("skip_level", "bool", "是否越级", doc="越级访填 true，默认 false"),
+    Field("repeat_of", "text", "重复信访所涉编号", doc="重复信访时，填此前同一事项的编号"),
+    Field("kind", "text", "事项性质", required=True, choices=KINDS, doc="建议意见类、检举控告类、申诉求决类"),
+    Field("category", "text", "问题类别", required=True, choices="categories", doc="写成“大类/小类”"),
+    Field("summary", "text", "事由摘要", required=True, doc="一行，会显示在台账中"),
+    Field(
+        "petitioner",
+        "map",
+        "信访人",
+        doc="个人信息，所有输出中默认脱敏",
+        fields=(
+            Field("name", "text", "姓名"),
+            Field("phone", "text", "电话"),
+            Field("id_number", "text", "身份证号"),
+            Field("address", "text", "住址"),
+        ),
+    ),
+    Field("unit", "text", "责任单位", choices="units", doc="受理后必填"),
+    Field("leader", "text", "包案领导", doc="可选"),
+    Field("accepted", "date", "受理日期", doc="受理日期；尚未决定时不写"),
+    Field(
+        "not_accepted",
+        "map",
+        "不予受理",
+        doc="不予受理或依法分流时代替 accepted",
+        fields=(Field("date", "date", "不予受理日期", required=True), Field("reason", "text", "理由")),
+    ),
+    Field(
+        "extension",
+        "map",
+        "延期",
+        doc="经批准延期，需已受理",
+        fields=(
+            Field("days", "int", "延期天数", required=True, minimum=1),
+            Field("approved", "date", "批准日期", required=True),
+            Field("reason", "text", "延期理由"),
+        ),
+    ),
+    Field(
+        "progress",
+        "list",
+        "办理过程",
+        doc="办理步骤列表，日期不得倒序",
+        fields=(
+            Field("date", "date", "日期", required=True),
+            Field("action", "text", "事项", required=True),
+            Field("note", "multiline", "说明"),
+        ),
+    ),
+    Field("closed", "date", "办结日期", doc="书面答复日期，需已受理"),
+    Field("outcome", "text", "办理结果", choices="outcomes", doc="办结时必填"),
+    Field("satisfaction", "text", "满意度", choices=SATISFACTIONS, doc="满意、基本满意、不满意、未评价；默认未评价"),
+    Field("review", "map", "复查", fields=_REVIEW_FIELDS, doc="复查：requested、decided、result"),
+    Field("recheck", "map", "复核", fields=_REVIEW_FIELDS, doc="复核，格式同复查，只能在复查之后"),
+    Field("notes", "multiline", "内部备注", doc="内部备注（Markdown），不会出现在任何输出中"),
+)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything the later stages need, read and checked."""
+
+    root: Path
+    config: Config
+    rules: DeadlineRules
+    cases: tuple[Case, ...]  # the valid ones, in order of received, then id
+    problems: tuple[Problem, ...]
+    files: int
+
+    @property
+    def invalid_files(self) -> int:
+        return len({p.path for p in self.problems})
+
+
+def load_project(root: Path, today: date) -> Project:
+    """Read and validate the configuration and every case file under ``root``."""
+    config = load_config(root)
+    rules = load_rules(root, config)
+    vocab = vocabularies(config)
+    problems: list[Problem] = []
+    read: list[tuple[Case, dict[str, Position]]] = []
+    paths = sorted((root / CASES_DIR).glob("**/*.yaml")) if (root / CASES_DIR).is_dir() else []
+    for path in paths:
+        rel = path.relative_to(root).as_posix()
+        reader = Reader(rel, vocab, problems)
+        case = _read_case(path, reader, config, rules, today)
+        if case is not None:
+            read.append((case, reader.positions))
+    _check_across_files(read, problems)
+    invalid = {p.path for p in problems}
+    cases = sorted((c for c, _ in read if c.path not in invalid), key=lambda c: (c.received, c.id))
+    return Project(root, config, rules, tuple(cases), tuple(sorted(problems)), len(paths))
+
+
+def _read_case(
+    path: Path, reader: Reader, config: Config, rules: DeadlineRules, today: date
+) -> Case | None:
+    """The case in ``path`` if its fields could be read, checked or not."""
+    try:
+        node = load_file(path)
+    except LoadFailed as failed:
+        p = failed.problem
+        reader.problems.append(Problem(reader.path, p.pos.line, p.pos.column, p.field, p.message))
+        return None
+    before = len(reader.problems)
+    values = reader.read_mapping(node, CASE_FIELDS)
+    if values is None or len(reader.problems) > before:
+        return None
+    case = _build_case(values, reader.path)
+    _check_case(case, path.stem, reader, config, rules, today)
+    return case
+
+
+def _build_case(v: dict[str, Any], path: str) -> Case:
+    def part(cls: type, key: str) -> Any:
+        return cls(**v[key]) if v.get(key) is not None else None
+
+    return Case(
+        id=v["id"],
+        path=path,
+        received=v["received"],
+        channel=v["channel"],
+        source=v["source"],
+        kind=v["kind"],
+        category=v["category"],
+        summary=v["summary"],
+        people=v.get("people", 1),
+        skip_level=v.get("skip_level", False),
+        repeat_of=v.get("repeat_of"),
+        petitioner=part(Petitioner, "petitioner") or Petitioner(),
+        unit=v.get("unit"),
+        leader=v.get("leader"),
+        accepted=v.get("accepted"),
+        not_accepted=part(NotAccepted, "not_accepted"),
+        extension=part(Extension, "extension"),
+        progress=tuple(ProgressStep(**step) for step in v.get("progress") or ()),
+        closed=v.get("closed"),
+        outcome=v.get("outcome"),
+        satisfaction=v.get("satisfaction", NOT_RATED),
+        review=part(Review, "review"),
+        recheck=part(Review, "recheck"),
+        notes=v.get("notes"),
+    )
+
+
+def _check_case(
+    case: Case, stem: str, reader: Reader, config: Config, rules: DeadlineRules, today: date
+) -> None:
+    """The consistency rules of DOMAIN.md that concern one file."""
+
+    def problem(field: str, message: str) -> None:
+        reader.problem(reader.positions.get(field, Position(1, 1)), field, message)
+
+    if not ID_PATTERN.match(case.id):
+        problem("id", f"编号 “{case.id}” 只能包含英文字母、数字和“-”。")
+    elif case.id != stem:
+        problem("id", f"编号 “{case.id}” 与文件名 “{stem}.yaml” 不一致：文件名应为 {case.id}.yaml。")
+
+    for field, day in _dates(case):
+        if day > today:
+            problem(field, f"日期 {day.isoformat()} 晚于今天（{today.isoformat()}），不能填写将来的日期。")
+
+    if case.accepted is not None and case.not_accepted is not None:
+        problem("not_accepted", "accepted（受理）和 not_accepted（不予受理）不能同时填写。")
+    decided_field = "accepted" if case.accepted is not None else "not_accepted.date"
+    if case.decided is not None and case.decided < case.received:
+        problem(decided_field, f"受理决定日期 {case.decided} 早于登记日期 {case.received}。")
+    if case.accepted is not None and case.unit is None:
+        problem("unit", "已受理的事项必须填写责任单位 unit。")
+
+    if case.closed is not None:
+        if case.accepted is None:
+            problem("closed", "未受理的事项不能填写办结日期 closed：请先填写受理日期 accepted。")
+        elif case.closed < case.accepted:
+            problem("closed", f"办结日期 {case.closed} 早于受理日期 {case.accepted}。")
+        if case.outcome is None:
+            problem("outcome", "已办结（填了 closed）的事项必须填写办理结果 outcome。")
+    else:
+        if case.outcome is not None:
+            problem("outcome", "办理结果 outcome 只能在办结（填写 closed）后填写。")
+        if case.satisfaction != NOT_RATED:
+            problem("satisfaction", f"满意度 “{case.satisfaction}” 只能在办结（填写 closed）后填写。")
+
+    _check_extension(case, problem, config, rules)
+    _check_progress(case, reader)
+    _check_reviews(case, problem)
+
+
+def _check_extension(case: Case, problem: Any, config: Config, rules: DeadlineRules) -> None:
+    ext = case.extension
+    if ext is None:
+        return
+    if case.accepted is None:
+        problem("extension", "延期 extension 需要先受理（填写 accepted）。")
+        return
+    if ext.days > config.deadlines.max_extension_days:
+        problem(
+            "extension.days",
+            f"延期天数 {ext.days} 超过了最长延期 {config.deadlines.max_extension_days} 日。",
+        )
+    original = rules.original_deadline(case)
+    assert original is not None
+    if ext.approved < case.accepted:
+        problem("extension.approved", f"延期批准日期 {ext.approved} 早于受理日期 {case.accepted}。")
+    elif ext.approved > original:
+        problem(
+            "extension.approved",
+            f"延期批准日期 {ext.approved} 晚于原办理期限 {original}：延期须在期限届满前批准。",
+        )
+    if case.closed is not None and ext.approved > case.closed:
+        problem("extension.approved", f"延期批准日期 {ext.approved} 晚于办结日期 {case.closed}。")
+
+
+def _check_progress(case: Case, reader: Reader) -> None:
+    for i in range(1, len(case.progress)):
+        if case.progress[i].date < case.progress[i - 1].date:
+            field = f"progress[{i + 1}].date"
+            reader.problem(
+                reader.positions.get(field, Position(1, 1)),
+                field,
+                f"办理过程的日期 {case.progress[i].date} 早于上一步的 {case.progress[i - 1].date}：请按时间顺序填写。",
+            )
+
+
+def _check_reviews(case: Case, problem: Any) -> None:
+    for key, label, review in (("review", "复查", case.review), ("recheck", "复核", case.recheck)):
+        if review is None:
+            continue
+        if review.decided is not None and review.decided < review.requested:
+            problem(f"{key}.decided", f"{label}决定日期 {review.decided} 早于申请日期 {review.requested}。")
+        if review.decided is not None and review.result is None:
+            problem(f"{key}.result", f"已有{label}决定日期，必须填写结果 result（维持、撤销或变更）。")
+        if review.result is not None and review.decided is None:
+            problem(f"{key}.decided", f"填写了{label}结果，必须同时填写决定日期 decided。")
+    if case.review is not None:
+        if case.closed is None:
+            problem("review", "复查 review 只能针对已办结（填写 closed）的事项。")
+        elif case.review.requested < case.closed:
+            problem("review.requested", f"复查申请日期 {case.review.requested} 早于办结日期 {case.closed}。")
+    if case.recheck is not None:
+        if case.review is None or case.review.decided is None:
+            problem("recheck", "复核 recheck 只能在复查作出决定（review.decided）之后。")
+        elif case.recheck.requested < case.review.decided:
+            problem(
+                "recheck.requested",
+                f"复核申请日期 {case.recheck.requested} 早于复查决定日期 {case.review.decided}。",
+            )
+
+
+def _dates(case: Case) -> list[tuple[str, date]]:
+    found: list[tuple[str, date | None]] = [
+        ("received", case.received),
+        ("accepted", case.accepted),
+        ("closed", case.closed),
+    ]
+    if case.not_accepted:
+        found.append(("not_accepted.date", case.not_accepted.date))
+    if case.extension:
+        found.append(("extension.approved", case.extension.approved))
+    for i, step in enumerate(case.progress, start=1):
+        found.append((f"progress[{i}].date", step.date))
+    for key, review in (("review", case.review), ("recheck", case.recheck)):
+        if review:
+            found += [(f"{key}.requested", review.requested), (f"{key}.decided", review.decided)]
+    return [(f, d) for f, d in found if d is not None]
+
+
+def _check_across_files(read: list[tuple[Case, dict[str, Position]]], problems: list[Problem]) -> None:
+    """Unique ids and repeat_of links."""
+    by_id: dict[str, Case] = {}
+    for case, positions in read:
+        first = by_id.get(case.id)
+        if first is None:
+            by_id[case.id] = case
+            continue
+        pos = positions["id"]
+        problems.append(
+            Problem(case.path, pos.line, pos.column, "id", f"编号 {case.id} 重复：{first.path} 已使用这个编号。")
+        )
+    for case, positions in read:
+        if case.repeat_of is None:
+            continue
+        pos = positions["repeat_of"]
+        earlier = by_id.get(case.repeat_of)
+        message = None
+        if earlier is None:
+            message = f"找不到编号为 {case.repeat_of} 的事项：repeat_of 应填此前已登记事项的编号。"
+        elif earlier.id == case.id:
+            message = "repeat_of 不能填写本事项自己的编号。"
+        elif earlier.received > case.received:
+            message = (
+                f"{case.repeat_of} 的登记日期 {earlier.received} 晚于本事项的 {case.received}："
+                "repeat_of 应指向更早登记的事项。"
+            )
+        if message:
+            problems.append(Problem(case.path, pos.line, pos.column, "repeat_of", message))
