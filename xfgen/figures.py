@@ -1,0 +1,694 @@
+"""Every number xfgen reports, computed in one place (DOMAIN.md "Figures").
+
+Everything is as known at the as-of date: a decision, extension, closing,
+rating or review dated after it has not happened yet. "Passed" means strictly
+before the as-of date. Reports, ledgers, ``xfgen stats`` and its JSON all read
+the objects built here; nothing else divides or filters cases.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Any, Literal
+
+from xfgen.deadlines import DeadlineRules
+from xfgen.models import NOT_RATED, SATISFIED, UPHELD, VISIT_CHANNEL, Case, Config
+from xfgen.periods import Period, one_year_earlier
+
+BACKLOG_DAYS = 365  # 积案: open more than this many days after acceptance
+DUE_SOON_DAYS = 7  # 临期: due within this many days of the as-of date
+SCORE_TIE = 1e-9  # scores this close to the first of a group share its rank
+
+# Status labels used by the ledgers, in one place.
+STATUS_UNDECIDED = "待受理"
+STATUS_NOT_ACCEPTED = "不予受理"
+STATUS_OPEN = "办理中"
+STATUS_OVERDUE = "超期未办结"
+STATUS_CLOSED_ON_TIME = "按期办结"
+STATUS_CLOSED_LATE = "超期办结"
+
+
+# ---------------------------------------------------------------- one case
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    """One case as known at ``as_of``: what has happened, and what is due.
+
+    Dates after ``as_of`` are ``None`` here even when the file has them.
+    ``satisfaction`` and ``outcome`` are known only once the case is closed.
+    """
+
+    case: Case
+    as_of: date
+    accepted: date | None
+    not_accepted: date | None
+    closed: date | None
+    acceptance_deadline: date
+    deadline: date | None  # handling deadline, counting only extensions approved by as_of
+    days_left: int | None  # deadline − as_of, for open accepted cases
+    overdue: bool  # open and deadline < as_of
+    due_soon: bool  # open, not overdue, 0 <= days_left <= DUE_SOON_DAYS
+    backlog: bool  # open and (as_of − accepted) > BACKLOG_DAYS days
+    outcome: str | None
+    satisfaction: str | None
+    review_requested: date | None
+    review_decided: date | None
+    review_result: str | None  # known once the review is decided
+    label: str  # one of the STATUS_* labels
+
+    @property
+    def decided(self) -> date | None:
+        """The acceptance decision, either way, if made by as_of."""
+        return self.accepted or self.not_accepted
+
+    @property
+    def is_open(self) -> bool:
+        """Accepted and not yet closed."""
+        return self.accepted is not None and self.closed is None
+
+    @property
+    def accepted_in_time(self) -> bool | None:
+        """Decided within the acceptance window; None while undecided and not yet late."""
+        if self.decided is not None:
+            return self.decided <= self.acceptance_deadline
+        return False if self.acceptance_deadline < self.as_of else None
+
+    @property
+    def closed_on_time(self) -> bool | None:
+        """Closed by the deadline; None while open and not yet late, or not accepted."""
+        if self.deadline is None:
+            return None
+        if self.closed is not None:
+            return self.closed <= self.deadline
+        return False if self.deadline < self.as_of else None
+
+
+def case_status(case: Case, rules: DeadlineRules, as_of: date) -> CaseStatus:
+    """The state of ``case`` as known at ``as_of``."""
+    accepted = _known(case.accepted, as_of)
+    not_accepted = _known(case.not_accepted.date if case.not_accepted else None, as_of)
+    closed = _known(case.closed, as_of) if accepted is not None else None
+    deadline = rules.handling_deadline(case, as_of) if accepted is not None else None
+    is_open = accepted is not None and closed is None
+    days_left = (deadline - as_of).days if is_open and deadline is not None else None
+    overdue = days_left is not None and days_left < 0
+    due_soon = days_left is not None and 0 <= days_left <= DUE_SOON_DAYS
+    backlog = is_open and accepted is not None and (as_of - accepted).days > BACKLOG_DAYS
+    review = case.review
+    review_requested = _known(review.requested if review else None, as_of)
+    review_decided = _known(review.decided if review else None, as_of)
+    if accepted is None:
+        label = STATUS_NOT_ACCEPTED if not_accepted is not None else STATUS_UNDECIDED
+    elif closed is None:
+        label = STATUS_OVERDUE if overdue else STATUS_OPEN
+    else:
+        assert deadline is not None
+        label = STATUS_CLOSED_ON_TIME if closed <= deadline else STATUS_CLOSED_LATE
+    return CaseStatus(
+        case=case,
+        as_of=as_of,
+        accepted=accepted,
+        not_accepted=not_accepted,
+        closed=closed,
+        acceptance_deadline=rules.acceptance_deadline(case),
+        deadline=deadline,
+        days_left=days_left,
+        overdue=overdue,
+        due_soon=due_soon,
+        backlog=backlog,
+        outcome=case.outcome if closed is not None else None,
+        satisfaction=case.satisfaction if closed is not None else None,
+        review_requested=review_requested,
+        review_decided=review_decided,
+        review_result=review.result if review is not None and review_decided else None,
+        label=label,
+    )
+
+
+def open_cases(cases: Iterable[Case], rules: DeadlineRules, as_of: date) -> list[CaseStatus]:
+    """Accepted cases open at ``as_of`` (any cohort), by deadline, then id (在办事项台账)."""
+    rows = [case_status(c, rules, as_of) for c in cases if _open_at(c, as_of)]
+    return sorted(rows, key=lambda s: (s.deadline or date.max, s.case.id))
+
+
+def backlog_cases(cases: Iterable[Case], rules: DeadlineRules, as_of: date) -> list[CaseStatus]:
+    """积案 at ``as_of`` (any cohort), oldest acceptance first, then id (积案台账)."""
+    rows = [case_status(c, rules, as_of) for c in cases if _backlog_at(c, as_of)]
+    return sorted(rows, key=lambda s: (s.accepted or date.max, s.case.id))
+
+
+def _known(day: date | None, as_of: date) -> date | None:
+    return day if day is not None and day <= as_of else None
+
+
+def _open_at(case: Case, as_of: date) -> bool:
+    if case.accepted is None or case.accepted > as_of:
+        return False
+    return case.closed is None or case.closed > as_of
+
+
+def _backlog_at(case: Case, as_of: date) -> bool:
+    if not _open_at(case, as_of):
+        return False
+    assert case.accepted is not None
+    return (as_of - case.accepted).days > BACKLOG_DAYS
+
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Counts (件, 批次, 人次). Field names are the JSON keys, in JSON order."""
+
+    cases: int
+    accepted: int
+    not_accepted: int
+    undecided: int
+    closed: int
+    visit_batches: int
+    visit_people: int
+    collective_batches: int
+    collective_people: int
+    skip_level: int
+    repeat: int
+    overdue_open: int  # all cohorts, at as_of
+    backlog: int  # all cohorts, at as_of
+    backlog_resolved: int
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Unrounded fractions 0..1, None where the denominator is 0."""
+
+    timely_acceptance: float | None
+    closure: float | None
+    on_time_closure: float | None
+    rating_participation: float | None
+    satisfaction: float | None
+    repeat: float | None
+    review: float | None
+    review_upheld: float | None
+
+
+@dataclass(frozen=True)
+class UnitRates:
+    """The rates a unit is ranked on (their names are the leaderboard weight keys)."""
+
+    timely_acceptance: float | None
+    closure: float | None
+    on_time_closure: float | None
+    satisfaction: float | None
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    unit: str
+    cases: int
+    rates: UnitRates
+    score: float | None
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    rank: int
+    unit: str
+    score: float
+    cases: int
+    rates: UnitRates
+    previous_rank: int | None  # rank in the previous period of the same length, if ranked there
+    rank_change: int | None  # previous_rank − rank: positive means moved up
+
+
+@dataclass(frozen=True)
+class Breakdowns:
+    """Cohort counts by label, only labels with >= 1 case, keys in code point order."""
+
+    channel: Mapping[str, int]
+    source: Mapping[str, int]
+    kind: Mapping[str, int]
+    category: Mapping[str, int]
+    unit: Mapping[str, int]
+
+    def most_common(self, name: str) -> list[tuple[str, int]]:
+        """The labels of one breakdown, most cases first, then by label (for "top categories")."""
+        counts: Mapping[str, int] = getattr(self, name)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """For charts: cases received in the month, and cases (any cohort) closed in it."""
+
+    month: Period
+    received: int
+    closed: int
+
+
+@dataclass(frozen=True)
+class PreviousYearFigures:
+    """The same period one year earlier, as at the as-of date one year earlier."""
+
+    period: Period
+    as_of: date
+    counts: Counts
+    rates: Rates
+    avg_handling_days: float | None
+
+
+ChangeKind = Literal["count", "rate", "days"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure against the same period last year (同比).
+
+    ``delta`` is a fraction for counts (0.051 = up 5.1%) and for rates the
+    difference of the two fractions (0.02 = 2 percentage points); for average
+    days it is the difference in days. It is None when either side has no data
+    (a count of 0 or a null rate last year): never a made-up 0.
+    """
+
+    kind: ChangeKind
+    current: float | None
+    previous: float | None
+    delta: float | None
+
+    @property
+    def wording(self) -> str:
+        """The phrase a summary uses: 同比下降5.1%, 同比提高2.0个百分点, 上年同期无数据 ..."""
+        if self.previous is None or (self.kind == "count" and self.previous == 0):
+            return "上年同期无数据"
+        if self.delta is None:
+            return "本期无数据"
+        if self.kind == "days":
+            amount = f"{abs(self.delta):.1f}"
+            up, down, unit = "增加", "减少", "天"
+        else:
+            amount = f"{abs(self.delta) * 100:.1f}"
+            if self.kind == "count":
+                up, down, unit = "上升", "下降", "%"
+            else:
+                up, down, unit = "提高", "降低", "个百分点"
+        if amount == "0.0":
+            return "与上年同期持平"
+        return f"同比{up if self.delta > 0 else down}{amount}{unit}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """同比 for every count and rate, keyed by the field names of Counts and Rates."""
+
+    counts: Mapping[str, Change]
+    rates: Mapping[str, Change]
+    avg_handling_days: Change
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """The figures of one period at one as-of date.
+
+    ``counts``, ``rates``, ``avg_handling_days``, ``by``, ``units``,
+    ``leaderboard``, ``unranked`` and ``previous_year`` are what
+    :func:`figures_to_json` writes; the rest serves the reports.
+    """
+
+    period: Period
+    as_of: date
+    counts: Counts
+    rates: Rates
+    avg_handling_days: float | None
+    by: Breakdowns
+    units: Mapping[str, UnitFigures]  # configured units with >= 1 cohort case, by label
+    leaderboard: tuple[LeaderboardRow, ...]
+    unranked: tuple[str, ...]
+    previous_year: PreviousYearFigures
+    year_on_year: Comparison
+    previous_period: Period  # what the leaderboard's rank changes compare with
+    previous_period_as_of: date  # min(previous period's end, as_of)
+    backlog_at_start: int  # 积案 on the day before the period's first day
+    monthly: tuple[MonthFigures, ...]  # months of the period up to the as-of month
+    holiday_rule: bool  # deadlines counted with the workdays rule, to be stated on reports
+
+    @property
+    def start(self) -> date:
+        return self.period.start
+
+    @property
+    def end(self) -> date:
+        return self.period.end
+
+    @property
+    def cohort_end(self) -> date:
+        """The last day of receipt that belongs to the cohort."""
+        return min(self.period.end, self.as_of)
+
+    def in_cohort(self, case: Case) -> bool:
+        """Received within the period, up to the as-of date."""
+        return self.period.start <= case.received <= self.cohort_end
+
+    def share(self, count: int) -> float | None:
+        """``count`` as a fraction of the cohort (占比), None for an empty cohort."""
+        return _ratio(count, self.counts.cases)
+
+
+def compute_figures(
+    cases: Sequence[Case], config: Config, rules: DeadlineRules, period: Period, as_of: date
+) -> PeriodFigures:
+    """All figures of ``period`` as known at ``as_of``, with 同比 and the rank changes."""
+    current = _compute(cases, config, rules, period, as_of)
+    year_period = period.year_earlier()
+    year_as_of = one_year_earlier(as_of)
+    last_year = _compute(cases, config, rules, year_period, year_as_of)
+    before = period.previous()
+    before_as_of = min(before.end, as_of)
+    earlier_ranks = {
+        unit.unit: rank
+        for rank, _, unit in _compute(cases, config, rules, before, before_as_of).ranked
+    }
+    leaderboard = tuple(
+        LeaderboardRow(
+            rank=rank,
+            unit=unit.unit,
+            score=score,
+            cases=unit.cases,
+            rates=unit.rates,
+            previous_rank=earlier_ranks.get(unit.unit),
+            rank_change=(earlier_ranks[unit.unit] - rank if unit.unit in earlier_ranks else None),
+        )
+        for rank, score, unit in current.ranked
+    )
+    return PeriodFigures(
+        period=period,
+        as_of=as_of,
+        counts=current.counts,
+        rates=current.rates,
+        avg_handling_days=current.avg_handling_days,
+        by=current.by,
+        units=current.units,
+        leaderboard=leaderboard,
+        unranked=current.unranked,
+        previous_year=PreviousYearFigures(
+            period=year_period,
+            as_of=year_as_of,
+            counts=last_year.counts,
+            rates=last_year.rates,
+            avg_handling_days=last_year.avg_handling_days,
+        ),
+        year_on_year=_compare(current, last_year),
+        previous_period=before,
+        previous_period_as_of=before_as_of,
+        backlog_at_start=current.backlog_at_start,
+        monthly=_monthly(cases, period, as_of),
+        holiday_rule=rules.uses_holiday_rule,
+    )
+
+
+def figures_to_json(f: PeriodFigures) -> dict[str, Any]:
+    """The JSON object of DOMAIN.md "Machine-readable figures", key for key."""
+    return {
+        "period": f.period.label,
+        "start": f.period.start.isoformat(),
+        "end": f.period.end.isoformat(),
+        "as_of": f.as_of.isoformat(),
+        "counts": _fields(f.counts),
+        "rates": _fields(f.rates),
+        "avg_handling_days": f.avg_handling_days,
+        "by": {name: dict(getattr(f.by, name)) for name in _field_names(Breakdowns)},
+        "units": {
+            label: {"cases": unit.cases, "rates": _fields(unit.rates), "score": unit.score}
+            for label, unit in f.units.items()
+        },
+        "leaderboard": [
+            {"rank": row.rank, "unit": row.unit, "score": row.score, "cases": row.cases}
+            for row in f.leaderboard
+        ],
+        "unranked": list(f.unranked),
+        "previous_year": {
+            "counts": _fields(f.previous_year.counts),
+            "rates": _fields(f.previous_year.rates),
+            "avg_handling_days": f.previous_year.avg_handling_days,
+        },
+    }
+
+
+# ---------------------------------------------------------------- internals
+
+
+class _Tally:
+    """Running numerators and denominators over one group of cohort cases."""
+
+    def __init__(self) -> None:
+        self.cases = self.accepted = self.not_accepted = self.undecided = self.closed = 0
+        self.timely = self.timely_due = 0
+        self.on_time = self.on_time_due = 0
+        self.rated = self.satisfied = 0
+        self.reviewed = self.review_decided = self.review_upheld = 0
+        self.repeat = 0
+        self.handling_days = 0
+
+    def add(self, s: CaseStatus) -> None:
+        self.cases += 1
+        if s.case.repeat_of is not None:
+            self.repeat += 1
+        if s.accepted is not None:
+            self.accepted += 1
+        elif s.not_accepted is not None:
+            self.not_accepted += 1
+        else:
+            self.undecided += 1
+        in_time = s.accepted_in_time
+        if in_time is not None:
+            self.timely_due += 1
+            self.timely += in_time
+        on_time = s.closed_on_time
+        if on_time is not None:
+            self.on_time_due += 1
+            self.on_time += on_time
+        if s.closed is not None and s.accepted is not None:
+            self.closed += 1
+            self.handling_days += (s.closed - s.accepted).days
+            if s.satisfaction != NOT_RATED:
+                self.rated += 1
+                self.satisfied += s.satisfaction in SATISFIED
+            if s.review_requested is not None:
+                self.reviewed += 1
+        if s.review_decided is not None:
+            self.review_decided += 1
+            self.review_upheld += s.review_result == UPHELD
+
+    def unit_rates(self) -> UnitRates:
+        return UnitRates(
+            timely_acceptance=_ratio(self.timely, self.timely_due),
+            closure=_ratio(self.closed, self.accepted),
+            on_time_closure=_ratio(self.on_time, self.on_time_due),
+            satisfaction=_ratio(self.satisfied, self.rated),
+        )
+
+    def rates(self) -> Rates:
+        return Rates(
+            timely_acceptance=_ratio(self.timely, self.timely_due),
+            closure=_ratio(self.closed, self.accepted),
+            on_time_closure=_ratio(self.on_time, self.on_time_due),
+            rating_participation=_ratio(self.rated, self.closed),
+            satisfaction=_ratio(self.satisfied, self.rated),
+            repeat=_ratio(self.repeat, self.cases),
+            review=_ratio(self.reviewed, self.closed),
+            review_upheld=_ratio(self.review_upheld, self.review_decided),
+        )
+
+
+_Ranked = tuple[int, float, UnitFigures]  # rank, score, unit
+
+
+@dataclass(frozen=True)
+class _Core:
+    """The figures of one period without comparisons."""
+
+    counts: Counts
+    rates: Rates
+    avg_handling_days: float | None
+    by: Breakdowns
+    units: Mapping[str, UnitFigures]
+    ranked: tuple[_Ranked, ...]
+    unranked: tuple[str, ...]
+    backlog_at_start: int
+
+
+def _compute(
+    cases: Sequence[Case], config: Config, rules: DeadlineRules, period: Period, as_of: date
+) -> _Core:
+    cohort_end = min(period.end, as_of)
+    total = _Tally()
+    per_unit: defaultdict[str, _Tally] = defaultdict(_Tally)
+    by: dict[str, Counter[str]] = {name: Counter() for name in _field_names(Breakdowns)}
+    visit_batches = visit_people = collective_batches = collective_people = skip_level = 0
+    for case in cases:
+        if not period.start <= case.received <= cohort_end:
+            continue
+        status = case_status(case, rules, as_of)
+        total.add(status)
+        by["channel"][case.channel] += 1
+        by["source"][case.source] += 1
+        by["kind"][case.kind] += 1
+        by["category"][case.category] += 1
+        if case.unit is not None:
+            by["unit"][case.unit] += 1
+            per_unit[case.unit].add(status)
+        if case.channel == VISIT_CHANNEL:
+            visit_batches += 1
+            visit_people += case.people
+            if case.people >= config.collective_threshold:
+                collective_batches += 1
+                collective_people += case.people
+        skip_level += case.skip_level
+
+    overdue_open = backlog = backlog_at_start = backlog_resolved = 0
+    day_before = period.start - timedelta(days=1)
+    for case in cases:
+        if _open_at(case, as_of):
+            deadline = rules.handling_deadline(case, as_of)
+            assert deadline is not None
+            overdue_open += deadline < as_of
+            backlog += _backlog_at(case, as_of)
+        if _backlog_at(case, day_before):
+            backlog_at_start += 1
+            closed = case.closed
+            backlog_resolved += closed is not None and period.start <= closed <= cohort_end
+
+    units = {
+        label: _unit_figures(label, per_unit[label], config)
+        for label in sorted(set(config.units) & per_unit.keys())
+    }
+    ranked, unranked = _rank(units.values(), config.leaderboard.min_cases)
+    return _Core(
+        counts=Counts(
+            cases=total.cases,
+            accepted=total.accepted,
+            not_accepted=total.not_accepted,
+            undecided=total.undecided,
+            closed=total.closed,
+            visit_batches=visit_batches,
+            visit_people=visit_people,
+            collective_batches=collective_batches,
+            collective_people=collective_people,
+            skip_level=skip_level,
+            repeat=total.repeat,
+            overdue_open=overdue_open,
+            backlog=backlog,
+            backlog_resolved=backlog_resolved,
+        ),
+        rates=total.rates(),
+        avg_handling_days=_ratio(total.handling_days, total.closed),
+        by=Breakdowns(**{name: _sorted_map(counter) for name, counter in by.items()}),
+        units=MappingProxyType(units),
+        ranked=ranked,
+        unranked=unranked,
+        backlog_at_start=backlog_at_start,
+    )
+
+
+def _unit_figures(label: str, tally: _Tally, config: Config) -> UnitFigures:
+    rates = tally.unit_rates()
+    return UnitFigures(
+        unit=label, cases=tally.cases, rates=rates, score=_score(rates, config.leaderboard.weights)
+    )
+
+
+def _score(rates: UnitRates, weights: Mapping[str, float]) -> float | None:
+    """Σ(wᵢ·rᵢ) ÷ Σwᵢ over the rates that are not null; null when none is (or Σwᵢ is 0)."""
+    weighted = total_weight = 0.0
+    for name, weight in weights.items():
+        rate = getattr(rates, name)
+        if rate is not None:
+            weighted += weight * rate
+            total_weight += weight
+    return weighted / total_weight if total_weight > 0 else None
+
+
+def _rank(
+    units: Iterable[UnitFigures], min_cases: int
+) -> tuple[tuple[_Ranked, ...], tuple[str, ...]]:
+    """Competition ranks (1, 2, 2, 4); ties within SCORE_TIE of a group's first score."""
+    eligible: list[tuple[float, UnitFigures]] = []
+    unranked: list[str] = []
+    for unit in units:
+        if unit.cases < min_cases or unit.score is None:
+            unranked.append(unit.unit)
+        else:
+            eligible.append((unit.score, unit))
+    eligible.sort(key=lambda item: (-item[0], item[1].unit))
+    groups: list[list[tuple[float, UnitFigures]]] = []
+    for score, unit in eligible:
+        if groups and abs(groups[-1][0][0] - score) <= SCORE_TIE:
+            groups[-1].append((score, unit))
+        else:
+            groups.append([(score, unit)])
+    ranked: list[_Ranked] = []
+    for group in groups:
+        rank = len(ranked) + 1
+        ranked.extend((rank, score, unit) for score, unit in sorted(group, key=lambda g: g[1].unit))
+    return tuple(ranked), tuple(sorted(unranked))
+
+
+def _compare(current: _Core, last_year: _Core) -> Comparison:
+    counts = {
+        name: _change("count", getattr(current.counts, name), getattr(last_year.counts, name))
+        for name in _field_names(Counts)
+    }
+    rates = {
+        name: _change("rate", getattr(current.rates, name), getattr(last_year.rates, name))
+        for name in _field_names(Rates)
+    }
+    return Comparison(
+        counts=MappingProxyType(counts),
+        rates=MappingProxyType(rates),
+        avg_handling_days=_change("days", current.avg_handling_days, last_year.avg_handling_days),
+    )
+
+
+def _change(kind: ChangeKind, current: float | None, previous: float | None) -> Change:
+    delta: float | None = None
+    if current is not None and previous is not None:
+        if kind == "count":
+            delta = (current - previous) / previous if previous else None
+        else:
+            delta = current - previous
+    return Change(kind=kind, current=current, previous=previous, delta=delta)
+
+
+def _monthly(cases: Sequence[Case], period: Period, as_of: date) -> tuple[MonthFigures, ...]:
+    months = [m for m in period.months() if m.start <= as_of]
+    received: Counter[str] = Counter()
+    closed: Counter[str] = Counter()
+    last = min(period.end, as_of)
+    for case in cases:
+        if period.start <= case.received <= last:
+            received[case.received.strftime("%Y-%m")] += 1
+        if case.closed is not None and period.start <= case.closed <= last:
+            closed[case.closed.strftime("%Y-%m")] += 1
+    return tuple(
+        MonthFigures(month=m, received=received[m.label], closed=closed[m.label]) for m in months
+    )
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def _sorted_map(counter: Counter[str]) -> Mapping[str, int]:
+    return MappingProxyType({label: counter[label] for label in sorted(counter)})
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """A flat dataclass as a dict, in field order."""
+    return {name: getattr(obj, name) for name in _field_names(type(obj))}

@@ -1,0 +1,206 @@
+"""The figures of one period as a plain-text table for the terminal (``xfgen stats``).
+
+Only formats: every number comes from :mod:`xfgen.figures`. Columns are padded
+by display width, so Chinese text (two columns a character) lines up.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from xfgen.figures import Change, PeriodFigures
+
+NO_DATA = "—"
+
+_COUNT_ROWS = (
+    ("受理总量（件）", "cases"),
+    ("已受理（件）", "accepted"),
+    ("不予受理（件）", "not_accepted"),
+    ("待定（件）", "undecided"),
+    ("已办结（件）", "closed"),
+    ("来访批次", "visit_batches"),
+    ("来访人次", "visit_people"),
+    ("集体访批次", "collective_batches"),
+    ("集体访人次", "collective_people"),
+    ("越级访（件）", "skip_level"),
+    ("重复信访（件）", "repeat"),
+    ("超期未办结（件）", "overdue_open"),
+    ("积案（件）", "backlog"),
+    ("积案化解（件）", "backlog_resolved"),
+)
+_RATE_ROWS = (
+    ("及时受理率", "timely_acceptance"),
+    ("按期办结率", "on_time_closure"),
+    ("办结率", "closure"),
+    ("参评率", "rating_participation"),
+    ("满意率", "satisfaction"),
+    ("重复信访率", "repeat"),
+    ("复查率", "review"),
+    ("复查维持率", "review_upheld"),
+)
+_BREAKDOWNS = (
+    ("信访形式", "channel"),
+    ("来源", "source"),
+    ("事项类型", "kind"),
+    ("问题类别", "category"),
+    ("责任单位", "unit"),
+)
+
+
+def format_stats(f: PeriodFigures) -> str:
+    """A readable report of ``f`` in Chinese (no trailing newline, as ``click.echo`` adds one)."""
+    last_year = f.previous_year
+    lines = [
+        f"{f.period.name}信访统计（{f.period.label}）",
+        f"统计期间 {f.start.isoformat()} 至 {f.end.isoformat()}，截至 {f.as_of.isoformat()}；"
+        f"上年同期 {last_year.period.label} 截至 {last_year.as_of.isoformat()}",
+    ]
+    if f.holiday_rule:
+        lines.append("期限按节假日顺延规则计算：期限最后一日为休息日的，顺延至下一个工作日。")
+
+    lines += ["", "一、基本情况"]
+    rows = [
+        [
+            name,
+            str(getattr(f.counts, key)),
+            str(getattr(last_year.counts, key)),
+            _change(f.year_on_year.counts[key]),
+        ]
+        for name, key in _COUNT_ROWS
+    ]
+    rows.insert(-2, ["期初积案（件）", str(f.backlog_at_start), "", ""])
+    lines += _table(["项目", "本期", "上年同期", "同比"], rows, "lrrr")
+
+    lines += ["", "二、办理情况"]
+    rows = [
+        [
+            name,
+            percent(getattr(f.rates, key)),
+            percent(getattr(last_year.rates, key)),
+            _change(f.year_on_year.rates[key]),
+        ]
+        for name, key in _RATE_ROWS
+    ]
+    rows.append(
+        [
+            "平均办理天数",
+            days(f.avg_handling_days),
+            days(last_year.avg_handling_days),
+            _change(f.year_on_year.avg_handling_days),
+        ]
+    )
+    lines += _table(["项目", "本期", "上年同期", "同比"], rows, "lrrr")
+
+    lines += ["", "三、分类统计"]
+    for title, name in _BREAKDOWNS:
+        items = f.by.most_common(name)
+        lines += ["", f"按{title}"]
+        if not items:
+            lines.append(f"  {NO_DATA}")
+            continue
+        rows = [[label, str(count), percent(f.share(count))] for label, count in items]
+        lines += _table([title, "件数", "占比"], rows, "lrr")
+
+    lines += ["", "四、责任单位排名"]
+    if f.leaderboard:
+        rows = [
+            [
+                str(row.rank),
+                row.unit,
+                str(row.cases),
+                percent(row.rates.timely_acceptance),
+                percent(row.rates.on_time_closure),
+                percent(row.rates.closure),
+                percent(row.rates.satisfaction),
+                f"{row.score * 100:.1f}",
+                _rank_change(row.rank_change),
+            ]
+            for row in f.leaderboard
+        ]
+        header = [
+            "名次",
+            "责任单位",
+            "件数",
+            "及时受理率",
+            "按期办结率",
+            "办结率",
+            "满意率",
+            "得分",
+            "名次变化",
+        ]
+        lines += _table(header, rows, "rlrrrrrrr")
+    else:
+        lines.append(f"  {NO_DATA}")
+    if f.unranked:
+        listed = "、".join(_unranked(f, unit) for unit in f.unranked)
+        lines.append(f"不参与排名：{listed}")
+    lines += [
+        "",
+        f"注：{NO_DATA} 表示无数据（分母为 0）。同比：件数为增减百分比，比率为增减百分点。"
+        f"得分为各项比率的加权平均（百分制）；名次变化与 {f.previous_period.label}"
+        f"（截至 {f.previous_period_as_of.isoformat()}）相比。",
+    ]
+    return "\n".join(lines)
+
+
+def percent(rate: float | None) -> str:
+    """A rate as a percentage with one decimal (87.5%), or — for no data."""
+    return NO_DATA if rate is None else f"{rate * 100:.1f}%"
+
+
+def days(value: float | None) -> str:
+    return NO_DATA if value is None else f"{value:.1f}"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: wide and full-width characters take two."""
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def _change(change: Change) -> str:
+    if change.delta is None:
+        return NO_DATA
+    if change.kind == "count":
+        return _signed(change.delta * 100) + "%"
+    if change.kind == "rate":
+        return _signed(change.delta * 100) + "个百分点"
+    return _signed(change.delta) + "天"
+
+
+def _signed(value: float) -> str:
+    """+1.2 / -1.2, and 0.0 (not -0.0) for a change that rounds to nothing."""
+    text = f"{value:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text
+
+
+def _rank_change(change: int | None) -> str:
+    if change is None:
+        return NO_DATA
+    if change == 0:
+        return "持平"
+    return f"升{change}" if change > 0 else f"降{-change}"
+
+
+def _unranked(f: PeriodFigures, label: str) -> str:
+    unit = f.units[label]
+    reason = "暂无评分" if unit.score is None else "样本不足"
+    return f"{label}（{unit.cases}件，{reason}）"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> list[str]:
+    """Rows padded to the widest cell of each column; ``align`` is l or r per column."""
+    widths = [max(display_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = []
+        for cell, width, side in zip(cells, widths, align, strict=True):
+            gap = " " * (width - display_width(cell))
+            padded.append(cell + gap if side == "l" else gap + cell)
+        return ("  " + "  ".join(padded)).rstrip()
+
+    rule = "  " + "-" * (sum(widths) + 2 * (len(widths) - 1))
+    return [line(header), rule, *(line(row) for row in rows)]
