@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import VALID_CASE, Repo
+
 from xfgen.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +27,12 @@ def test_check_valid_repository(repo: Repo, capsys: pytest.CaptureFixture[str]) 
     assert (code, out, err) == (0, "共检查 1 个文件，全部通过。\n", "")
 
 
-def test_check_lists_every_problem_then_a_count(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    repo.case(VALID_CASE.replace("channel: 来访", "channel: 来仿").replace("received:", "recieved:"))
+def test_check_lists_every_problem_then_a_count(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.case(
+        VALID_CASE.replace("channel: 来访", "channel: 来仿").replace("received:", "recieved:")
+    )
     repo.write("cases/2026/XF2026-0002.yaml", "id: XF2026-0002\nid: XF2026-0003\n")
     code, out, err = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "check")
     assert code == 1 and err == ""

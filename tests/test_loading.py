@@ -26,7 +26,9 @@ def test_parses_nested_values_with_positions() -> None:
 
 
 def test_duplicate_key_is_an_error_naming_both_lines() -> None:
-    assert fail("id: A\nreceived: 2026-01-01\nid: B\n").startswith("3:1:键 “id” 重复出现（第 1 行已有）")
+    assert fail("id: A\nreceived: 2026-01-01\nid: B\n").startswith(
+        "3:1:键 “id” 重复出现（第 1 行已有）"
+    )
 
 
 def test_anchors_and_aliases_are_refused() -> None:
@@ -45,8 +47,18 @@ def test_explicit_tags_are_refused_except_str() -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("0012", "int"), ("12", "int"), ("no", "bool"), ("yes", "bool"), ("on", "bool"), ("1.5", "float"),
-     ("2026-01-05", "date"), ("~", "null"), ("XF2026-0001", "str"), ("王某某", "str")],
+    [
+        ("0012", "int"),
+        ("12", "int"),
+        ("no", "bool"),
+        ("yes", "bool"),
+        ("on", "bool"),
+        ("1.5", "float"),
+        ("2026-01-05", "date"),
+        ("~", "null"),
+        ("XF2026-0001", "str"),
+        ("王某某", "str"),
+    ],
 )
 def test_implicit_types_of_plain_scalars(text: str, kind: str) -> None:
     assert implicit_type(Scalar(text, plain=True, pos=None)) == kind  # type: ignore[arg-type]

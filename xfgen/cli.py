@@ -45,7 +45,9 @@ DATE = _DateType()
     show_default=True,
     help="在这个目录运行（放 xfgen.yaml 和 cases/ 的仓库根目录），如同 git -C。",
 )
-@click.option("--today", type=DATE, default=None, help="把这一天当作今天（默认系统日期），用于复现。")
+@click.option(
+    "--today", type=DATE, default=None, help="把这一天当作今天（默认系统日期），用于复现。"
+)
 @click.option("--debug", is_flag=True, help="出现内部错误时显示 Python 回溯。")
 @click.version_option(__version__, prog_name="xfgen")
 @click.pass_context
@@ -79,8 +81,16 @@ def check(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.option("--period", "-p", required=True, help="统计期间：2026H1、2026H2、2026、2026Q1 或 2026-03。")
-@click.option("--as-of", "as_of", type=DATE, default=None, help="截至日期，默认为期间最后一天（期间未结束则为今天）。")
+@click.option(
+    "--period", "-p", required=True, help="统计期间：2026H1、2026H2、2026、2026Q1 或 2026-03。"
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    default=None,
+    help="截至日期，默认为期间最后一天（期间未结束则为今天）。",
+)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（供其他程序使用）。")
 @click.pass_context
 def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) -> None:
@@ -101,6 +111,62 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
         click.echo(json.dumps(figures_to_json(figures), ensure_ascii=False, indent=2))
     else:
         click.echo(format_stats(figures))
+
+
+@cli.command()
+@click.option(
+    "--period",
+    "-p",
+    "periods",
+    multiple=True,
+    help="只生成这些期间（可重复）；默认为有事项的每个半年和每一年。",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    default=None,
+    help="截至日期，默认为各期间最后一天（期间未结束则为今天）。",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="输出目录，默认 output/（内部版为 output-internal/）。",
+)
+@click.option(
+    "--internal",
+    is_flag=True,
+    help="生成不脱敏的内部版（另存一个目录，每页标注“内部资料 注意保密”）。",
+)
+@click.pass_context
+def build(
+    ctx: click.Context,
+    periods: tuple[str, ...],
+    as_of: date | None,
+    out: Path | None,
+    internal: bool,
+) -> None:
+    """检查全部事项并生成统计报告、台账和排行榜（HTML 和 PDF）。"""
+    from xfgen.build import INTERNAL_OUTPUT, OUTPUT, InvalidData, build_site
+
+    root: Path = ctx.obj["root"]
+    target = out or root / (INTERNAL_OUTPUT if internal else OUTPUT)
+    try:
+        result = build_site(
+            root, target, ctx.obj["today"], periods, as_of, internal,
+            progress=lambda message: click.echo(message, err=True),
+        )  # fmt: skip
+    except InvalidData as invalid:
+        for problem in invalid.problems:
+            click.echo(str(problem))
+        click.echo(f"有 {len(invalid.problems)} 处问题，未生成报告；{target} 保持不变。", err=True)
+        ctx.exit(EXIT_INVALID)
+    for warning in result.warnings:
+        click.echo(f"警告：{warning}", err=True)
+    click.echo(
+        f"已生成 {result.pages} 个网页、{result.pdfs} 份 PDF（{'、'.join(result.periods)}）到 {result.out}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

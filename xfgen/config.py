@@ -23,22 +23,75 @@ _DEFAULT_DEADLINES = Deadlines()
 _DEFAULT_BOARD = LeaderboardSettings()
 
 CONFIG_FIELDS: tuple[Field, ...] = (
-    Field("office", "text", "机关名称", required=True, doc="机关名称，印在每份报告的页眉，如 平安县信访局"),
-    Field("channels", "list", "信访形式列表", required=True, item="text", doc="信访形式（channel）可用的值"),
+    Field(
+        "office",
+        "text",
+        "机关名称",
+        required=True,
+        doc="机关名称，印在每份报告的页眉，如 平安县信访局",
+    ),
+    Field(
+        "channels",
+        "list",
+        "信访形式列表",
+        required=True,
+        item="text",
+        doc="信访形式（channel）可用的值",
+    ),
     Field("sources", "list", "来源列表", required=True, item="text", doc="来源（source）可用的值"),
-    Field("categories", "list", "问题类别列表", required=True, item="text", doc="问题类别（category）可用的值，写成“大类/小类”"),
-    Field("units", "list", "责任单位列表", required=True, item="text", doc="责任单位（unit）可用的值"),
-    Field("outcomes", "list", "办理结果列表", required=True, item="text", doc="办理结果（outcome）可用的值"),
-    Field("collective_threshold", "int", "集体访人数标准", minimum=2, doc="来访人数达到此数即为集体访，默认 5"),
+    Field(
+        "categories",
+        "list",
+        "问题类别列表",
+        required=True,
+        item="text",
+        doc="问题类别（category）可用的值，写成“大类/小类”",
+    ),
+    Field(
+        "units", "list", "责任单位列表", required=True, item="text", doc="责任单位（unit）可用的值"
+    ),
+    Field(
+        "outcomes",
+        "list",
+        "办理结果列表",
+        required=True,
+        item="text",
+        doc="办理结果（outcome）可用的值",
+    ),
+    Field(
+        "collective_threshold",
+        "int",
+        "集体访人数标准",
+        minimum=2,
+        doc="来访人数达到此数即为集体访，默认 5",
+    ),
     Field(
         "deadlines",
         "map",
         "期限设置",
         doc="办理期限设置",
         fields=(
-            Field("accept_days", "int", "受理期限天数", minimum=1, doc=f"受理告知期限，默认 {_DEFAULT_DEADLINES.accept_days} 日"),
-            Field("handle_days", "int", "办理期限天数", minimum=1, doc=f"办理期限，默认 {_DEFAULT_DEADLINES.handle_days} 日"),
-            Field("max_extension_days", "int", "最长延期天数", minimum=1, doc=f"一次延期的最长天数，默认 {_DEFAULT_DEADLINES.max_extension_days} 日"),
+            Field(
+                "accept_days",
+                "int",
+                "受理期限天数",
+                minimum=1,
+                doc=f"受理告知期限，默认 {_DEFAULT_DEADLINES.accept_days} 日",
+            ),
+            Field(
+                "handle_days",
+                "int",
+                "办理期限天数",
+                minimum=1,
+                doc=f"办理期限，默认 {_DEFAULT_DEADLINES.handle_days} 日",
+            ),
+            Field(
+                "max_extension_days",
+                "int",
+                "最长延期天数",
+                minimum=1,
+                doc=f"一次延期的最长天数，默认 {_DEFAULT_DEADLINES.max_extension_days} 日",
+            ),
             Field(
                 "calendar",
                 "text",
@@ -54,7 +107,13 @@ CONFIG_FIELDS: tuple[Field, ...] = (
         "排行榜设置",
         doc="责任单位排行榜设置",
         fields=(
-            Field("min_cases", "int", "参与排名的最少件数", minimum=1, doc=f"件数少于此数的单位列为“样本不足”，默认 {_DEFAULT_BOARD.min_cases}"),
+            Field(
+                "min_cases",
+                "int",
+                "参与排名的最少件数",
+                minimum=1,
+                doc=f"件数少于此数的单位列为“样本不足”，默认 {_DEFAULT_BOARD.min_cases}",
+            ),
             Field(
                 "weights",
                 "map",
@@ -82,7 +141,15 @@ def load_config(root: Path) -> Config:
     path = root / CONFIG_FILE
     if not path.is_file():
         raise ConfigError(
-            [Problem(CONFIG_FILE, 1, 1, "(文件)", f"找不到配置文件 {path}。请在仓库根目录运行，或用 -C 目录 指定位置。")]
+            [
+                Problem(
+                    CONFIG_FILE,
+                    1,
+                    1,
+                    "(文件)",
+                    f"找不到配置文件 {path}。请在仓库根目录运行，或用 -C 目录 指定位置。",
+                )
+            ]
         )
     problems: list[Problem] = []
     reader = Reader(CONFIG_FILE, {}, problems)
@@ -90,14 +157,18 @@ def load_config(root: Path) -> Config:
         node = load_file(path)
     except LoadFailed as failed:
         p = failed.problem
-        raise ConfigError([Problem(CONFIG_FILE, p.pos.line, p.pos.column, p.field, p.message)]) from None
+        raise ConfigError(
+            [Problem(CONFIG_FILE, p.pos.line, p.pos.column, p.field, p.message)]
+        ) from None
     values = reader.read_mapping(node, CONFIG_FIELDS) or {}
     for name in _VOCABULARIES:
         items = values.get(name)
         if items is not None and (None in items or not items):
             values[name] = None
         elif items is not None and len(set(items)) != len(items):
-            problems.append(Problem(CONFIG_FILE, node.pos.line, node.pos.column, name, f"{name} 中有重复的值。"))
+            problems.append(
+                Problem(CONFIG_FILE, node.pos.line, node.pos.column, name, f"{name} 中有重复的值。")
+            )
     if problems:
         raise ConfigError(problems)
     deadlines = values.get("deadlines") or {}
@@ -114,7 +185,9 @@ def load_config(root: Path) -> Config:
         deadlines=Deadlines(
             accept_days=deadlines.get("accept_days", _DEFAULT_DEADLINES.accept_days),
             handle_days=deadlines.get("handle_days", _DEFAULT_DEADLINES.handle_days),
-            max_extension_days=deadlines.get("max_extension_days", _DEFAULT_DEADLINES.max_extension_days),
+            max_extension_days=deadlines.get(
+                "max_extension_days", _DEFAULT_DEADLINES.max_extension_days
+            ),
             calendar=deadlines.get("calendar", _DEFAULT_DEADLINES.calendar),
         ),
         leaderboard=LeaderboardSettings(
@@ -141,7 +214,9 @@ def load_rules(root: Path, config: Config) -> DeadlineRules:
             node = load_file(path)
         except LoadFailed as failed:
             p = failed.problem
-            raise ConfigError([Problem(HOLIDAYS_FILE, p.pos.line, p.pos.column, p.field, p.message)]) from None
+            raise ConfigError(
+                [Problem(HOLIDAYS_FILE, p.pos.line, p.pos.column, p.field, p.message)]
+            ) from None
         extra = Reader(HOLIDAYS_FILE, {}, problems).read_mapping(node, HOLIDAY_FIELDS) or {}
         if problems:
             raise ConfigError(problems)

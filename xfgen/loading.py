@@ -68,8 +68,12 @@ class LoadFailed(Exception):
 
 # What YAML 1.1 would turn a plain scalar into, so that we can warn about it.
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
-_BOOL = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
-_INT = re.compile(r"^[-+]?(0b[0-1_]+|0[0-7_]+|(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)$")
+_BOOL = re.compile(
+    r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"
+)
+_INT = re.compile(
+    r"^[-+]?(0b[0-1_]+|0[0-7_]+|(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)$"
+)
 _FLOAT = re.compile(
     r"^([-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$"
 )
@@ -141,7 +145,9 @@ def parse(text: str) -> Node:
     _expect(events, yaml.StreamStartEvent)
     first = next(events)
     if isinstance(first, yaml.StreamEndEvent):
-        raise LoadFailed(LoadProblem(Position(1, 1), "文件是空的：每个文件应写一件信访事项的各项内容。"))
+        raise LoadFailed(
+            LoadProblem(Position(1, 1), "文件是空的：每个文件应写一件信访事项的各项内容。")
+        )
     root = _node(first, events)
     after = next(events)
     if isinstance(after, yaml.DocumentStartEvent):
@@ -162,6 +168,8 @@ def load_file(path: Path) -> Node:
 
 def _pos(event: yaml.Event) -> Position:
     mark = event.start_mark
+    if mark is None:  # pragma: no cover - the C parser always marks events
+        return Position(1, 1)
     return Position(mark.line + 1, mark.column + 1)
 
 
@@ -182,7 +190,11 @@ def _refuse_anchor_and_tag(event: yaml.Event) -> None:
             LoadProblem(_pos(event), "不允许使用 YAML 锚点（&名称）：请把内容直接写出来。")
         )
     tag = getattr(event, "tag", None)
-    if tag is not None and tag != _STR_TAG and not isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+    if (
+        tag is not None
+        and tag != _STR_TAG
+        and not isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent)
+    ):
         raise LoadFailed(LoadProblem(_pos(event), f"不允许使用 YAML 标签（{tag}），请直接写值。"))
 
 
@@ -228,7 +240,10 @@ def _node(event: yaml.Event, events: Iterator[yaml.Event]) -> Node:
 
 _SYNTAX_HINTS = (
     ("found character '\\t'", "不能用 Tab 键缩进，请改用空格。"),
-    ("mapping values are not allowed", "这里不能出现冒号“:”：值里含有“: ”时请给整个值加引号，或检查缩进。"),
+    (
+        "mapping values are not allowed",
+        "这里不能出现冒号“:”：值里含有“: ”时请给整个值加引号，或检查缩进。",
+    ),
     ("could not find expected ':'", "缺少冒号“:”，或上一行的引号没有配对。"),
     ("did not find expected key", "缩进不一致或格式不对：同一层的键要对齐，列表项以“- ”开头。"),
     ("found undefined alias", "不允许使用 YAML 别名（*名称）。"),

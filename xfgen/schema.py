@@ -18,7 +18,13 @@ from typing import Any
 from xfgen.errors import Problem
 from xfgen.loading import Mapping, Node, Position, Scalar, Sequence, implicit_type
 
-_YAML_TYPE_NAMES = {"int": "数字", "float": "数字", "bool": "是/否（布尔值）", "date": "日期", "null": "空值"}
+_YAML_TYPE_NAMES = {
+    "int": "数字",
+    "float": "数字",
+    "bool": "是/否（布尔值）",
+    "date": "日期",
+    "null": "空值",
+}
 _DATE_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DECIMAL = re.compile(r"^(0|[1-9][0-9]*)$")
 _NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
@@ -79,7 +85,9 @@ class Reader:
         for spec in fields:
             self.positions.setdefault(prefix + spec.name, node.pos)
             if spec.required and spec.name not in values:
-                self.problem(node.pos, prefix + spec.name, f"缺少必填项 {spec.name}（{spec.label}）。")
+                self.problem(
+                    node.pos, prefix + spec.name, f"缺少必填项 {spec.name}（{spec.label}）。"
+                )
         return values
 
     def read_value(self, node: Node, spec: Field, name: str) -> Any:
@@ -115,10 +123,14 @@ class Reader:
             self.problem(node.pos, name, _not_a_choice(value, spec.label, choices, configured))
             return None
         if spec.minimum is not None and value < spec.minimum:
-            self.problem(node.pos, name, f"{spec.label}不能小于 {_num(spec.minimum)}，现在是 {node.text}。")
+            self.problem(
+                node.pos, name, f"{spec.label}不能小于 {_num(spec.minimum)}，现在是 {node.text}。"
+            )
             return None
         if spec.maximum is not None and value > spec.maximum:
-            self.problem(node.pos, name, f"{spec.label}不能大于 {_num(spec.maximum)}，现在是 {node.text}。")
+            self.problem(
+                node.pos, name, f"{spec.label}不能大于 {_num(spec.maximum)}，现在是 {node.text}。"
+            )
             return None
         return value
 
@@ -141,7 +153,7 @@ class Reader:
                 node.pos,
                 name,
                 f"值 {node.text} 会被 YAML 当作{_YAML_TYPE_NAMES[yaml_type]}，"
-                f"{spec.label}应是文字：请加引号，写成 {name.split('.')[-1].split('[')[0]}: \"{node.text}\"。",
+                f'{spec.label}应是文字：请加引号，写成 {name.split(".")[-1].split("[")[0]}: "{node.text}"。',
             )
             return None
         if not node.text.strip():
@@ -165,14 +177,18 @@ class Reader:
     def _read_bool(self, node: Scalar, spec: Field, name: str) -> bool | None:
         if node.plain and node.text in ("true", "false"):
             return node.text == "true"
-        self.problem(node.pos, name, f"{spec.label}应为 true（是）或 false（否），现在是 “{node.text}”。")
+        self.problem(
+            node.pos, name, f"{spec.label}应为 true（是）或 false（否），现在是 “{node.text}”。"
+        )
         return None
 
     def _read_date(self, node: Scalar, spec: Field, name: str) -> date | None:
         match = _DATE_TEXT.match(node.text.strip())
         if not match:
             self.problem(
-                node.pos, name, f"{spec.label}应写成 YYYY-MM-DD 格式的日期，例如 2026-01-05，现在是 “{node.text}”。"
+                node.pos,
+                name,
+                f"{spec.label}应写成 YYYY-MM-DD 格式的日期，例如 2026-01-05，现在是 “{node.text}”。",
             )
             return None
         try:

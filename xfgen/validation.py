@@ -45,13 +45,36 @@ _REVIEW_FIELDS = (
 CASE_FIELDS: tuple[Field, ...] = (
     Field("id", "text", "编号", required=True, doc="编号，只含字母、数字和“-”，与文件名相同"),
     Field("received", "date", "登记日期", required=True, doc="收到信访事项的日期"),
-    Field("channel", "text", "信访形式", required=True, choices="channels", doc="来信、来访、来电、网上信访等"),
-    Field("source", "text", "来源", required=True, choices="sources", doc="本级受理、上级交办、上级转送等"),
+    Field(
+        "channel",
+        "text",
+        "信访形式",
+        required=True,
+        choices="channels",
+        doc="来信、来访、来电、网上信访等",
+    ),
+    Field(
+        "source",
+        "text",
+        "来源",
+        required=True,
+        choices="sources",
+        doc="本级受理、上级交办、上级转送等",
+    ),
     Field("people", "int", "人数", minimum=1, doc="人数（来访为人次），默认 1"),
     Field("skip_level", "bool", "是否越级", doc="越级访填 true，默认 false"),
     Field("repeat_of", "text", "重复信访所涉编号", doc="重复信访时，填此前同一事项的编号"),
-    Field("kind", "text", "事项性质", required=True, choices=KINDS, doc="建议意见类、检举控告类、申诉求决类"),
-    Field("category", "text", "问题类别", required=True, choices="categories", doc="写成“大类/小类”"),
+    Field(
+        "kind",
+        "text",
+        "事项性质",
+        required=True,
+        choices=KINDS,
+        doc="建议意见类、检举控告类、申诉求决类",
+    ),
+    Field(
+        "category", "text", "问题类别", required=True, choices="categories", doc="写成“大类/小类”"
+    ),
     Field("summary", "text", "事由摘要", required=True, doc="一行，会显示在台账中"),
     Field(
         "petitioner",
@@ -73,7 +96,10 @@ CASE_FIELDS: tuple[Field, ...] = (
         "map",
         "不予受理",
         doc="不予受理或依法分流时代替 accepted",
-        fields=(Field("date", "date", "不予受理日期", required=True), Field("reason", "text", "理由")),
+        fields=(
+            Field("date", "date", "不予受理日期", required=True),
+            Field("reason", "text", "理由"),
+        ),
     ),
     Field(
         "extension",
@@ -99,7 +125,13 @@ CASE_FIELDS: tuple[Field, ...] = (
     ),
     Field("closed", "date", "办结日期", doc="书面答复日期，需已受理"),
     Field("outcome", "text", "办理结果", choices="outcomes", doc="办结时必填"),
-    Field("satisfaction", "text", "满意度", choices=SATISFACTIONS, doc="满意、基本满意、不满意、未评价；默认未评价"),
+    Field(
+        "satisfaction",
+        "text",
+        "满意度",
+        choices=SATISFACTIONS,
+        doc="满意、基本满意、不满意、未评价；默认未评价",
+    ),
     Field("review", "map", "复查", fields=_REVIEW_FIELDS, doc="复查：requested、decided、result"),
     Field("recheck", "map", "复核", fields=_REVIEW_FIELDS, doc="复核，格式同复查，只能在复查之后"),
     Field("notes", "multiline", "内部备注", doc="内部备注（Markdown），不会出现在任何输出中"),
@@ -204,11 +236,16 @@ def _check_case(
     if not ID_PATTERN.match(case.id):
         problem("id", f"编号 “{case.id}” 只能包含英文字母、数字和“-”。")
     elif case.id != stem:
-        problem("id", f"编号 “{case.id}” 与文件名 “{stem}.yaml” 不一致：文件名应为 {case.id}.yaml。")
+        problem(
+            "id", f"编号 “{case.id}” 与文件名 “{stem}.yaml” 不一致：文件名应为 {case.id}.yaml。"
+        )
 
     for field, day in _dates(case):
         if day > today:
-            problem(field, f"日期 {day.isoformat()} 晚于今天（{today.isoformat()}），不能填写将来的日期。")
+            problem(
+                field,
+                f"日期 {day.isoformat()} 晚于今天（{today.isoformat()}），不能填写将来的日期。",
+            )
 
     if case.accepted is not None and case.not_accepted is not None:
         problem("not_accepted", "accepted（受理）和 not_accepted（不予受理）不能同时填写。")
@@ -229,7 +266,9 @@ def _check_case(
         if case.outcome is not None:
             problem("outcome", "办理结果 outcome 只能在办结（填写 closed）后填写。")
         if case.satisfaction != NOT_RATED:
-            problem("satisfaction", f"满意度 “{case.satisfaction}” 只能在办结（填写 closed）后填写。")
+            problem(
+                "satisfaction", f"满意度 “{case.satisfaction}” 只能在办结（填写 closed）后填写。"
+            )
 
     _check_extension(case, problem, config, rules)
     _check_progress(case, reader)
@@ -277,16 +316,24 @@ def _check_reviews(case: Case, problem: Any) -> None:
         if review is None:
             continue
         if review.decided is not None and review.decided < review.requested:
-            problem(f"{key}.decided", f"{label}决定日期 {review.decided} 早于申请日期 {review.requested}。")
+            problem(
+                f"{key}.decided",
+                f"{label}决定日期 {review.decided} 早于申请日期 {review.requested}。",
+            )
         if review.decided is not None and review.result is None:
-            problem(f"{key}.result", f"已有{label}决定日期，必须填写结果 result（维持、撤销或变更）。")
+            problem(
+                f"{key}.result", f"已有{label}决定日期，必须填写结果 result（维持、撤销或变更）。"
+            )
         if review.result is not None and review.decided is None:
             problem(f"{key}.decided", f"填写了{label}结果，必须同时填写决定日期 decided。")
     if case.review is not None:
         if case.closed is None:
             problem("review", "复查 review 只能针对已办结（填写 closed）的事项。")
         elif case.review.requested < case.closed:
-            problem("review.requested", f"复查申请日期 {case.review.requested} 早于办结日期 {case.closed}。")
+            problem(
+                "review.requested",
+                f"复查申请日期 {case.review.requested} 早于办结日期 {case.closed}。",
+            )
     if case.recheck is not None:
         if case.review is None or case.review.decided is None:
             problem("recheck", "复核 recheck 只能在复查作出决定（review.decided）之后。")
@@ -315,7 +362,9 @@ def _dates(case: Case) -> list[tuple[str, date]]:
     return [(f, d) for f, d in found if d is not None]
 
 
-def _check_across_files(read: list[tuple[Case, dict[str, Position]]], problems: list[Problem]) -> None:
+def _check_across_files(
+    read: list[tuple[Case, dict[str, Position]]], problems: list[Problem]
+) -> None:
     """Unique ids and repeat_of links."""
     by_id: dict[str, Case] = {}
     for case, positions in read:
@@ -325,7 +374,13 @@ def _check_across_files(read: list[tuple[Case, dict[str, Position]]], problems: 
             continue
         pos = positions["id"]
         problems.append(
-            Problem(case.path, pos.line, pos.column, "id", f"编号 {case.id} 重复：{first.path} 已使用这个编号。")
+            Problem(
+                case.path,
+                pos.line,
+                pos.column,
+                "id",
+                f"编号 {case.id} 重复：{first.path} 已使用这个编号。",
+            )
         )
     for case, positions in read:
         if case.repeat_of is None:

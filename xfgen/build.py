@@ -1,0 +1,295 @@
+"""``xfgen build``: the whole pipeline, load → validate → compute → render → publish.
+
+:func:`build` reads like the table of contents of the program. It renders every
+page into a staging folder, turns the pages into PDF, and only then swaps the
+new site in for the old one.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from xfgen import charts, ledgers
+from xfgen.errors import Problem, XfgenError
+from xfgen.figures import PeriodFigures, backlog_cases, case_status, compute_figures, open_cases
+from xfgen.gitinfo import data_version
+from xfgen.models import Case
+from xfgen.pdf import PdfJob, find_cjk_font, render_all
+from xfgen.periods import Period, default_as_of, parse_period
+from xfgen.publish import staging
+from xfgen.rendering import Renderer, SiteInfo, percent
+from xfgen.validation import Project, load_project
+
+OUTPUT = "output"
+INTERNAL_OUTPUT = "output-internal"
+DATA_PATHS = ("cases", "xfgen.yaml", "holidays.yaml", "reports", "templates")
+CURRENT = "current"
+TOP_CATEGORIES = 10
+
+
+class InvalidData(XfgenError):
+    """Some case files are invalid: nothing is built."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = tuple(problems)
+        super().__init__(f"有 {len(problems)} 处问题，未生成报告。")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the site root, e.g. "2026H1/summary.html"
+    html: str
+    pdf: bool = True
+
+    @property
+    def pdf_path(self) -> str:
+        return self.path.removesuffix(".html") + ".pdf"
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    path: str  # the HTML page; the PDF sits beside it
+    pdf: bool = True
+
+
+@dataclass(frozen=True)
+class PeriodEntry:
+    period: Period
+    as_of: date
+    links: tuple[Link, ...]
+    unit_links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    pages: int
+    pdfs: int
+    periods: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def build_site(
+    root: Path,
+    out: Path,
+    today: date,
+    periods: Sequence[str] = (),
+    as_of: date | None = None,
+    internal: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+) -> BuildResult:
+    """Validate, compute and render the site into ``out``, replacing it only on success."""
+    chosen = [parse_period(p) for p in periods]
+    project = load_project(root, today)
+    if project.problems:
+        raise InvalidData(project.problems)
+    find_cjk_font()
+    chosen = chosen or default_periods(project.cases, today)
+    site = SiteInfo(
+        project.config,
+        datetime.now().replace(microsecond=0),
+        data_version(root, DATA_PATHS),
+        internal,
+    )
+    renderer = Renderer(root, site)
+
+    pages: list[Page] = []
+    entries: list[PeriodEntry] = []
+    for period in chosen:
+        period_as_of = as_of or default_as_of(period, today)
+        progress(f"计算并生成 {period.name}（截至 {period_as_of}）")
+        figures = compute_figures(
+            project.cases, project.config, project.rules, period, period_as_of
+        )
+        period_pages, entry = period_site(renderer, project, figures)
+        pages += period_pages
+        entries.append(entry)
+    current_pages, current_links = current_site(renderer, project, as_of or today)
+    pages += current_pages
+    pages.append(page(renderer, "index.html", "index.html", "信访工作报告", None, pdf=False,
+                      entries=entries, current=current_links, current_as_of=as_of or today))  # fmt: skip
+
+    with staging(out) as folder:
+        write_site(folder, pages)
+        jobs = [PdfJob(folder / p.path, folder / p.pdf_path) for p in pages if p.pdf]
+        progress(f"生成 {len(jobs)} 份 PDF")
+        warnings = render_all(jobs)
+    return BuildResult(out, len(pages), len(jobs), tuple(p.label for p in chosen), tuple(warnings))
+
+
+def default_periods(cases: Sequence[Case], today: date) -> list[Period]:
+    """Every half year and every year that has cases, oldest first, each year after its halves."""
+    years = sorted({c.received.year for c in cases})
+    found: list[Period] = []
+    for year in years:
+        for label in (f"{year}H1", f"{year}H2", f"{year}"):
+            period = parse_period(label)
+            if period.start <= today and any(period.contains(c.received) for c in cases):
+                found.append(period)
+    return found
+
+
+def page(
+    renderer: Renderer,
+    path: str,
+    template: str,
+    title: str,
+    as_of: date | None,
+    pdf: bool = True,
+    **context: Any,
+) -> Page:
+    html = renderer.page(template, path=path, title=title, as_of=as_of, pdf=pdf, **context)
+    return Page(path, html, pdf)
+
+
+def write_site(folder: Path, pages: Sequence[Page]) -> None:
+    for page in pages:
+        target = folder / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.html, encoding="utf-8")
+    static = resources.files("xfgen") / "static"
+    for item in static.iterdir():
+        if item.is_file():
+            with resources.as_file(item) as source:
+                shutil.copyfile(source, folder / item.name)
+
+
+def period_site(
+    renderer: Renderer, project: Project, f: PeriodFigures
+) -> tuple[list[Page], PeriodEntry]:
+    """Summary, leaderboard and ledgers of one period."""
+    internal = renderer.site.internal
+    label = f.period.label
+    name = f.period.name
+    cohort = [case_status(c, project.rules, f.as_of) for c in project.cases if f.in_cohort(c)]
+    ledger_list = [
+        ("register", ledgers.register_ledger(cohort, f"{name}信访事项登记台账", internal)),
+        ("open", ledgers.open_ledger(open_cases(project.cases, project.rules, f.as_of), f"在办事项台账（截至 {f.as_of}）", internal)),
+        ("backlog", ledgers.backlog_ledger(backlog_cases(project.cases, project.rules, f.as_of), f"积案台账（截至 {f.as_of}）", internal)),
+    ]  # fmt: skip
+    pages = [
+        page(renderer, f"{label}/summary.html", "summary.html", f"{name}信访工作统计", f.as_of,
+             f=f, view=summary_view(f, renderer.site.scope, project), narrative=renderer.narrative(f)),
+        page(renderer, f"{label}/leaderboard.html", "leaderboard.html", f"{name}责任单位排行榜", f.as_of, f=f),
+    ]  # fmt: skip
+    for slug, ledger in ledger_list:
+        pages.append(
+            page(
+                renderer,
+                f"{label}/{slug}.html",
+                "ledger.html",
+                ledger.title,
+                f.as_of,
+                ledger=ledger,
+                f=f,
+            )
+        )
+    unit_links = []
+    for unit in project.config.units:
+        rows = [s for s in cohort if s.case.unit == unit]
+        if not rows:
+            continue
+        ledger = ledgers.register_ledger(rows, f"{unit} {name}信访事项台账", internal)
+        path = f"{label}/units/{unit}.html"
+        pages.append(page(renderer, path, "ledger.html", ledger.title, f.as_of, ledger=ledger, f=f))
+        unit_links.append(Link(unit, path))
+    links = (
+        Link("工作统计（总结）", f"{label}/summary.html"),
+        Link("责任单位排行榜", f"{label}/leaderboard.html"),
+        Link("信访事项登记台账", f"{label}/register.html"),
+        Link("在办事项台账", f"{label}/open.html"),
+        Link("积案台账", f"{label}/backlog.html"),
+    )
+    return pages, PeriodEntry(f.period, f.as_of, links, tuple(unit_links))
+
+
+def current_site(
+    renderer: Renderer, project: Project, as_of: date
+) -> tuple[list[Page], tuple[Link, ...]]:
+    """The ledgers as of the build day: what is open and what is backlog now."""
+    internal = renderer.site.internal
+    open_ledger = ledgers.open_ledger(
+        open_cases(project.cases, project.rules, as_of), f"在办事项台账（截至 {as_of}）", internal
+    )
+    backlog = ledgers.backlog_ledger(
+        backlog_cases(project.cases, project.rules, as_of), f"积案台账（截至 {as_of}）", internal
+    )
+    pages = [
+        page(
+            renderer,
+            f"{CURRENT}/open.html",
+            "ledger.html",
+            open_ledger.title,
+            as_of,
+            ledger=open_ledger,
+            f=None,
+        ),
+        page(
+            renderer,
+            f"{CURRENT}/backlog.html",
+            "ledger.html",
+            backlog.title,
+            as_of,
+            ledger=backlog,
+            f=None,
+        ),
+    ]
+    return pages, (
+        Link("在办事项台账", f"{CURRENT}/open.html"),
+        Link("积案台账", f"{CURRENT}/backlog.html"),
+    )
+
+
+@dataclass(frozen=True)
+class Share:
+    label: str
+    count: int
+    share: str  # 占比, formatted
+
+
+def summary_view(f: PeriodFigures, scope: str, project: Project) -> dict[str, Any]:
+    """Breakdowns, charts and the year's halves for the summary, in display order."""
+
+    def shares(mapping: Any) -> list[Share]:
+        return [Share(label, count, percent(f.share(count))) for label, count in mapping.items()]
+
+    by_count = lambda mapping: sorted(mapping.items(), key=lambda item: (-item[1], item[0]))  # noqa: E731
+    top_categories = by_count(f.by.category)[:TOP_CATEGORIES]
+    months = [f"{m.month.index}月" for m in f.monthly]
+    view: dict[str, Any] = {
+        "scope": scope,
+        "channels": shares(f.by.channel),
+        "sources": shares(f.by.source),
+        "kinds": shares(f.by.kind),
+        "categories": shares(f.by.category),
+        "top_categories": [
+            Share(label, count, percent(f.share(count))) for label, count in top_categories
+        ],
+        "units": shares(f.by.unit),
+        "month_chart": charts.monthly_columns(
+            "各月登记与办结件数",
+            months,
+            [[m.received for m in f.monthly], [m.closed for m in f.monthly]],
+            ["登记", "办结"],
+        ),
+        "category_chart": charts.horizontal_bars("主要问题类别（件）", top_categories),
+        "unit_chart": charts.horizontal_bars("各责任单位件数（件）", by_count(f.by.unit)),
+        "halves": [],
+    }
+    if f.period.kind == "year":
+        halves = [parse_period(f"{f.period.year}H{i}") for i in (1, 2)]
+        view["halves"] = [
+            compute_figures(
+                project.cases, project.config, project.rules, half, min(half.end, f.as_of)
+            )
+            for half in halves
+            if half.start <= f.as_of
+        ]
+    return view

@@ -1,0 +1,182 @@
+"""HTML pages from figures and ledgers, through Jinja2 templates.
+
+Templates are looked up in the repository's ``templates/`` folder first, then in
+the package, so an office can override any template by name; ``"!theme/x.html"``
+always names the package's own, so an override can extend it instead of
+copying it. Templates only format: every number comes from :mod:`xfgen.figures`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+import nh3
+from jinja2.sandbox import SandboxedEnvironment
+
+from xfgen.errors import RenderError
+from xfgen.figures import Change, PeriodFigures
+from xfgen.gitinfo import DataVersion
+from xfgen.models import Config
+
+USER_TEMPLATES = "templates"
+NARRATIVE_DIR = "reports"
+INTERNAL_MARK = "内部资料 注意保密"
+NO_DATA = "—"
+
+# Markdown from staff may use these tags; anything else (script, iframe, raw
+# event handlers...) is removed by the sanitiser.
+_NARRATIVE_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "code", "pre", "span",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page says about how it was made."""
+
+    config: Config
+    built_at: datetime
+    version: DataVersion
+    internal: bool
+
+    @property
+    def scope(self) -> str:
+        """How a summary names the whole jurisdiction: 全县, 全市, 全区 ... or 本单位."""
+        match = re.search(r"(县|市|区|旗|镇|乡)", self.config.office)
+        return f"全{match.group(1)}" if match else "本单位"
+
+
+def percent(rate: float | None) -> str:
+    """A rate for display: one decimal, "—" for no data."""
+    return NO_DATA if rate is None else f"{rate * 100:.1f}%"
+
+
+def decimal(value: float | None, places: int = 1) -> str:
+    return NO_DATA if value is None else f"{value:.{places}f}"
+
+
+def score_points(score: float | None) -> str:
+    """A leaderboard score as points out of 100, one decimal."""
+    return NO_DATA if score is None else f"{score * 100:.1f}"
+
+
+def rank_change(change: int | None, previous: int | None) -> str:
+    if previous is None:
+        return "新上榜"
+    if change == 0:
+        return "持平"
+    return f"↑{change}" if change and change > 0 else f"↓{-(change or 0)}"
+
+
+def wording(change: Change) -> str:
+    return change.wording
+
+
+def make_environment(root: Path) -> jinja2.Environment:
+    package = jinja2.PackageLoader("xfgen", "templates")
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(str(root / USER_TEMPLATES)),
+            jinja2.PrefixLoader({"!theme": package}, delimiter="/"),
+            package,
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        percent=percent, decimal=decimal, points=score_points, rank_change=rank_change, wording=wording,
+        day=lambda d: d.isoformat() if isinstance(d, date) else NO_DATA,
+    )  # fmt: skip
+    return env
+
+
+class Renderer:
+    """Turns one build's data into HTML strings."""
+
+    def __init__(self, root: Path, site: SiteInfo):
+        self.root = root
+        self.site = site
+        self.env = make_environment(root)
+
+    def page(
+        self,
+        template: str,
+        *,
+        path: str,
+        title: str,
+        as_of: date | None,
+        pdf: bool = True,
+        **context: Any,
+    ) -> str:
+        """Render ``template`` for the page at ``path`` (relative to the site root)."""
+        name = path.rsplit("/", 1)[-1]
+        try:
+            return self.env.get_template(template).render(
+                site=self.site,
+                office=self.site.config.office,
+                title=title,
+                as_of=as_of,
+                base="../" * path.count("/"),
+                pdf_name=name.removesuffix(".html") + ".pdf" if pdf else None,
+                internal_mark=INTERNAL_MARK if self.site.internal else "",
+                **context,
+            )
+        except jinja2.TemplateError as exc:
+            where = (
+                f"{exc.filename}:{exc.lineno}"
+                if isinstance(exc, jinja2.TemplateSyntaxError)
+                else template
+            )
+            raise RenderError(f"模板 {where} 有错误：{exc}") from exc
+
+    def narrative(self, figures: PeriodFigures) -> str | None:
+        """The staff's prose for the period (reports/<period>.md), figures filled in, sanitised."""
+        path = self.root / NARRATIVE_DIR / f"{figures.period.label}.md"
+        if not path.is_file():
+            return None
+        rel = path.relative_to(self.root).as_posix()
+        try:
+            source = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise RenderError(f"{rel}：文件不是 UTF-8 编码，请另存为 UTF-8 后再试。") from None
+        env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+        try:
+            text = env.from_string(source).render(narrative_values(figures, self.site))
+        except jinja2.TemplateSyntaxError as exc:
+            raise RenderError(f"{rel}:{exc.lineno}: 占位符写法有误：{exc.message}") from None
+        except jinja2.UndefinedError as exc:
+            raise RenderError(
+                f"{rel}: 未知的占位符（{exc.message}）。可用的占位符见 README“总结文字”一节。"
+            ) from None
+        html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+        return nh3.clean(html, tags=_NARRATIVE_TAGS, attributes={})
+
+
+def narrative_values(figures: PeriodFigures, site: SiteInfo) -> dict[str, Any]:
+    """What a narrative's placeholders can name, already formatted for prose."""
+    yoy = figures.year_on_year
+    return {
+        "office": site.config.office,
+        "period": figures.period.name,
+        "as_of": figures.as_of.isoformat(),
+        "counts": asdict(figures.counts),
+        "rates": {name: percent(value) for name, value in asdict(figures.rates).items()},
+        "avg_handling_days": decimal(figures.avg_handling_days),
+        "yoy": {
+            "counts": {name: c.wording for name, c in yoy.counts.items()},
+            "rates": {name: c.wording for name, c in yoy.rates.items()},
+            "avg_handling_days": yoy.avg_handling_days.wording,
+        },
+    }
