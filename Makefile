@@ -1,4 +1,4 @@
-# make demo: set up .venv and system pieces, then build the example site into output/
+# make demo: set up .venv and system pieces, check the example data and build its site into output/
 # make test: the same set-up, then lint, type checks and the whole test suite
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -20,6 +20,7 @@ system-deps:
 
 demo: setup
 	$(BIN)/xfgen check
+	$(BIN)/xfgen build
 
 lint: $(STAMP)
 	$(BIN)/ruff check xfgen tests scripts benchmarks

@@ -21,7 +21,7 @@ from xfgen.figures import PeriodFigures, backlog_cases, case_status, compute_fig
 from xfgen.gitinfo import data_version
 from xfgen.models import Case
 from xfgen.pdf import PdfJob, find_cjk_font, render_all
-from xfgen.periods import Period, default_as_of, parse_period
+from xfgen.periods import Period, check_as_of, default_as_of, parse_period
 from xfgen.publish import staging
 from xfgen.rendering import Renderer, SiteInfo, percent
 from xfgen.validation import Project, load_project
@@ -104,6 +104,7 @@ def build_site(
     entries: list[PeriodEntry] = []
     for period in chosen:
         period_as_of = as_of or default_as_of(period, today)
+        check_as_of(period, period_as_of)
         progress(f"计算并生成 {period.name}（截至 {period_as_of}）")
         figures = compute_figures(
             project.cases, project.config, project.rules, period, period_as_of

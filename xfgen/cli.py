@@ -96,7 +96,7 @@ def check(ctx: click.Context) -> None:
 def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) -> None:
     """计算并显示一个期间的各项统计数字。"""
     from xfgen.figures import compute_figures, figures_to_json
-    from xfgen.periods import default_as_of, parse_period
+    from xfgen.periods import check_as_of, default_as_of, parse_period
     from xfgen.stats_text import format_stats
 
     the_period = parse_period(period)
@@ -106,6 +106,7 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
         click.echo(f"有 {len(project.problems)} 处问题，请先修正（xfgen check 可查看）。", err=True)
         ctx.exit(EXIT_INVALID)
     as_of = as_of or default_as_of(the_period, ctx.obj["today"])
+    check_as_of(the_period, as_of)
     figures = compute_figures(project.cases, project.config, project.rules, the_period, as_of)
     if as_json:
         click.echo(json.dumps(figures_to_json(figures), ensure_ascii=False, indent=2))

@@ -113,6 +113,15 @@ def default_as_of(period: Period, today: date) -> date:
     return min(period.end, today)
 
 
+def check_as_of(period: Period, as_of: date) -> None:
+    """A period is reported only once it has begun at the as-of date."""
+    if as_of < period.start:
+        raise PeriodError(
+            f"截至日期 {as_of.isoformat()} 早于统计期间 {period.name}（{period.label}）的第一天 "
+            f"{period.start.isoformat()}，没有可统计的内容"
+        )
+
+
 def one_year_earlier(day: date) -> date:
     """The same day one year earlier; 29 February becomes 28 February."""
     if day.month == 2 and day.day == 29:
