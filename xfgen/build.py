@@ -172,8 +172,8 @@ def period_site(
     cohort = [case_status(c, project.rules, f.as_of) for c in project.cases if f.in_cohort(c)]
     ledger_list = [
         ("register", ledgers.register_ledger(cohort, f"{name}信访事项登记台账", internal)),
-        ("open", ledgers.open_ledger(open_cases(project.cases, project.rules, f.as_of), f"在办事项台账（截至 {f.as_of}）", internal)),
-        ("backlog", ledgers.backlog_ledger(backlog_cases(project.cases, project.rules, f.as_of), f"积案台账（截至 {f.as_of}）", internal)),
+        ("open", ledgers.open_ledger(open_cases(project.cases, project.rules, f.as_of), f"{name}在办事项台账", internal)),
+        ("backlog", ledgers.backlog_ledger(backlog_cases(project.cases, project.rules, f.as_of), f"{name}积案台账", internal)),
     ]  # fmt: skip
     pages = [
         page(renderer, f"{label}/summary.html", "summary.html", f"{name}信访工作统计", f.as_of,
@@ -193,7 +193,7 @@ def period_site(
             )
         )
     unit_links = []
-    for unit in project.config.units:
+    for unit in sorted(project.config.units):
         rows = [s for s in cohort if s.case.unit == unit]
         if not rows:
             continue
@@ -217,10 +217,10 @@ def current_site(
     """The ledgers as of the build day: what is open and what is backlog now."""
     internal = renderer.site.internal
     open_ledger = ledgers.open_ledger(
-        open_cases(project.cases, project.rules, as_of), f"在办事项台账（截至 {as_of}）", internal
+        open_cases(project.cases, project.rules, as_of), "当前在办事项台账", internal
     )
     backlog = ledgers.backlog_ledger(
-        backlog_cases(project.cases, project.rules, as_of), f"积案台账（截至 {as_of}）", internal
+        backlog_cases(project.cases, project.rules, as_of), "当前积案台账", internal
     )
     pages = [
         page(

@@ -348,6 +348,11 @@ class PeriodFigures:
         """The last day of receipt that belongs to the cohort."""
         return min(self.period.end, self.as_of)
 
+    @property
+    def previous_leaderboard(self) -> bool:
+        """Whether the previous period ranked anyone, so that rank changes mean something."""
+        return any(row.previous_rank is not None for row in self.leaderboard)
+
     def in_cohort(self, case: Case) -> bool:
         """Received within the period, up to the as-of date."""
         return self.period.start <= case.received <= self.cohort_end

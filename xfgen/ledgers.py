@@ -23,7 +23,8 @@ class Column:
     key: str
     header: str
     weight: float  # relative width: ledgers use a fixed table layout (PDF-NOTES.md)
-    wraps: bool = True  # False for ids and dates, which fit their column and must not break
+    wraps: bool = True  # False for ids, dates and short terms, which must not break
+    numeric: bool = False  # right-aligned
 
 
 @dataclass(frozen=True)
@@ -48,25 +49,28 @@ class Ledger:
 
 
 _C = Column
+NOWRAP, NUMBER = {"wraps": False}, {"wraps": False, "numeric": True}
 REGISTER_COLUMNS = (
-    _C("number", "序号", 9), _C("id", "编号", 25, False), _C("received", "登记日期", 19, False), _C("channel", "信访形式", 14),
-    _C("people", "人数", 9), _C("petitioner", "信访人", 15), _C("summary", "反映问题", 44),
-    _C("category", "问题类别", 22), _C("unit", "责任单位", 18), _C("leader", "包案领导", 18),
-    _C("accepted", "受理日期", 19, False), _C("deadline", "办理期限", 19, False), _C("closed", "办结日期", 19, False),
-    _C("outcome", "办理结果", 14), _C("satisfaction", "满意度", 12), _C("status", "状态", 15),
+    _C("number", "序号", 7, **NUMBER), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 17, **NOWRAP),
+    _C("channel", "信访形式", 15, **NOWRAP), _C("people", "人数", 7, **NUMBER), _C("petitioner", "信访人", 12),
+    _C("summary", "反映问题", 44), _C("category", "问题类别", 24), _C("unit", "责任单位", 20), _C("leader", "包案领导", 22),
+    _C("accepted", "受理日期", 17, **NOWRAP), _C("deadline", "办理期限", 17, **NOWRAP), _C("closed", "办结日期", 17, **NOWRAP),
+    _C("outcome", "办理结果", 15, **NOWRAP), _C("satisfaction", "满意度", 15, **NOWRAP), _C("status", "状态", 17, **NOWRAP),
 )  # fmt: skip
 OPEN_COLUMNS = (
-    _C("number", "序号", 9), _C("id", "编号", 25, False), _C("received", "登记日期", 19, False), _C("channel", "信访形式", 14),
-    _C("petitioner", "信访人", 16), _C("summary", "反映问题", 52), _C("category", "问题类别", 24),
-    _C("unit", "责任单位", 20), _C("leader", "包案领导", 20), _C("accepted", "受理日期", 19, False),
-    _C("deadline", "办理期限", 19, False), _C("days_left", "剩余天数", 14), _C("status", "状态", 26),
+    _C("number", "序号", 7, **NUMBER), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 17, **NOWRAP),
+    _C("channel", "信访形式", 15, **NOWRAP), _C("petitioner", "信访人", 12), _C("summary", "反映问题", 52),
+    _C("category", "问题类别", 26), _C("unit", "责任单位", 22), _C("leader", "包案领导", 24),
+    _C("accepted", "受理日期", 17, **NOWRAP), _C("deadline", "办理期限", 17, **NOWRAP),
+    _C("days_left", "剩余天数", 15, **NUMBER), _C("status", "状态", 26),
 )  # fmt: skip
 BACKLOG_COLUMNS = (
-    _C("number", "序号", 9), _C("id", "编号", 25, False), _C("received", "登记日期", 19, False), _C("petitioner", "信访人", 16),
-    _C("summary", "反映问题", 58), _C("category", "问题类别", 24), _C("unit", "责任单位", 20),
-    _C("leader", "包案领导", 20), _C("accepted", "受理日期", 19, False), _C("age", "已历时（天）", 16),
-    _C("deadline", "办理期限", 19, False), _C("status", "状态", 22),
+    _C("number", "序号", 7, **NUMBER), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 17, **NOWRAP),
+    _C("petitioner", "信访人", 12), _C("summary", "反映问题", 58), _C("category", "问题类别", 26),
+    _C("unit", "责任单位", 22), _C("leader", "包案领导", 24), _C("accepted", "受理日期", 17, **NOWRAP),
+    _C("age", "已历时（天）", 19, **NUMBER), _C("deadline", "办理期限", 17, **NOWRAP), _C("status", "状态", 20, **NOWRAP),
 )  # fmt: skip
+PRIVACY_NOTE = "信访人姓名已脱敏；检举控告类事项不显示信访人信息。"
 
 
 def _day(value: date | None) -> str:
@@ -106,7 +110,13 @@ def _flag(status: CaseStatus) -> str:
 def register_ledger(statuses: Sequence[CaseStatus], title: str, internal: bool) -> Ledger:
     """信访事项登记台账: the cohort in order of receipt."""
     rows = tuple(LedgerRow(_cells(i, s, internal), EMPTY) for i, s in enumerate(statuses, start=1))
-    return Ledger("register", title, REGISTER_COLUMNS, rows, f"共 {len(rows)} 件，按登记日期排列。")
+    return Ledger(
+        "register",
+        title,
+        REGISTER_COLUMNS,
+        rows,
+        f"共 {len(rows)} 件，按登记日期排列。{PRIVACY_NOTE}",
+    )
 
 
 def open_ledger(statuses: Sequence[CaseStatus], title: str, internal: bool) -> Ledger:
@@ -116,13 +126,14 @@ def open_ledger(statuses: Sequence[CaseStatus], title: str, internal: bool) -> L
         cells = _cells(i, s, internal)
         flag = _flag(s)
         if flag == FLAG_OVERDUE:
+            cells["days_left"] = "—"
             cells["status"] = f"{FLAG_OVERDUE} {-(s.days_left or 0)} 天"
         elif flag == FLAG_DUE_SOON:
             cells["status"] = f"{FLAG_DUE_SOON}（{s.days_left} 天内到期）"
         rows.append(LedgerRow(cells, flag))
     overdue = sum(1 for r in rows if r.flag == FLAG_OVERDUE)
     soon = sum(1 for r in rows if r.flag == FLAG_DUE_SOON)
-    note = f"共 {len(rows)} 件在办，其中超期 {overdue} 件、临期（7 天内到期）{soon} 件；按办理期限排列。"
+    note = f"共 {len(rows)} 件在办，其中超期 {overdue} 件、临期（7 天内到期）{soon} 件；按办理期限排列。{PRIVACY_NOTE}"
     return Ledger("open", title, OPEN_COLUMNS, tuple(rows), note)
 
 

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from xfgen.models import Case
 
 HIDDEN = "—"
-REPORTER_HIDDEN = "（检举人信息不予公开）"
+REPORTER_HIDDEN = "不公开"  # the ledgers explain it in their note
 # The end of the town part of an address: 镇, 乡, 街道 or 街 (a 街道办事处 counts as a town).
 _TOWN_END = re.compile(r"^.*?(镇|乡|街道|街)")
 
 
 def mask_name(name: str) -> str:
-    return name[0] + "*" * max(len(name) - 1, 1)
+    """The first character and a fixed "**", which does not give away the name's length."""
+    return name[0] + "**"
 
 
 def mask_phone(phone: str) -> str:

@@ -18,6 +18,7 @@ import jinja2
 import markdown
 import nh3
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from xfgen.errors import RenderError
 from xfgen.figures import Change, PeriodFigures
@@ -96,7 +97,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        percent=percent, decimal=decimal, points=score_points, rank_change=rank_change, wording=wording,
+        percent=percent, decimal=decimal, css_string=css_string, points=score_points, rank_change=rank_change, wording=wording,
         day=lambda d: d.isoformat() if isinstance(d, date) else NO_DATA,
     )  # fmt: skip
     return env
@@ -161,7 +162,20 @@ class Renderer:
                 f"{rel}: 未知的占位符（{exc.message}）。可用的占位符见 README“总结文字”一节。"
             ) from None
         html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-        return nh3.clean(html, tags=_NARRATIVE_TAGS, attributes={})
+        return _demote_headings(nh3.clean(html, tags=_NARRATIVE_TAGS, attributes={}))
+
+
+def _demote_headings(html: str) -> str:
+    """Staff headings sit under the summary's own section heading: # and ## become h3."""
+    return re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(max(int(m[2]) + 1, 3), 6)}>", html)
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, safe inside a <style> element."""
+    escaped = "".join(
+        c if c.isalnum() or c in " -_.:/()（）" or ord(c) > 127 else f"\\{ord(c):x} " for c in text
+    )
+    return Markup(f'"{escaped}"')
 
 
 def narrative_values(figures: PeriodFigures, site: SiteInfo) -> dict[str, Any]:
