@@ -18,12 +18,13 @@ from typing import Any
 from xfgen import charts, ledgers
 from xfgen.errors import Problem, XfgenError
 from xfgen.figures import PeriodFigures, backlog_cases, case_status, compute_figures, open_cases
+from xfgen.formatting import percent
 from xfgen.gitinfo import data_version
 from xfgen.models import Case
 from xfgen.pdf import PdfJob, find_cjk_font, render_all
 from xfgen.periods import Period, check_as_of, default_as_of, parse_period
 from xfgen.publish import staging
-from xfgen.rendering import Renderer, SiteInfo, percent
+from xfgen.rendering import Renderer, SiteInfo
 from xfgen.validation import Project, load_project
 
 OUTPUT = "output"

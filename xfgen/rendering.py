@@ -22,13 +22,13 @@ from markupsafe import Markup
 
 from xfgen.errors import RenderError
 from xfgen.figures import Change, PeriodFigures
+from xfgen.formatting import NO_DATA, decimal, percent, score_points
 from xfgen.gitinfo import DataVersion
 from xfgen.models import Config
 
 USER_TEMPLATES = "templates"
 NARRATIVE_DIR = "reports"
 INTERNAL_MARK = "内部资料 注意保密"
-NO_DATA = "—"
 
 # Markdown from staff may use these tags; anything else (script, iframe, raw
 # event handlers...) is removed by the sanitiser.
@@ -52,20 +52,6 @@ class SiteInfo:
         """How a summary names the whole jurisdiction: 全县, 全市, 全区 ... or 本单位."""
         match = re.search(r"(县|市|区|旗|镇|乡)", self.config.office)
         return f"全{match.group(1)}" if match else "本单位"
-
-
-def percent(rate: float | None) -> str:
-    """A rate for display: one decimal, "—" for no data."""
-    return NO_DATA if rate is None else f"{rate * 100:.1f}%"
-
-
-def decimal(value: float | None, places: int = 1) -> str:
-    return NO_DATA if value is None else f"{value:.{places}f}"
-
-
-def score_points(score: float | None) -> str:
-    """A leaderboard score as points out of 100, one decimal."""
-    return NO_DATA if score is None else f"{score * 100:.1f}"
 
 
 def rank_change(change: int | None, previous: int | None) -> str:

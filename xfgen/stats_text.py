@@ -10,8 +10,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from xfgen.figures import Change, PeriodFigures
-
-NO_DATA = "—"
+from xfgen.formatting import NO_DATA, decimal, percent, score_points
 
 _COUNT_ROWS = (
     ("受理总量（件）", "cases"),
@@ -85,8 +84,8 @@ def format_stats(f: PeriodFigures) -> str:
     rows.append(
         [
             "平均办理天数",
-            days(f.avg_handling_days),
-            days(last_year.avg_handling_days),
+            decimal(f.avg_handling_days),
+            decimal(last_year.avg_handling_days),
             _change(f.year_on_year.avg_handling_days),
         ]
     )
@@ -113,7 +112,7 @@ def format_stats(f: PeriodFigures) -> str:
                 percent(row.rates.on_time_closure),
                 percent(row.rates.closure),
                 percent(row.rates.satisfaction),
-                f"{row.score * 100:.1f}",
+                score_points(row.score),
                 _rank_change(row.rank_change),
             ]
             for row in f.leaderboard
@@ -142,15 +141,6 @@ def format_stats(f: PeriodFigures) -> str:
         f"（截至 {f.previous_period_as_of.isoformat()}）相比。",
     ]
     return "\n".join(lines)
-
-
-def percent(rate: float | None) -> str:
-    """A rate as a percentage with one decimal (87.5%), or — for no data."""
-    return NO_DATA if rate is None else f"{rate * 100:.1f}%"
-
-
-def days(value: float | None) -> str:
-    return NO_DATA if value is None else f"{value:.1f}"
 
 
 def display_width(text: str) -> int:
