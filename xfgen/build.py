@@ -23,7 +23,7 @@ from xfgen.gitinfo import data_version
 from xfgen.models import Case
 from xfgen.pdf import PdfJob, find_cjk_font, render_all
 from xfgen.periods import Period, check_as_of, default_as_of, parse_period
-from xfgen.publish import staging
+from xfgen.publish import MARKER, check_target, staging
 from xfgen.rendering import Renderer, SiteInfo
 from xfgen.validation import Project, load_project
 
@@ -88,6 +88,7 @@ def build_site(
 ) -> BuildResult:
     """Validate, compute and render the site into ``out``, replacing it only on success."""
     chosen = [parse_period(p) for p in periods]
+    check_target(out, root, DATA_PATHS, "internal" if internal else "public")
     project = load_project(root, today)
     if project.problems:
         raise InvalidData(project.problems)
@@ -118,7 +119,9 @@ def build_site(
     pages.append(page(renderer, "index.html", "index.html", "信访工作报告", None, pdf=False,
                       entries=entries, current=current_links, current_as_of=as_of or today))  # fmt: skip
 
+    kind = "internal" if internal else "public"
     with staging(out) as folder:
+        (folder / MARKER).write_text(kind + "\n", encoding="utf-8")
         write_site(folder, pages)
         jobs = [PdfJob(folder / p.path, folder / p.pdf_path) for p in pages if p.pdf]
         progress(f"生成 {len(jobs)} 份 PDF")

@@ -70,7 +70,12 @@ BACKLOG_COLUMNS = (
     _C("unit", "责任单位", 22), _C("leader", "包案领导", 24), _C("accepted", "受理日期", 17, **NOWRAP),
     _C("age", "已历时（天）", 19, **NUMBER), _C("deadline", "办理期限", 17, **NOWRAP), _C("status", "状态", 20, **NOWRAP),
 )  # fmt: skip
-PRIVACY_NOTE = "信访人姓名已脱敏；检举控告类事项不显示信访人信息。"
+
+
+def privacy_note(internal: bool) -> str:
+    if internal:
+        return "内部资料：信访人信息未脱敏（检举控告类事项仍不显示），注意保密。"
+    return "信访人姓名已脱敏；检举控告类事项不显示信访人信息。"
 
 
 def _day(value: date | None) -> str:
@@ -115,7 +120,7 @@ def register_ledger(statuses: Sequence[CaseStatus], title: str, internal: bool) 
         title,
         REGISTER_COLUMNS,
         rows,
-        f"共 {len(rows)} 件，按登记日期排列。{PRIVACY_NOTE}",
+        f"共 {len(rows)} 件，按登记日期排列。{privacy_note(internal)}",
     )
 
 
@@ -129,11 +134,15 @@ def open_ledger(statuses: Sequence[CaseStatus], title: str, internal: bool) -> L
             cells["days_left"] = "—"
             cells["status"] = f"{FLAG_OVERDUE} {-(s.days_left or 0)} 天"
         elif flag == FLAG_DUE_SOON:
-            cells["status"] = f"{FLAG_DUE_SOON}（{s.days_left} 天内到期）"
+            cells["status"] = (
+                f"{FLAG_DUE_SOON}（{s.days_left} 天后到期）"
+                if s.days_left
+                else f"{FLAG_DUE_SOON}（今日到期）"
+            )
         rows.append(LedgerRow(cells, flag))
     overdue = sum(1 for r in rows if r.flag == FLAG_OVERDUE)
     soon = sum(1 for r in rows if r.flag == FLAG_DUE_SOON)
-    note = f"共 {len(rows)} 件在办，其中超期 {overdue} 件、临期（7 天内到期）{soon} 件；按办理期限排列。{PRIVACY_NOTE}"
+    note = f"共 {len(rows)} 件在办，其中超期 {overdue} 件、临期（7 天内到期）{soon} 件；按办理期限排列。{privacy_note(internal)}"
     return Ledger("open", title, OPEN_COLUMNS, tuple(rows), note)
 
 
@@ -147,5 +156,5 @@ def backlog_ledger(statuses: Sequence[CaseStatus], title: str, internal: bool) -
         title,
         BACKLOG_COLUMNS,
         rows,
-        f"共 {len(rows)} 件积案（受理超过 365 天仍未办结），按受理日期排列。",
+        f"共 {len(rows)} 件积案（受理超过 365 天仍未办结），按受理日期排列。{privacy_note(internal)}",
     )

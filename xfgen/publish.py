@@ -14,6 +14,44 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from xfgen.errors import XfgenError
+
+MARKER = ".xfgen-site"  # written into every site, so a rebuild only ever replaces one of ours
+
+
+class PublishError(XfgenError):
+    """The output folder cannot be replaced safely."""
+
+
+def check_target(target: Path, root: Path, protected: tuple[str, ...], kind: str) -> None:
+    """Refuse an output folder that holds, contains or lies inside the user's records,
+    or that is not a site of the same ``kind`` (public or internal) made by xfgen."""
+    target, root = target.resolve(), root.resolve()
+    guarded = [root / name for name in (*protected, ".git")]
+    if (
+        target == root
+        or target in root.parents
+        or any(target == g or g in target.parents or target in g.parents for g in guarded)
+    ):
+        raise PublishError(
+            f"输出目录 {target} 是仓库本身或包含事项文件、配置、模板（或在其中），"
+            "xfgen 会整体替换输出目录，为免误删，请另选一个专用目录（默认 output/）。"
+        )
+    if not target.exists() or not any(target.iterdir()):
+        return
+    marker = target / MARKER
+    found = marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
+    if found is None:
+        raise PublishError(
+            f"输出目录 {target} 已有内容，但不是 xfgen 生成的网站；xfgen 会整体替换输出目录，"
+            "为免误删，请另选目录或先自行清空它。"
+        )
+    if found != kind:
+        raise PublishError(
+            f"输出目录 {target} 里是{'内部版' if found == 'internal' else '公开版'}报告，"
+            f"不能用{'内部版' if kind == 'internal' else '公开版'}覆盖：内部版和公开版必须放在不同的目录。"
+        )
+
 
 @contextlib.contextmanager
 def staging(target: Path) -> Iterator[Path]:

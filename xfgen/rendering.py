@@ -50,7 +50,9 @@ class SiteInfo:
     @property
     def scope(self) -> str:
         """How a summary names the whole jurisdiction: 全县, 全市, 全区 ... or 本单位."""
-        match = re.search(r"(县|市|区|旗|镇|乡)", self.config.office)
+        # The first administrative suffix after a place name: 平安县信访局 → 全县; a name
+        # that merely starts with 市 or 乡 (市场监督管理局, 乡村振兴局) has no place name.
+        match = re.match(r"^.+?(县|市|区|旗|镇|乡)", self.config.office)
         return f"全{match.group(1)}" if match else "本单位"
 
 
@@ -146,6 +148,11 @@ class Renderer:
         except jinja2.UndefinedError as exc:
             raise RenderError(
                 f"{rel}: 未知的占位符（{exc.message}）。可用的占位符见 README“总结文字”一节。"
+            ) from None
+        except Exception as exc:  # noqa: BLE001 - anything in the staff's file is theirs to fix
+            raise RenderError(
+                f"{rel}: 占位符无法计算（{type(exc).__name__}: {exc}）。"
+                "只能引用 README“总结文字”一节列出的值，不能运算或引用其他文件。"
             ) from None
         html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
         return _demote_headings(nh3.clean(html, tags=_NARRATIVE_TAGS, attributes={}))

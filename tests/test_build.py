@@ -1,0 +1,984 @@
+"""`xfgen build` end to end: real HTML, real PDFs (WeasyPrint), read back with poppler.
+
+Two small hand-made repositories are built once per module (each build renders
+about ten PDFs in a few seconds):
+
+* ``site``: ten cases whose figures are computed by hand below, in a git
+  repository, with a narrative and a user template; built public (output/),
+  then, after an uncommitted edit, internal with an as-of inside the period
+  (output-internal/).
+* ``big``: sixty generated cases of one unit, so that the register ledger and
+  the unit ledger run over several pages.
+
+Failing builds work on a copy of ``site`` (copying is cheap; building is not).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from conftest import VALID_CASE, Repo
+from pypdf import PdfReader
+
+from xfgen.cli import main
+from xfgen.privacy import REPORTER_HIDDEN
+from xfgen.publish import staging
+
+TODAY = "2026-11-25"
+OFFICE = "测试县信访局"
+INTERNAL_MARK = "内部资料 注意保密"
+THEME_MARK = '<meta name="xfgen-test" content="本局模板">'
+# Inline SVG carries its namespace name; it is an identifier, never fetched.
+SVG_NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"'
+# DOMAIN.md "Ledgers": the register's columns, in order.
+REGISTER_HEADER = "序号 编号 登记日期 信访形式 人数 信访人 反映问题 问题类别 责任单位 包案领导 受理日期 办理期限 办结日期 办理结果 满意度 状态"
+
+
+# ---------------------------------------------------------------- the small repository
+#
+# 2026H1, as of 2026-06-30 (today 2026-11-25). Deadlines: acceptance = received
+# + 15 days, handling = accepted + 60 days (natural days, no extensions here).
+#
+# id    recv   chan  ppl unit     accepted      closed   deadline  notes
+# 0001  01-05  来访   6  城关镇    01-08 (in time) 02-20   03-09     on time, 满意, 43 days
+# 0002  01-10  来信   1  河口镇    01-20 (in time) 03-15   03-21     on time, 基本满意, 54 days; 检举控告类
+# 0003  02-01  来电   1  县人社局  02-10 (in time) 04-20   04-11     LATE, 不满意, 69 days; review 维持
+# 0004  02-15  网上   1  城关镇    03-10 (LATE:>03-02) 04-11 05-09   on time, 未评价, 32 days
+# 0005  03-01  来访   2  城关镇    03-05 (in time) (07-20) 05-04     open & overdue at 06-30; skip_level, repeat
+# 0006  04-01  来信   1  河口镇    not accepted 04-05 (in time)
+# 0007  06-20  来电   1  河口镇    (07-01)                           undecided at 06-30, window open till 07-05
+# 0008  05-10  来访   1  县人社局  05-12 (in time) (07-05) 07-11     open, not yet due
+# 0009  04-25  来信   1  县人社局  05-01 (in time) (07-02) 06-30     open, due on the as-of day: 临期, not late
+# 2024-0001 (2024-12-20, accepted 2024-12-25, open): 积案 before and during 2026H1, overdue.
+# 2025-0001 (2025H1, closed in 27 days, 满意): the only case of 上年同期.
+#
+# counts: cases 9; accepted 7 (all but 0006, 0007); not_accepted 1; undecided 1;
+#   closed 4 (0001-0004); visits 3 batches / 9 people (0001, 0005, 0008);
+#   collective 1 / 6 (0001); skip_level 1; repeat 1; overdue_open 2 (0005, 2024-0001);
+#   backlog 1 (2024-0001: 552 days); backlog at start 1, resolved 0.
+# rates: timely 7/8 = 87.5% (0004 late, 0007 not due); closure 4/7 = 57.1%;
+#   on time 3/5 = 60.0% (0001, 0002, 0004 of 0001-0005; 0008, 0009 not due);
+#   rating participation 3/4 = 75.0%; satisfaction 2/3 = 66.7%; repeat 1/9 = 11.1%;
+#   review 1/4 = 25.0%, upheld 1/1 = 100.0%; avg days (43+54+69+32)/4 = 49.5.
+# units (all 3 cases): 河口镇 1, 1, 1, 1 -> 100.0; 城关镇 timely 2/3, closure 2/3,
+#   on time 2/3, satisfaction 1/1 -> .4*2/3+.3+.2*2/3+.1*2/3 = 76.7;
+#   县人社局 timely 1, closure 1/3, on time 0, satisfaction 0 -> .2+.1/3 = 23.3.
+# 同比 (2025H1 as of 2025-06-30: 1 case, all rates 100%, 27 days):
+#   cases 同比上升800.0%, on time 同比降低40.0个百分点, days 同比增加22.5天.
+#
+# As of 2026-03-31 (the internal build): cohort 0001-0005 (5); closed 2 (0001, 0002);
+#   timely 4/5 = 80.0%; closure 2/5 = 40.0%; on time 2/2 = 100.0% (0003-0005 not due);
+#   satisfaction 2/2 = 100.0%; review 0/2 = 0.0%, upheld —; avg (43+54)/2 = 48.5;
+#   overdue_open 1, backlog 1 (2024-0001); 城关镇 (3 cases) timely 2/3, closure 1/3,
+#   on time 1/1, satisfaction 1/1 -> .4+.3+.2*2/3+.1/3 = 86.7, rank 1;
+#   河口镇 and 县人社局 have 1 case each: 样本不足.
+
+WANG = """\
+petitioner:
+  name: 王建国
+  phone: "13812345678"
+  id_number: "110101199001011234"
+  address: 城关镇东关村5组
+notes: 内部备注：绝密XYZ
+"""
+
+SMALL_CASES = {
+    "2026/XF2026-0001": f"""\
+id: XF2026-0001
+received: 2026-01-05
+channel: 来访
+source: 本级受理
+people: 6
+kind: 申诉求决类
+category: 城乡建设/征地拆迁
+summary: 反映征地补偿款未足额发放
+{WANG}unit: 城关镇
+leader: 陈明（副镇长）
+accepted: 2026-01-08
+progress:
+  - date: 2026-01-09
+    action: 交办
+    note: 王建国情绪激动，绝密XYZ
+closed: 2026-02-20
+outcome: 解决
+satisfaction: 满意
+""",
+    "2026/XF2026-0002": """\
+id: XF2026-0002
+received: 2026-01-10
+channel: 来信
+source: 上级交办
+kind: 检举控告类
+category: 农村农业/土地承包
+summary: 检举村干部侵占集体土地收益
+petitioner:
+  name: 李四海
+  phone: "13900001111"
+  id_number: "110101198002022222"
+  address: 河口镇西湾村3组
+unit: 河口镇
+accepted: 2026-01-20
+closed: 2026-03-15
+outcome: 部分解决
+satisfaction: 基本满意
+notes: 检举人李四海要求保密，绝密XYZ
+""",
+    "2026/XF2026-0003": """\
+id: XF2026-0003
+received: 2026-02-01
+channel: 来电
+source: 本级受理
+kind: 申诉求决类
+category: 劳动社保/工资拖欠
+summary: <script>alert(1)</script>反映工资拖欠
+petitioner:
+  name: 张某
+unit: 县人社局
+accepted: 2026-02-10
+closed: 2026-04-20
+outcome: 解释疏导
+satisfaction: 不满意
+review:
+  requested: 2026-05-01
+  decided: 2026-05-25
+  result: 维持
+""",
+    "2026/XF2026-0004": """\
+id: XF2026-0004
+received: 2026-02-15
+channel: 网上信访
+source: 本级受理
+kind: 建议意见类
+category: 城乡建设/征地拆迁
+summary: 建议公开征地补偿标准
+petitioner:
+  name: 周某某
+unit: 城关镇
+accepted: 2026-03-10
+closed: 2026-04-11
+outcome: 解决
+""",
+    "2026/XF2026-0005": f"""\
+id: XF2026-0005
+received: 2026-03-01
+channel: 来访
+source: 上级转送
+people: 2
+skip_level: true
+repeat_of: XF2026-0001
+kind: 申诉求决类
+category: 城乡建设/征地拆迁
+summary: 再次反映征地补偿款未足额发放
+{WANG}unit: 城关镇
+accepted: 2026-03-05
+closed: 2026-07-20
+outcome: 解决
+satisfaction: 满意
+""",
+    "2026/XF2026-0006": """\
+id: XF2026-0006
+received: 2026-04-01
+channel: 来信
+source: 本级受理
+kind: 申诉求决类
+category: 劳动社保/工资拖欠
+summary: 要求确认劳动关系
+petitioner:
+  name: 吴某
+unit: 河口镇
+not_accepted:
+  date: 2026-04-05
+  reason: 依法分流至劳动仲裁
+""",
+    "2026/XF2026-0007": """\
+id: XF2026-0007
+received: 2026-06-20
+channel: 来电
+source: 本级受理
+kind: 建议意见类
+category: 农村农业/土地承包
+summary: 建议规范土地流转合同
+petitioner:
+  name: 郑某
+unit: 河口镇
+accepted: 2026-07-01
+""",
+    "2026/XF2026-0008": """\
+id: XF2026-0008
+received: 2026-05-10
+channel: 来访
+source: 本级受理
+kind: 申诉求决类
+category: 劳动社保/工资拖欠
+summary: 反映企业拖欠工资
+petitioner:
+  name: 冯某某
+unit: 县人社局
+accepted: 2026-05-12
+closed: 2026-07-05
+outcome: 解决
+satisfaction: 满意
+""",
+    "2026/XF2026-0009": """\
+id: XF2026-0009
+received: 2026-04-25
+channel: 来信
+source: 本级受理
+kind: 申诉求决类
+category: 劳动社保/工资拖欠
+summary: 反映社保关系转移受阻
+petitioner:
+  name: 陈某
+unit: 县人社局
+accepted: 2026-05-01
+closed: 2026-07-02
+outcome: 解决
+""",
+    "2024/XF2024-0001": """\
+id: XF2024-0001
+received: 2024-12-20
+channel: 来信
+source: 本级受理
+kind: 申诉求决类
+category: 劳动社保/工资拖欠
+summary: 反映工程款拖欠多年未结
+petitioner:
+  name: 赵某某
+unit: 县人社局
+accepted: 2024-12-25
+""",
+    "2025/XF2025-0001": """\
+id: XF2025-0001
+received: 2025-03-01
+channel: 来信
+source: 本级受理
+kind: 申诉求决类
+category: 城乡建设/征地拆迁
+summary: 反映宅基地审批缓慢
+petitioner:
+  name: 孙某
+unit: 河口镇
+accepted: 2025-03-05
+closed: 2025-04-01
+outcome: 解决
+satisfaction: 满意
+""",
+}
+
+NARRATIVE = """\
+## 问题与不足
+
+本期共受理{{ counts.cases }}件，按期办结率{{ rates.on_time_closure }}。
+
+<script>x()</script>
+
+<img src=x onerror=alert(1)>
+
+- 部分单位办理周期偏长
+"""
+
+# A user template extending the package's own (README "自定义模板").
+USER_BASE = (
+    '{% extends "!theme/base.html" %}\n'
+    '{% block head %}<meta name="xfgen-test" content="本局模板">{% endblock %}\n'
+)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def xfgen(*args: str) -> tuple[int, str, str]:
+    """Run ``xfgen args`` in-process; exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        pytest.raises(SystemExit) as done,
+    ):
+        main(list(args))
+    return int(done.value.code or 0), out.getvalue(), err.getvalue()
+
+
+def build(root: Path, *args: str) -> tuple[int, str, str]:
+    return xfgen("-C", str(root), "--today", TODAY, "build", *args)
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=xfgen tests", "-c", "user.email=t@example.invalid",
+         "-c", "commit.gpgsign=false", *args],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout.strip()
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with the SHA-256 of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def files(folder: Path, suffix: str) -> list[Path]:
+    return sorted(folder.rglob(f"*{suffix}"))
+
+
+@functools.cache
+def pdf_pages(path: Path) -> tuple[str, ...]:
+    """The text of each page, as ``pdftotext -raw`` reads it (pages end with a form feed)."""
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    pages = text.split("\f")
+    assert pages[-1].strip() == ""
+    assert len(pages) - 1 == len(PdfReader(path).pages)
+    return tuple(pages[:-1])
+
+
+def pdf_fonts(path: Path) -> list[tuple[str, str]]:
+    """(font name, emb column) for every font ``pdffonts`` lists."""
+    lines = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    emb = lines[0].index(" emb ") + 1
+    return [(line.split()[0], line[emb : emb + 3]) for line in lines[2:] if line.strip()]
+
+
+def page_sizes(path: Path) -> list[tuple[float, float]]:
+    return [(float(p.mediabox.width), float(p.mediabox.height)) for p in PdfReader(path).pages]
+
+
+def output_text(folder: Path) -> dict[str, str]:
+    """What a reader of the site can see: every HTML and CSS file, and the text of every PDF."""
+    texts = {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in [*files(folder, ".html"), *files(folder, ".css")]
+    }
+    for p in files(folder, ".pdf"):
+        text = "\n".join(pdf_pages(p))
+        # Table cells wrap: 王建国 may print as 王建 / 国. Search the text both ways.
+        texts[p.relative_to(folder).as_posix()] = text + "\n" + text.replace("\n", "")
+    return texts
+
+
+class Tables(HTMLParser):
+    """Tables of a page as (caption, rows of cell texts); also every href."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tables: list[tuple[str, list[list[str]]]] = []
+        self.hrefs: list[str] = []
+        self._cell: list[str] | None = None
+        self._caption: list[str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append(("", []))
+        elif tag == "caption":
+            self._caption = []
+        elif tag == "tr" and self.tables:
+            self.tables[-1][1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "a":
+            self.hrefs += [v for k, v in attrs if k == "href" and v is not None]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "caption" and self._caption is not None:
+            self.tables[-1] = ("".join(self._caption).strip(), self.tables[-1][1])
+            self._caption = None
+        elif tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        for sink in (self._cell, self._caption):
+            if sink is not None:
+                sink.append(data)
+
+    def table(self, caption_start: str) -> list[list[str]]:
+        (rows,) = [rows for caption, rows in self.tables if caption.startswith(caption_start)]
+        return rows
+
+    def rows_by_label(self, caption_start: str) -> dict[str, list[str]]:
+        return {row[0]: row[1:] for row in self.table(caption_start)[1:]}
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def stats_json(root: Path, *args: str) -> dict:
+    code, out, err = xfgen("-C", str(root), "--today", TODAY, "stats", "--json", *args)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def ledger_rows(path: Path) -> list[dict[str, str]]:
+    """The body rows of a ledger page, keyed by column header."""
+    header, *rows = Tables(path.read_text(encoding="utf-8")).table("")
+    return [dict(zip(header, row, strict=True)) for row in rows if len(row) == len(header)]
+
+
+def petitioner_cells(folder: Path) -> dict[str, str]:
+    return {row["编号"]: row["信访人"] for row in ledger_rows(folder / "2026H1/register.html")}
+
+
+def no_staging_left(root: Path) -> list[str]:
+    return [p.name for p in root.iterdir() if ".xfgen-" in p.name]
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    out: Path  # the public build, as of each period's end
+    internal: Path  # the internal build, as of 2026-03-31, after an uncommitted edit
+    commit: str
+    public_run: tuple[int, str, str]
+    internal_run: tuple[int, str, str]
+    public_before_internal: dict[str, str]
+    public_after_internal: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    repo = Repo(tmp_path_factory.mktemp("site"))
+    for name, text in SMALL_CASES.items():
+        repo.write(f"cases/{name}.yaml", text)
+    repo.write("reports/2026H1.md", NARRATIVE)
+    repo.write("templates/base.html", USER_BASE)
+    git(repo.root, "init", "-q")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "-m", "cases")
+    commit = git(repo.root, "rev-parse", "--short=10", "HEAD")
+
+    public_run = build(repo.root, "--period", "2026H1")
+    before = tree(repo.root / "output")
+    # An uncommitted edit that changes no figure: the data version must say so.
+    case = repo.root / "cases/2026/XF2026-0008.yaml"
+    case.write_text(case.read_text(encoding="utf-8") + "# 已核对\n", encoding="utf-8")
+    internal_run = build(repo.root, "--period", "2026H1", "--as-of", "2026-03-31", "--internal")
+    return Site(
+        repo.root, repo.root / "output", repo.root / "output-internal", commit,
+        public_run, internal_run, before, tree(repo.root / "output"),
+    )  # fmt: skip
+
+
+BIG_CASES = 60
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Sixty cases of 城关镇, received every other day from 2026-01-01, long summaries."""
+    repo = Repo(tmp_path_factory.mktemp("big"))
+    for i in range(1, BIG_CASES + 1):
+        received = date(2026, 1, 1) + timedelta(days=2 * (i - 1))
+        accepted = received + timedelta(days=3)
+        closing = (
+            f"closed: {accepted + timedelta(days=20)}\noutcome: 解决\nsatisfaction: 满意\n"
+            if i % 10
+            else ""
+        )
+        repo.write(
+            f"cases/2026/XF2026-{i:04d}.yaml",
+            f"id: XF2026-{i:04d}\nreceived: {received}\nchannel: 来信\nsource: 本级受理\n"
+            f"kind: 申诉求决类\ncategory: 城乡建设/征地拆迁\n"
+            f"summary: 反映小区物业服务不到位、公共设施年久失修、电梯多次故障无人维修，要求督促整改（第{i}件）\n"
+            f"petitioner:\n  name: 钱某某\nunit: 城关镇\naccepted: {accepted}\n{closing}",
+        )
+    code, out, err = build(repo.root, "--period", "2026H1")
+    assert code == 0, out + err
+    return repo.root / "output"
+
+
+def copy_of(site: Site, tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(site.root, root, symlinks=True)
+    return root
+
+
+# ---------------------------------------------------------------- the builds ran
+
+
+def test_public_build_succeeds_and_says_what_it_made(site: Site) -> None:
+    code, out, err = site.public_run
+    # 2026H1: summary, leaderboard, 3 ledgers, 3 unit ledgers; current: 2 ledgers; index (no PDF).
+    assert code == 0, out + err
+    assert out == f"已生成 11 个网页、10 份 PDF（2026H1）到 {site.out}\n"
+    assert "Traceback" not in err
+    # WeasyPrint warnings (a CSS property it ignores, a missing font...) are echoed as 警告.
+    assert "警告" not in err, err
+    assert sorted(tree(site.out)) == sorted(
+        [f"2026H1/{n}.{ext}" for n in ("summary", "leaderboard", "register", "open", "backlog")
+         for ext in ("html", "pdf")]
+        + [f"2026H1/units/{u}.{ext}" for u in ("城关镇", "河口镇", "县人社局") for ext in ("html", "pdf")]
+        + [f"current/{n}.{ext}" for n in ("open", "backlog") for ext in ("html", "pdf")]
+        + ["index.html", "style.css", ".xfgen-site"]
+    )  # fmt: skip
+    assert no_staging_left(site.root) == []
+
+
+def test_internal_build_writes_only_to_output_internal(site: Site) -> None:
+    code, out, err = site.internal_run
+    assert code == 0, out + err
+    assert out.endswith(f"到 {site.internal}\n")
+    assert site.public_after_internal == site.public_before_internal
+    assert (site.internal / "index.html").is_file()
+    assert no_staging_left(site.root) == []
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def test_no_personal_data_in_any_public_output(site: Site) -> None:
+    texts = output_text(site.out)
+    assert len([name for name in texts if name.endswith(".pdf")]) == 10
+    for secret in ("建国", "13812345678", "110101199001011234", "东关村", "绝密XYZ", "内部备注",
+                   "李四海", "李*", "13900001111", "110101198002022222", "西湾村"):  # fmt: skip
+        leaks = [name for name, text in texts.items() if secret in text]
+        assert leaks == [], f"{secret} in {leaks}"
+    # The masked name is shown where the petitioner is: the cohort's ledgers, HTML and PDF.
+    for name in ("2026H1/register.html", "2026H1/register.pdf", "2026H1/units/城关镇.pdf"):
+        assert "王**" in texts[name]
+    assert petitioner_cells(site.out) == {
+        "XF2026-0001": "王**", "XF2026-0002": REPORTER_HIDDEN, "XF2026-0003": "张**",
+        "XF2026-0004": "周**", "XF2026-0005": "王**", "XF2026-0006": "吴**",
+        "XF2026-0007": "郑**", "XF2026-0008": "冯**", "XF2026-0009": "陈**",
+    }  # fmt: skip
+
+
+def test_internal_output_shows_names_but_never_the_reporter_or_notes(site: Site) -> None:
+    texts = output_text(site.internal)
+    for secret in ("李四海", "李*", "13900001111", "绝密XYZ", "内部备注", "王**"):
+        leaks = [name for name, text in texts.items() if secret in text]
+        assert leaks == [], f"{secret} in {leaks}"
+    assert "王建国" in texts["2026H1/register.pdf"]
+    assert petitioner_cells(site.internal) == {
+        "XF2026-0001": "王建国", "XF2026-0002": REPORTER_HIDDEN, "XF2026-0003": "张某",
+        "XF2026-0004": "周某某", "XF2026-0005": "王建国",
+    }  # fmt: skip
+
+
+def test_case_text_is_escaped_never_markup(site: Site) -> None:
+    register = (site.out / "2026H1/register.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;反映工资拖欠" in register
+    for folder in (site.out, site.internal):
+        for page in files(folder, ".html"):
+            assert "<script" not in page.read_text(encoding="utf-8").lower(), page
+    # In print it is plain text.
+    assert "<script>alert(1)</script>" in "".join(pdf_pages(site.out / "2026H1/register.pdf"))
+
+
+# ---------------------------------------------------------------- internal marking
+
+
+def test_every_internal_page_is_marked(site: Site) -> None:
+    pages = files(site.internal, ".html")
+    assert len(pages) == 11
+    for page in pages:
+        assert f'<div class="internal-banner">{INTERNAL_MARK}</div>' in page.read_text(
+            encoding="utf-8"
+        ), page
+    pdfs = files(site.internal, ".pdf")
+    assert len(pdfs) == 10
+    for pdf in pdfs:
+        for number, text in enumerate(pdf_pages(pdf), start=1):
+            assert INTERNAL_MARK in text, f"{pdf} page {number}"
+
+
+def test_public_pages_carry_no_internal_mark(site: Site) -> None:
+    for name, text in output_text(site.out).items():
+        assert INTERNAL_MARK not in text, name
+        assert 'class="internal-banner"' not in text, name
+
+
+# ---------------------------------------------------------------- PDFs
+
+
+LANDSCAPE = re.compile(r"(register|open|backlog|units/.*)\.pdf$")
+
+
+def check_pdf(pdf: Path, folder: Path, as_of: str) -> None:
+    """Header, footer and page size of every page; every font embedded."""
+    name = pdf.relative_to(folder).as_posix()
+    pages = pdf_pages(pdf)
+    total = len(pages)
+    for number, text in enumerate(pages, start=1):
+        where = f"{name} page {number}"
+        assert re.findall(r"第 (\d+) 页 共 (\d+) 页", text) == [(str(number), str(total))], where
+        assert OFFICE in text, where
+        assert f"截至 {as_of}" in text, where
+    landscape = bool(LANDSCAPE.search(name))
+    for width, height in page_sizes(pdf):
+        assert (width > height) == landscape, name
+        assert sorted((round(width), round(height))) == [595, 842], name  # A4
+    fonts = pdf_fonts(pdf)
+    assert fonts, name
+    assert [font for font, emb in fonts if emb != "yes"] == [], name
+
+
+def test_every_public_pdf_page_has_header_footer_and_embedded_fonts(site: Site) -> None:
+    pdfs = files(site.out, ".pdf")
+    assert len(pdfs) == 10
+    for pdf in pdfs:
+        as_of = TODAY if pdf.parent.name == "current" else "2026-06-30"
+        check_pdf(pdf, site.out, as_of)
+    assert len(pdf_pages(site.out / "2026H1/summary.pdf")) >= 2
+
+
+def test_every_internal_pdf_page_has_header_footer_and_embedded_fonts(site: Site) -> None:
+    for pdf in files(site.internal, ".pdf"):
+        check_pdf(pdf, site.internal, "2026-03-31")
+
+
+def test_long_ledgers_repeat_their_header_on_every_page(big: Path) -> None:
+    for name in ("2026H1/register.pdf", "2026H1/units/城关镇.pdf"):
+        pages = pdf_pages(big / name)
+        assert len(pages) >= 2, name
+        for number, text in enumerate(pages, start=1):
+            # Header cells may wrap (序 / 号); their order may not.
+            assert REGISTER_HEADER.replace(" ", "") in re.sub(r"\s", "", text), (
+                f"{name} page {number}"
+            )
+        # Every case is printed once, in order of receipt.
+        rows = re.findall(r"^(\d+) (XF2026-\d{4}) ", "\n".join(pages), flags=re.MULTILINE)
+        assert rows == [(str(i), f"XF2026-{i:04d}") for i in range(1, BIG_CASES + 1)], name
+    for pdf in files(big, ".pdf"):
+        check_pdf(pdf, big, TODAY if pdf.parent.name == "current" else "2026-06-30")
+
+
+# ---------------------------------------------------------------- figures
+
+
+COUNT_ROWS = {
+    "受理总量（件）": ("cases", 9), "已受理（件）": ("accepted", 7), "不予受理（件）": ("not_accepted", 1),
+    "待定（件）": ("undecided", 1), "已办结（件）": ("closed", 4), "来访批次": ("visit_batches", 3),
+    "来访人次": ("visit_people", 9), "集体访批次": ("collective_batches", 1),
+    "集体访人次": ("collective_people", 6), "越级访（件）": ("skip_level", 1), "重复信访（件）": ("repeat", 1),
+}  # fmt: skip
+RATE_ROWS = {
+    "及时受理率": ("timely_acceptance", "87.5%"), "按期办结率": ("on_time_closure", "60.0%"),
+    "办结率": ("closure", "57.1%"), "参评率": ("rating_participation", "75.0%"),
+    "满意率": ("satisfaction", "66.7%"), "复查率": ("review", "25.0%"),
+    "复查维持率": ("review_upheld", "100.0%"), "重复信访率": ("repeat", "11.1%"),
+}  # fmt: skip
+
+
+def test_summary_prints_the_figures_of_xfgen_stats(site: Site) -> None:
+    stats = stats_json(site.root, "--period", "2026H1")
+    html = (site.out / "2026H1/summary.html").read_text(encoding="utf-8")
+    page = Tables(html)
+
+    counts = page.rows_by_label("主要数据及同比")
+    for label, (key, expected) in COUNT_ROWS.items():
+        assert stats["counts"][key] == expected, key
+        assert counts[label][0] == str(expected), label
+    assert counts["受理总量（件）"] == ["9", "1", "同比上升800.0%"]
+    assert "全县共受理信访事项<strong>9</strong>件，同比上升800.0%。" in html
+
+    rates = page.rows_by_label("办理质量及同比")
+    for label, (key, expected) in RATE_ROWS.items():
+        assert percent(stats["rates"][key]) == expected, key
+        assert rates[label][0] == expected, label
+    assert rates["按期办结率"] == ["60.0%", "100.0%", "同比降低40.0个百分点"]
+    assert stats["avg_handling_days"] == 49.5
+    assert rates["平均办理天数"] == ["49.5", "27.0", "同比增加22.5天"]
+    assert "期初积案1件，本期化解0件，截至2026-06-30尚有积案1件；超期未办结事项2件。" in html
+    assert (stats["counts"]["backlog"], stats["counts"]["overdue_open"]) == (1, 2)
+
+    board = page.table("责任单位办理情况排名")[1:]
+    assert [(row[0], row[1], row[2], row[-2]) for row in board] == [
+        (str(r["rank"]), r["unit"], str(r["cases"]), f"{r['score'] * 100:.1f}")
+        for r in stats["leaderboard"]
+    ]
+    # 2025H2 ranked nobody, so there are no rank changes to show.
+    assert [(row[0], row[1], row[-2], row[-1]) for row in board] == [
+        ("1", "河口镇", "100.0", "—"), ("2", "城关镇", "76.7", "—"), ("3", "县人社局", "23.3", "—"),
+    ]  # fmt: skip
+    assert board[2][3:7] == ["0.0%", "0.0%", "100.0%", "33.3%"]  # 县人社局: 按期, 满意, 及时, 办结
+    leaderboard = Tables((site.out / "2026H1/leaderboard.html").read_text(encoding="utf-8"))
+    assert leaderboard.table("责任单位办理情况排名") == page.table("责任单位办理情况排名")
+
+
+def test_summary_as_of_inside_the_period(site: Site) -> None:
+    stats = stats_json(site.root, "--period", "2026H1", "--as-of", "2026-03-31")
+    html = (site.internal / "2026H1/summary.html").read_text(encoding="utf-8")
+    page = Tables(html)
+    assert "2026年上半年（截至2026-03-31），全县共受理信访事项<strong>5</strong>件" in html
+    counts = page.rows_by_label("主要数据及同比")
+    assert [counts["受理总量（件）"][0], counts["已办结（件）"][0]] == ["5", "2"]
+    assert (stats["counts"]["cases"], stats["counts"]["closed"]) == (5, 2)
+    rates = page.rows_by_label("办理质量及同比")
+    expected = {"及时受理率": "80.0%", "办结率": "40.0%", "按期办结率": "100.0%", "满意率": "100.0%",
+                "复查率": "0.0%", "复查维持率": "—"}  # fmt: skip
+    for label, value in expected.items():
+        key = RATE_ROWS[label][0]
+        assert (rates[label][0], percent(stats["rates"][key])) == (value, value), label
+    assert rates["平均办理天数"][0] == "48.5"
+    board = page.table("责任单位办理情况排名")[1:]
+    assert [(row[0], row[1], row[2], row[-2]) for row in board] == [("1", "城关镇", "3", "86.7")]
+    assert [(r["rank"], r["unit"]) for r in stats["leaderboard"]] == [(1, "城关镇")]
+    assert stats["unranked"] == ["县人社局", "河口镇"]
+    assert (
+        "样本不足（少于 3 件或无可评比率，不参与排名）：\n县人社局（1 件）、河口镇（1 件）。"
+        in html
+    )
+    for page_path in files(site.internal, ".html"):
+        if page_path.name != "index.html":
+            assert "数据截至 <strong>2026-03-31</strong>" in page_path.read_text(encoding="utf-8")
+
+
+def test_ledgers_hold_the_right_cases(site: Site) -> None:
+    def ids(path: str) -> list[str]:
+        return [row["编号"] for row in ledger_rows(site.out / path)]
+
+    assert ids("2026H1/register.html") == [f"XF2026-000{i}" for i in (1, 2, 3, 4, 5, 6, 9, 8, 7)]
+    # Open at 2026-06-30, soonest deadline first: 2024-0001 (2025-02-23), 0005 (05-04), 0009, 0008.
+    assert ids("2026H1/open.html") == ["XF2024-0001", "XF2026-0005", "XF2026-0009", "XF2026-0008"]
+    assert ids("2026H1/backlog.html") == ["XF2024-0001"]
+    # Today (2026-11-25) only 2024-0001 and 0007 (accepted 07-01, due 08-30) are open.
+    assert ids("current/open.html") == ["XF2024-0001", "XF2026-0007"]
+    assert ids("2026H1/units/河口镇.html") == ["XF2026-0002", "XF2026-0006", "XF2026-0007"]
+    open_page = (site.out / "2026H1/open.html").read_text(encoding="utf-8")
+    assert '<tr class="due-soon">' in open_page and "临期（今日到期）" in open_page
+    assert open_page.count('<tr class="overdue">') == 2 and "超期 57 天" in open_page
+
+
+# ---------------------------------------------------------------- narrative
+
+
+def test_narrative_fills_in_figures_and_loses_raw_html(site: Site) -> None:
+    html = (site.out / "2026H1/summary.html").read_text(encoding="utf-8")
+    assert "<h2>五、问题与打算</h2>" in html
+    assert "<h3>问题与不足</h3>" in html  # the staff's ## sits under the section heading
+    assert "<p>本期共受理9件，按期办结率60.0%。</p>" in html
+    assert "<li>部分单位办理周期偏长</li>" in html
+    for gone in ("<img", "onerror", "x()", "alert(1)", "{{"):
+        assert gone not in html, gone
+    printed = "".join(pdf_pages(site.out / "2026H1/summary.pdf"))
+    assert "本期共受理9件，按期办结率60.0%。" in printed
+    # As of 2026-03-31 the same text says what was known then.
+    internal = (site.internal / "2026H1/summary.html").read_text(encoding="utf-8")
+    assert "<p>本期共受理5件，按期办结率100.0%。</p>" in internal
+
+
+def test_unknown_placeholder_fails_the_build_naming_the_file(site: Site, tmp_path: Path) -> None:
+    root = copy_of(site, tmp_path)
+    before = tree(root / "output")
+    (root / "reports/2026H1.md").write_text("满意率{{ rates.nope }}\n", encoding="utf-8")
+    code, out, err = build(root, "--period", "2026H1")
+    assert code == 2 and out == ""
+    assert "reports/2026H1.md" in err and "未知的占位符" in err and "Traceback" not in err
+    assert tree(root / "output") == before
+    assert no_staging_left(root) == []
+
+
+@pytest.mark.parametrize("text", ["{{ counts.__class__ }}", "{{ 1 / 0 }}", '{% include "x" %}'])
+def test_any_broken_narrative_is_a_user_error(site: Site, tmp_path: Path, text: str) -> None:
+    root = copy_of(site, tmp_path)
+    (root / "reports/2026H1.md").write_text(text + "\n", encoding="utf-8")
+    code, _, err = build(root, "--period", "2026H1")
+    assert (code, "reports/2026H1.md" in err) == (2, True), err
+
+
+# ---------------------------------------------------------------- the site
+
+
+def test_index_links_every_report_relatively(site: Site) -> None:
+    index = (site.out / "index.html").read_text(encoding="utf-8")
+    hrefs = Tables(index).hrefs
+    for href in hrefs:
+        assert not href.startswith("/") and "http" not in href and "//" not in href, href
+    linked = {unquote(h) for h in hrefs}
+    reports = ["summary", "leaderboard", "register", "open", "backlog",
+               "units/城关镇", "units/河口镇", "units/县人社局"]  # fmt: skip
+    expected = {f"2026H1/{r}.{ext}" for r in reports for ext in ("html", "pdf")}
+    expected |= {f"current/{r}.{ext}" for r in ("open", "backlog") for ext in ("html", "pdf")}
+    assert expected <= linked
+    assert linked - expected <= {"index.html"}
+    assert "%E5%9F%8E%E5%85%B3%E9%95%87" in index  # 城关镇, percent-encoded in the href
+
+
+@pytest.mark.parametrize("which", ["out", "internal"])
+def test_every_link_and_stylesheet_resolves_inside_the_site(site: Site, which: str) -> None:
+    folder: Path = getattr(site, which)
+    assert (folder / "style.css").is_file()
+    for page in files(folder, ".html"):
+        html = page.read_text(encoding="utf-8")
+        (sheet,) = re.findall(r'<link rel="stylesheet" href="([^"]+)">', html)
+        assert (
+            not sheet.startswith("/")
+            and (page.parent / sheet).resolve() == (folder / "style.css").resolve()
+        ), page
+        for href in Tables(html).hrefs:
+            assert not href.startswith("/") and ":" not in href, (page, href)
+            target = (page.parent / unquote(href)).resolve()
+            assert target.is_file() and target.is_relative_to(folder.resolve()), (page, href)
+
+
+def test_no_external_url_anywhere(site: Site) -> None:
+    for folder in (site.out, site.internal):
+        for path in [*files(folder, ".html"), *files(folder, ".css")]:
+            text = path.read_text(encoding="utf-8").replace(SVG_NAMESPACE, "")
+            assert re.findall(r"https?://|url\(|@import", text) == [], path
+
+
+def test_every_page_shows_as_of_and_data_version(site: Site) -> None:
+    assert re.fullmatch(r"[0-9a-f]{10}", site.commit)
+    for page in files(site.out, ".html"):
+        html = page.read_text(encoding="utf-8")
+        assert f"数据版本 {site.commit}</span>" in html, page
+        assert "有未提交的修改" not in html, page
+        as_of = TODAY if page.parent.name == "current" else "2026-06-30"
+        if page.name == "index.html":
+            assert f"截至 {TODAY}" in html and "截至 2026-06-30" in html
+        else:
+            assert f"数据截至 <strong>{as_of}</strong>" in html, page
+    for page in files(site.internal, ".html"):
+        html = page.read_text(encoding="utf-8")
+        assert f"数据版本 {site.commit}（有未提交的修改）" in html, page
+    for pdf in files(site.out, ".pdf"):
+        assert f"数据版本 {site.commit}" in pdf_pages(pdf)[0], pdf
+
+
+def test_user_template_extending_the_theme_is_used_everywhere(site: Site) -> None:
+    for folder in (site.out, site.internal):
+        for page in files(folder, ".html"):
+            html = page.read_text(encoding="utf-8")
+            assert html.count(THEME_MARK) == 1, page
+            assert '<header class="site-header">' in html, page  # still the theme's page
+
+
+# ---------------------------------------------------------------- failures leave output alone
+
+
+PROBLEM_LINE = re.compile(r"^cases/\d{4}/[^:]+\.yaml:\d+:\d+: [a-z_.\[\]0-9]+: \S.*$")
+
+
+def test_invalid_case_after_a_good_build_changes_nothing(site: Site, tmp_path: Path) -> None:
+    root = copy_of(site, tmp_path)
+    before = tree(root / "output")
+    assert before == site.public_before_internal
+    (root / "cases/2026/XF2026-0100.yaml").write_text(
+        VALID_CASE.replace("XF2026-0001", "XF2026-0100").replace("channel: 来访", "channel: 来仿"),
+        encoding="utf-8",
+    )
+    code, out, err = build(root, "--period", "2026H1")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines and all(PROBLEM_LINE.match(line) for line in lines), out
+    assert lines[0].startswith(
+        "cases/2026/XF2026-0100.yaml:3:10: channel: “来仿” 不是可用的信访形式。"
+    )
+    assert f"未生成报告；{root / 'output'} 保持不变。" in err
+    assert "Traceback" not in out + err
+    assert tree(root / "output") == before
+    assert no_staging_left(root) == []
+
+
+def test_template_syntax_error_exits_2_naming_the_template(site: Site, tmp_path: Path) -> None:
+    root = copy_of(site, tmp_path)
+    before = tree(root / "output")
+    (root / "templates/ledger.html").write_text(
+        '{% extends "!theme/ledger.html" %}\n{% block content %}{% for x in %}{% endblock %}\n',
+        encoding="utf-8",
+    )
+    code, out, err = build(root, "--period", "2026H1")
+    assert (code, out) == (2, "")
+    assert re.search(r"模板 \S*templates/ledger\.html:2 有错误", err), err
+    assert "Traceback" not in err and "内部错误" not in err
+    assert tree(root / "output") == before
+    assert no_staging_left(root) == []
+
+
+def test_invalid_data_on_a_first_build(repo: Repo) -> None:
+    repo.case(VALID_CASE.replace("received:", "recieved:"))
+    repo.case(VALID_CASE.replace("XF2026-0001", "XF2026-0002").replace("people: 6", "people: 0"))
+    code, out, err = build(repo.root)
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 3 and all(PROBLEM_LINE.match(line) for line in lines), out
+    assert lines[:2] == [
+        "cases/2026/XF2026-0001.yaml:1:1: received: 缺少必填项 received（登记日期）。",
+        "cases/2026/XF2026-0001.yaml:2:1: recieved: 未知的项 “recieved”。你是不是想写 received？",
+    ]
+    assert lines[2].startswith("cases/2026/XF2026-0002.yaml:5:9: people: ")
+    assert err.endswith("有 3 处问题，未生成报告；" + str(repo.root / "output") + " 保持不变。\n")
+    assert "Traceback" not in out + err
+    assert not (repo.root / "output").exists()
+    assert no_staging_left(repo.root) == []
+
+
+def test_failure_while_publishing_keeps_the_old_site(tmp_path: Path) -> None:
+    target = tmp_path / "output"
+    target.mkdir()
+    (target / "index.html").write_text("旧", encoding="utf-8")
+    (tmp_path / ".output.xfgen-new-stale").mkdir()  # left by an interrupted build
+    with pytest.raises(RuntimeError), staging(target) as folder:
+        assert folder.parent == tmp_path and folder.name.startswith(".output.xfgen-new-")
+        (folder / "index.html").write_text("新", encoding="utf-8")
+        raise RuntimeError("PDF failed")
+    assert tree(target) == {"index.html": hashlib.sha256("旧".encode()).hexdigest()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+    with staging(target) as folder:
+        (folder / "index.html").write_text("新", encoding="utf-8")
+    assert (target / "index.html").read_text(encoding="utf-8") == "新"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def test_out_never_replaces_the_data(site: Site, tmp_path: Path) -> None:
+    root = copy_of(site, tmp_path)
+    cases = tree(root / "cases")
+    code, _, _ = build(root, "--period", "2026H1", "--out", str(root / "cases"))
+    assert tree(root / "cases") == cases
+    assert code == 2
+
+
+def test_internal_ledgers_do_not_claim_masking(site: Site) -> None:
+    register = (site.internal / "2026H1/register.html").read_text(encoding="utf-8")
+    assert "王建国" in register
+    assert "已脱敏" not in register
+
+
+def test_out_refuses_the_repository_itself_and_foreign_folders(site: Site, tmp_path: Path) -> None:
+    root = copy_of(site, tmp_path)
+    before = tree(root / "cases")
+    for target in (root, root / "reports", root / "cases" / "2026"):
+        code, _, err = build(root, "--period", "2026H1", "--out", str(target))
+        assert code == 2 and "为免误删" in err, err
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "a.jpg").write_bytes(b"x")
+    code, _, err = build(root, "--period", "2026H1", "--out", str(foreign))
+    assert code == 2 and "不是 xfgen 生成的网站" in err
+    assert (foreign / "a.jpg").read_bytes() == b"x"
+    assert tree(root / "cases") == before
+
+
+def test_internal_build_never_replaces_the_public_site(site: Site, tmp_path: Path) -> None:
+    root = copy_of(site, tmp_path)
+    assert build(root, "--period", "2026H1")[0] == 0
+    public = tree(root / "output")
+    code, _, err = build(root, "--internal", "--period", "2026H1", "--out", str(root / "output"))
+    assert code == 2 and "内部版和公开版必须放在不同的目录" in err
+    assert tree(root / "output") == public
