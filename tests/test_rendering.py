@@ -623,11 +623,6 @@ def test_summary_svg_stays_inside_its_viewbox(project: Project, figures: PeriodF
     assert "城乡建设/征地拆迁" in svgs[1][2] and "河口镇" in svgs[2][2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Renderer.page names the page's template (leaderboard.html), not the user's "
-    "templates/base.html where the undefined variable is",
-)
 def test_error_in_an_extended_user_template_names_that_template(
     repo: Repo, project: Project, figures: PeriodFigures
 ) -> None:

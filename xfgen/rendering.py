@@ -9,6 +9,7 @@ copying it. Templates only format: every number comes from :mod:`xfgen.figures`.
 from __future__ import annotations
 
 import re
+import traceback
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -123,12 +124,7 @@ class Renderer:
                 **context,
             )
         except jinja2.TemplateError as exc:
-            where = (
-                f"{exc.filename}:{exc.lineno}"
-                if isinstance(exc, jinja2.TemplateSyntaxError)
-                else template
-            )
-            raise RenderError(f"模板 {where} 有错误：{exc}") from exc
+            raise RenderError(f"模板 {_template_position(exc, template)} 有错误：{exc}") from exc
 
     def narrative(self, figures: PeriodFigures) -> str | None:
         """The staff's prose for the period (reports/<period>.md), figures filled in, sanitised."""
@@ -156,6 +152,16 @@ class Renderer:
             ) from None
         html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
         return _demote_headings(nh3.clean(html, tags=_NARRATIVE_TAGS, attributes={}))
+
+
+def _template_position(exc: jinja2.TemplateError, template: str) -> str:
+    """Where in which template the error is: Jinja puts template frames in the traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename}:{exc.lineno}"
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".html"):
+            return f"{frame.filename}:{frame.lineno}"
+    return template
 
 
 def _demote_headings(html: str) -> str:
