@@ -8,7 +8,7 @@ new site in for the old one.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
@@ -262,22 +262,19 @@ class Share:
 def summary_view(f: PeriodFigures, scope: str, project: Project) -> dict[str, Any]:
     """Breakdowns, charts and the year's halves for the summary, in display order."""
 
-    def shares(mapping: Any) -> list[Share]:
-        return [Share(label, count, percent(f.share(count))) for label, count in mapping.items()]
+    def shares(items: Iterable[tuple[str, int]]) -> list[Share]:
+        return [Share(label, count, percent(f.share(count))) for label, count in items]
 
-    by_count = lambda mapping: sorted(mapping.items(), key=lambda item: (-item[1], item[0]))  # noqa: E731
-    top_categories = by_count(f.by.category)[:TOP_CATEGORIES]
+    top_categories = f.by.most_common("category")[:TOP_CATEGORIES]
     months = [f"{m.month.index}月" for m in f.monthly]
     view: dict[str, Any] = {
         "scope": scope,
-        "channels": shares(f.by.channel),
-        "sources": shares(f.by.source),
-        "kinds": shares(f.by.kind),
-        "categories": shares(f.by.category),
-        "top_categories": [
-            Share(label, count, percent(f.share(count))) for label, count in top_categories
-        ],
-        "units": shares(f.by.unit),
+        "channels": shares(f.by.channel.items()),
+        "sources": shares(f.by.source.items()),
+        "kinds": shares(f.by.kind.items()),
+        "categories": shares(f.by.category.items()),
+        "top_categories": shares(top_categories),
+        "units": shares(f.by.unit.items()),
         "month_chart": charts.monthly_columns(
             "各月登记与办结件数",
             months,
@@ -285,7 +282,7 @@ def summary_view(f: PeriodFigures, scope: str, project: Project) -> dict[str, An
             ["登记", "办结"],
         ),
         "category_chart": charts.horizontal_bars("主要问题类别（件）", top_categories),
-        "unit_chart": charts.horizontal_bars("各责任单位件数（件）", by_count(f.by.unit)),
+        "unit_chart": charts.horizontal_bars("各责任单位件数（件）", f.by.most_common("unit")),
         "halves": [],
     }
     if f.period.kind == "year":
