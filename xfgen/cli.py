@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 from xfgen import __version__
-from xfgen.errors import ConfigError, XfgenError
+from xfgen.errors import ConfigError, PeriodError, XfgenError
+from xfgen.periods import check_as_of, default_as_of, parse_as_of, parse_period
 from xfgen.validation import Project, load_project
 
 EXIT_INVALID = 1
@@ -28,8 +29,8 @@ class _DateType(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(value)
-        except ValueError:
+            return parse_as_of(value)
+        except PeriodError:
             self.fail(f"“{value}” 不是 YYYY-MM-DD 格式的有效日期", param, ctx)
 
 
@@ -96,7 +97,6 @@ def check(ctx: click.Context) -> None:
 def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) -> None:
     """计算并显示一个期间的各项统计数字。"""
     from xfgen.figures import compute_figures, figures_to_json
-    from xfgen.periods import check_as_of, default_as_of, parse_period
     from xfgen.stats_text import format_stats
 
     the_period = parse_period(period)

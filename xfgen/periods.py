@@ -97,7 +97,7 @@ def parse_period(text: str) -> Period:
 
 
 def parse_as_of(text: str) -> date:
-    """Read an as-of date given on the command line (YYYY-MM-DD)."""
+    """Read a date given on the command line: exactly YYYY-MM-DD, and a real day."""
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
             raise ValueError(text)
