@@ -18,7 +18,7 @@ from xfgen.build import summary_view
 from xfgen.deadlines import DeadlineRules
 from xfgen.errors import RenderError
 from xfgen.figures import PeriodFigures, backlog_cases, case_status, compute_figures, open_cases
-from xfgen.formatting import percent, score_points
+from xfgen.formatting import percent, rank_change, score_points
 from xfgen.gitinfo import DataVersion
 from xfgen.ledgers import (
     BACKLOG_COLUMNS,
@@ -40,7 +40,7 @@ from xfgen.privacy import (
     mask_phone,
     petitioner_view,
 )
-from xfgen.rendering import INTERNAL_MARK, Renderer, SiteInfo, rank_change
+from xfgen.rendering import INTERNAL_MARK, Renderer, SiteInfo
 from xfgen.validation import Project, load_project
 
 TODAY = date(2026, 11, 25)

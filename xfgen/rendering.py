@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from xfgen.errors import RenderError
 from xfgen.figures import Change, PeriodFigures
-from xfgen.formatting import NO_DATA, decimal, percent, score_points
+from xfgen.formatting import NO_DATA, decimal, percent, rank_change, score_points
 from xfgen.gitinfo import DataVersion
 from xfgen.models import Config
 
@@ -55,14 +55,6 @@ class SiteInfo:
         # that merely starts with 市 or 乡 (市场监督管理局, 乡村振兴局) has no place name.
         match = re.match(r"^.+?(县|市|区|旗|镇|乡)", self.config.office)
         return f"全{match.group(1)}" if match else "本单位"
-
-
-def rank_change(change: int | None, previous: int | None) -> str:
-    if previous is None:
-        return "新上榜"
-    if change == 0:
-        return "持平"
-    return f"↑{change}" if change and change > 0 else f"↓{-(change or 0)}"
 
 
 def wording(change: Change) -> str:

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from xfgen.figures import Change, PeriodFigures
-from xfgen.formatting import NO_DATA, decimal, percent, score_points
+from xfgen.formatting import NO_DATA, decimal, percent, rank_change, score_points
 
 _COUNT_ROWS = (
     ("受理总量（件）", "cases"),
@@ -113,7 +113,7 @@ def format_stats(f: PeriodFigures) -> str:
                 percent(row.rates.closure),
                 percent(row.rates.satisfaction),
                 score_points(row.score),
-                _rank_change(row.rank_change),
+                rank_change(row.rank_change, row.previous_rank, f.previous_leaderboard),
             ]
             for row in f.leaderboard
         ]
@@ -165,14 +165,6 @@ def _signed(value: float) -> str:
     """+1.2 / -1.2, and 0.0 (not -0.0) for a change that rounds to nothing."""
     text = f"{value:+.1f}"
     return "0.0" if text in ("+0.0", "-0.0") else text
-
-
-def _rank_change(change: int | None) -> str:
-    if change is None:
-        return NO_DATA
-    if change == 0:
-        return "持平"
-    return f"升{change}" if change > 0 else f"降{-change}"
 
 
 def _unranked(f: PeriodFigures, label: str) -> str:
