@@ -982,3 +982,27 @@ def test_internal_build_never_replaces_the_public_site(site: Site, tmp_path: Pat
     code, _, err = build(root, "--internal", "--period", "2026H1", "--out", str(root / "output"))
     assert code == 2 and "内部版和公开版必须放在不同的目录" in err
     assert tree(root / "output") == public
+
+
+def test_long_ledgers_printed_in_parts_number_their_pages_throughout(
+    big: Path, tmp_path: Path
+) -> None:
+    """60 rows in parts of at most 25: 3 parts of 20 rows, joined, numbered 第 1 … 共 M 页."""
+    from xfgen.build import build_site
+
+    out = tmp_path / "parts"
+    build_site(big.parent, out, date(2026, 11, 25), ["2026H1"], ledger_part_rows=25)
+    for name in ("2026H1/register.pdf", "2026H1/units/城关镇.pdf"):
+        pdf = out / name
+        check_pdf(pdf, out, "2026-06-30")  # one "第 N 页 共 M 页" per page, N and M right
+        pages = pdf_pages(pdf)
+        assert len(pages) > len(pdf_pages(big / name)), name  # each part ends a page early
+        for number, text in enumerate(pages, start=1):
+            assert REGISTER_HEADER.replace(" ", "") in re.sub(r"\s", "", text), (name, number)
+        rows = re.findall(r"^(\d+) (XF2026-\d{4}) ", "\n".join(pages), flags=re.MULTILINE)
+        assert rows == [(str(i), f"XF2026-{i:04d}") for i in range(1, BIG_CASES + 1)], name
+        # The heading and the note open the ledger once, not every part.
+        assert "\n".join(pages).count("共 60 件，按登记日期排列") == 1, name
+    assert [p for p in out.rglob(".*part-*")] == []
+    # The web page is whole: all 60 rows in one table.
+    assert len(ledger_rows(out / "2026H1/register.html")) == BIG_CASES

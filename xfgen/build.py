@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -32,6 +32,9 @@ INTERNAL_OUTPUT = "output-internal"
 DATA_PATHS = ("cases", "xfgen.yaml", "holidays.yaml", "reports", "templates")
 CURRENT = "current"
 TOP_CATEGORIES = 10
+# A ledger longer than this is printed in parts (memory grows with the document:
+# about 0.3 MB a row, PDF-NOTES.md), with page numbers running on across them.
+LEDGER_PART_ROWS = 1000
 
 
 class InvalidData(XfgenError):
@@ -47,10 +50,21 @@ class Page:
     path: str  # relative to the site root, e.g. "2026H1/summary.html"
     html: str
     pdf: bool = True
+    print_parts: tuple[str, ...] = ()  # a long ledger is printed from these parts instead
 
     @property
     def pdf_path(self) -> str:
         return self.path.removesuffix(".html") + ".pdf"
+
+    @property
+    def part_paths(self) -> tuple[str, ...]:
+        """Where the print parts are written: hidden files beside the page, removed after."""
+        folder, _, name = self.path.rpartition("/")
+        prefix = f"{folder}/" if folder else ""
+        stem = name.removesuffix(".html")
+        return tuple(
+            f"{prefix}.{stem}.part-{i:03d}.html" for i in range(1, len(self.print_parts) + 1)
+        )
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,7 @@ def build_site(
     as_of: date | None = None,
     internal: bool = False,
     progress: Callable[[str], None] = lambda message: None,
+    ledger_part_rows: int = LEDGER_PART_ROWS,
 ) -> BuildResult:
     """Validate, compute and render the site into ``out``, replacing it only on success."""
     chosen = [parse_period(p) for p in periods]
@@ -111,10 +126,10 @@ def build_site(
         figures = compute_figures(
             project.cases, project.config, project.rules, period, period_as_of
         )
-        period_pages, entry = period_site(renderer, project, figures)
+        period_pages, entry = period_site(renderer, project, figures, ledger_part_rows)
         pages += period_pages
         entries.append(entry)
-    current_pages, current_links = current_site(renderer, project, as_of or today)
+    current_pages, current_links = current_site(renderer, project, as_of or today, ledger_part_rows)
     pages += current_pages
     pages.append(page(renderer, "index.html", "index.html", "信访工作报告", None, pdf=False,
                       entries=entries, current=current_links, current_as_of=as_of or today))  # fmt: skip
@@ -123,9 +138,18 @@ def build_site(
     with staging(out) as folder:
         (folder / MARKER).write_text(kind + "\n", encoding="utf-8")
         write_site(folder, pages)
-        jobs = [PdfJob(folder / p.path, folder / p.pdf_path) for p in pages if p.pdf]
+        jobs = [
+            PdfJob(
+                tuple(folder / part for part in (p.part_paths or (p.path,))), folder / p.pdf_path
+            )
+            for p in pages
+            if p.pdf
+        ]
         progress(f"生成 {len(jobs)} 份 PDF")
         warnings = render_all(jobs)
+        for p in pages:
+            for part in p.part_paths:
+                (folder / part).unlink()
     return BuildResult(out, len(pages), len(jobs), tuple(p.label for p in chosen), tuple(warnings))
 
 
@@ -154,11 +178,40 @@ def page(
     return Page(path, html, pdf)
 
 
+def ledger_page(
+    renderer: Renderer,
+    path: str,
+    ledger: ledgers.Ledger,
+    as_of: date,
+    f: PeriodFigures | None,
+    part_rows: int,
+) -> Page:
+    """A ledger's page; printed in parts of at most ``part_rows`` rows when it is long."""
+    html = renderer.page(
+        "ledger.html", path=path, title=ledger.title, as_of=as_of, ledger=ledger, f=f
+    )
+    parts: tuple[str, ...] = ()
+    if len(ledger.rows) > part_rows:
+        count = -(-len(ledger.rows) // part_rows)
+        size = -(-len(ledger.rows) // count)  # equal parts, none much shorter than the others
+        parts = tuple(
+            renderer.page(
+                "ledger.html", path=path, title=ledger.title, as_of=as_of, f=f,
+                ledger=replace(ledger, rows=ledger.rows[start : start + size]),
+                part=True, continued=start > 0,
+            )
+            for start in range(0, len(ledger.rows), size)
+        )  # fmt: skip
+    return Page(path, html, True, parts)
+
+
 def write_site(folder: Path, pages: Sequence[Page]) -> None:
     for page in pages:
         target = folder / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.html, encoding="utf-8")
+        for part_path, html in zip(page.part_paths, page.print_parts, strict=True):
+            (folder / part_path).write_text(html, encoding="utf-8")
     static = resources.files("xfgen") / "static"
     for item in static.iterdir():
         if item.is_file():
@@ -167,7 +220,7 @@ def write_site(folder: Path, pages: Sequence[Page]) -> None:
 
 
 def period_site(
-    renderer: Renderer, project: Project, f: PeriodFigures
+    renderer: Renderer, project: Project, f: PeriodFigures, part_rows: int
 ) -> tuple[list[Page], PeriodEntry]:
     """Summary, leaderboard and ledgers of one period."""
     internal = renderer.site.internal
@@ -185,17 +238,7 @@ def period_site(
         page(renderer, f"{label}/leaderboard.html", "leaderboard.html", f"{name}责任单位排行榜", f.as_of, f=f),
     ]  # fmt: skip
     for slug, ledger in ledger_list:
-        pages.append(
-            page(
-                renderer,
-                f"{label}/{slug}.html",
-                "ledger.html",
-                ledger.title,
-                f.as_of,
-                ledger=ledger,
-                f=f,
-            )
-        )
+        pages.append(ledger_page(renderer, f"{label}/{slug}.html", ledger, f.as_of, f, part_rows))
     unit_links = []
     for unit in sorted(project.config.units):
         rows = [s for s in cohort if s.case.unit == unit]
@@ -203,7 +246,7 @@ def period_site(
             continue
         ledger = ledgers.register_ledger(rows, f"{unit} {name}信访事项台账", internal)
         path = f"{label}/units/{unit}.html"
-        pages.append(page(renderer, path, "ledger.html", ledger.title, f.as_of, ledger=ledger, f=f))
+        pages.append(ledger_page(renderer, path, ledger, f.as_of, f, part_rows))
         unit_links.append(Link(unit, path))
     links = (
         Link("工作统计（总结）", f"{label}/summary.html"),
@@ -216,7 +259,7 @@ def period_site(
 
 
 def current_site(
-    renderer: Renderer, project: Project, as_of: date
+    renderer: Renderer, project: Project, as_of: date, part_rows: int
 ) -> tuple[list[Page], tuple[Link, ...]]:
     """The ledgers as of the build day: what is open and what is backlog now."""
     internal = renderer.site.internal
@@ -227,24 +270,8 @@ def current_site(
         backlog_cases(project.cases, project.rules, as_of), "当前积案台账", internal
     )
     pages = [
-        page(
-            renderer,
-            f"{CURRENT}/open.html",
-            "ledger.html",
-            open_ledger.title,
-            as_of,
-            ledger=open_ledger,
-            f=None,
-        ),
-        page(
-            renderer,
-            f"{CURRENT}/backlog.html",
-            "ledger.html",
-            backlog.title,
-            as_of,
-            ledger=backlog,
-            f=None,
-        ),
+        ledger_page(renderer, f"{CURRENT}/open.html", open_ledger, as_of, None, part_rows),
+        ledger_page(renderer, f"{CURRENT}/backlog.html", backlog, as_of, None, part_rows),
     ]
     return pages, (
         Link("在办事项台账", f"{CURRENT}/open.html"),

@@ -2,12 +2,16 @@
 
 Fonts: a CJK font must be installed (fontconfig must know one); without it
 WeasyPrint would print tofu boxes, so we stop with a clear message instead.
-Speed: layout is the cost (../shared/PDF-NOTES.md), so documents are rendered
-in parallel processes, one document each; ledgers use a fixed table layout.
+Speed and memory: layout is the cost, and memory grows with the document
+(../shared/PDF-NOTES.md). Documents are rendered in parallel processes, and a
+long ledger is printed in parts: each part is laid out on its own (without page
+numbers), the parts are joined with pypdf, and "第 N 页 共 M 页" is stamped on
+from a footer-only document, so the numbering runs on across the parts.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import subprocess
@@ -29,8 +33,20 @@ CJK_FONTS = (
 
 @dataclass(frozen=True)
 class PdfJob:
-    html: Path  # the page as published, so its stylesheet and links resolve
+    """One PDF, from one HTML file or from parts printed one after the other."""
+
+    parts: tuple[Path, ...]  # HTML files in the site, so their stylesheet and links resolve
     pdf: Path
+
+
+# The footer the parts leave out, laid on every page of the joined document.
+# Margins and size match style.css's "@page ledger".
+_FOOTER_PAGES = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
+html {{ font-family: "{font}"; }}
+@page {{ size: A4 landscape; margin: 16mm 10mm 14mm;
+  @bottom-center {{ content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-size: 9pt; }} }}
+div {{ break-after: page; }} div:last-child {{ break-after: auto; }}
+</style></head><body>{pages}</body></html>"""
 
 
 def find_cjk_font() -> str:
@@ -51,8 +67,8 @@ def find_cjk_font() -> str:
     )
 
 
-def render_pdf(job: PdfJob) -> list[str]:
-    """Render one page to PDF; returns WeasyPrint's warnings (there should be none)."""
+def render_pdf(html: Path, pdf: Path) -> list[str]:
+    """Render one HTML file to PDF; returns WeasyPrint's warnings (there should be none)."""
     import weasyprint
 
     warnings: list[str] = []
@@ -60,21 +76,55 @@ def render_pdf(job: PdfJob) -> list[str]:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        document = weasyprint.HTML(filename=str(job.html)).render()
-        document.write_pdf(str(job.pdf))
+        weasyprint.HTML(filename=str(html)).render().write_pdf(str(pdf))
     finally:
         logger.removeHandler(handler)
     return warnings
 
 
 def render_all(jobs: list[PdfJob], workers: int | None = None) -> list[str]:
-    """Render every job, in parallel processes; returns all warnings."""
-    find_cjk_font()
-    workers = workers or min(len(jobs), os.cpu_count() or 1)
-    if workers <= 1 or len(jobs) <= 1:
-        return [w for job in jobs for w in render_pdf(job)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [w for result in pool.map(render_pdf, jobs, chunksize=1) for w in result]
+    """Render every job, every part in parallel processes; returns all warnings."""
+    font = find_cjk_font()
+    tasks = [(html, _part_pdf(job, i)) for job in jobs for i, html in enumerate(job.parts)]
+    workers = workers or min(len(tasks), os.cpu_count() or 1)
+    if workers <= 1 or len(tasks) <= 1:
+        warnings = [w for html, pdf in tasks for w in render_pdf(html, pdf)]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(render_pdf, *zip(*tasks, strict=True), chunksize=1)
+            warnings = [w for result in results for w in result]
+    for job in jobs:
+        if len(job.parts) > 1:
+            join_parts([_part_pdf(job, i) for i in range(len(job.parts))], job.pdf, font)
+    return warnings
+
+
+def _part_pdf(job: PdfJob, index: int) -> Path:
+    if len(job.parts) == 1:
+        return job.pdf
+    return job.pdf.with_name(f".{job.pdf.stem}.part-{index + 1:03d}.pdf")
+
+
+def join_parts(parts: list[Path], target: Path, font: str) -> None:
+    """Join part PDFs, stamp continuous page numbers on them, and remove the parts."""
+    import weasyprint
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(part))
+    footer_html = _FOOTER_PAGES.format(font=font, pages="<div></div>" * len(writer.pages))
+    footers = PdfReader(io.BytesIO(weasyprint.HTML(string=footer_html).write_pdf()))
+    for page, footer in zip(writer.pages, footers.pages, strict=True):
+        page.merge_page(footer)
+        page.compress_content_streams()  # or the merged file grows fourfold (PDF-NOTES.md)
+    first = PdfReader(parts[0]).metadata
+    if first:
+        writer.add_metadata({key: value for key, value in first.items() if isinstance(value, str)})
+    with target.open("wb") as out:
+        writer.write(out)
+    for part in parts:
+        part.unlink()
 
 
 class _ListHandler(logging.Handler):

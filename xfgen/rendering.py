@@ -104,6 +104,8 @@ class Renderer:
     ) -> str:
         """Render ``template`` for the page at ``path`` (relative to the site root)."""
         name = path.rsplit("/", 1)[-1]
+        context.setdefault("part", False)  # a print part of a long ledger (no page numbers)
+        context.setdefault("continued", False)  # a part after the first (no page heading)
         try:
             return self.env.get_template(template).render(
                 site=self.site,
