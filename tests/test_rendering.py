@@ -94,15 +94,17 @@ def test_mask_id_number_keeps_first_6_and_last_4(number: str, masked: str) -> No
         ("平安县河口乡西湾村3组", "平安县河口乡"),
         ("城关街道东关社区12号楼", "城关街道"),
         ("城关镇", "城关镇"),
+        ("镇江市京口区象山镇新民村", "镇江市京口区象山镇"),
+        ("河南省新乡县七里营镇", "河南省新乡县七里营镇"),
     ],
 )
 def test_mask_address_cuts_to_the_town(address: str, masked: str) -> None:
     assert mask_address(address) == masked
 
 
-def test_mask_address_without_a_town_shows_nothing_of_it() -> None:
-    masked = mask_address("东关村5组")
-    assert set(masked) == {"*"}
+@pytest.mark.parametrize("address", ["东关村5组", "人民街12号", "乡村路8号"])
+def test_mask_address_without_a_town_shows_nothing_of_it(address: str) -> None:
+    assert set(mask_address(address)) == {"*"}
 
 
 def make_case(**changes: object) -> Case:
@@ -632,3 +634,18 @@ def test_error_in_an_extended_user_template_names_that_template(
     )
     with pytest.raises(RenderError, match="base.html"):
         render_leaderboard(project, figures)
+
+
+def test_bar_chart_labels_fit_their_column() -> None:
+    """The label column grows with the longest label (up to 40%); longer ones get "…"."""
+    from xfgen.charts import fit_label, horizontal_bars, text_width
+
+    short = horizontal_bars("t", [("城关镇", 3), ("县人社局", 5)])
+    assert short.plot_left == text_width("县人社局") + 10 == 58  # 4 CJK characters of 12 px, + gap
+    long_label = "城乡建设/住房保障/保障性住房分配与管理及后续监督检查"
+    chart = horizontal_bars("t", [(long_label, 4)], width=640)
+    assert chart.plot_left == 640 * 0.4
+    (label,) = chart.labels
+    assert label.text.endswith("…") and long_label.startswith(label.text[:-1])
+    assert text_width(label.text) <= chart.plot_left - 10
+    assert fit_label("城关镇", 100) == "城关镇"

@@ -62,9 +62,33 @@ def _nice_max(value: float) -> tuple[float, float]:
         magnitude *= 10
 
 
+LABEL_FONT_SIZE = 12  # as the templates draw labels
+
+
+def text_width(text: str, size: float = LABEL_FONT_SIZE) -> float:
+    """At most how wide ``text`` is drawn: a full em a character (CJK characters are;
+    Latin letters and digits are narrower, so a label never overflows its room)."""
+    return size * len(text)
+
+
+def fit_label(text: str, room: float) -> str:
+    """``text``, shortened with "…" if it would not fit in ``room``."""
+    if text_width(text) <= room:
+        return text
+    while text and text_width(text + "…") > room:
+        text = text[:-1]
+    return text + "…"
+
+
 def horizontal_bars(title: str, items: Sequence[tuple[str, int]], width: float = 640) -> Chart:
-    """One bar per label, longest first as given; the value printed at the bar's end."""
-    row, left, right, top = 24.0, 150.0, 50.0, 8.0
+    """One bar per label, longest first as given; the value printed at the bar's end.
+
+    The label column is as wide as the longest label, up to 40% of the chart;
+    a longer label is shortened with "…" rather than cut off at the edge.
+    """
+    row, right, top, gap = 24.0, 50.0, 8.0, 10.0
+    widest = max((text_width(label) for label, _ in items), default=0)
+    left = min(max(widest, 4 * LABEL_FONT_SIZE) + gap, width * 0.4)
     height = top * 2 + row * max(len(items), 1) + 18
     plot_width = width - left - right
     largest = max((value for _, value in items), default=0)
@@ -76,7 +100,7 @@ def horizontal_bars(title: str, items: Sequence[tuple[str, int]], width: float =
         bars.append(
             Bar(label, value, str(value), left, y + 4, plot_width * value / axis_max, row - 8)
         )
-        labels.append(Tick(y + row / 2, label))
+        labels.append(Tick(y + row / 2, fit_label(label, left - gap)))
     ticks = tuple(
         Tick(left + plot_width * (k * step) / axis_max, str(int(k * step)))
         for k in range(int(axis_max // step) + 1)

@@ -15,8 +15,11 @@ from xfgen.models import Case
 
 HIDDEN = "—"
 REPORTER_HIDDEN = "不公开"  # the ledgers explain it in their note
-# The end of the town part of an address: 镇, 乡, 街道 or 街 (a 街道办事处 counts as a town).
-_TOWN_END = re.compile(r"^.*?(镇|乡|街道|街)")
+# The town part of an address ends with 镇, 乡 or 街道 after at least one character
+# of name, and not where the character is part of a city or county name
+# (镇江市, 新乡县): 平安县河口乡西湾村 → 平安县河口乡. A bare street (人民街) is not a
+# town, so an address without one shows nothing.
+_TOWN_END = re.compile(r"^.+?(镇|乡|街道)(?![市县区])")
 
 
 def mask_name(name: str) -> str:
