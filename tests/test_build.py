@@ -1006,3 +1006,19 @@ def test_long_ledgers_printed_in_parts_number_their_pages_throughout(
     assert [p for p in out.rglob(".*part-*")] == []
     # The web page is whole: all 60 rows in one table.
     assert len(ledger_rows(out / "2026H1/register.html")) == BIG_CASES
+
+
+def test_a_second_build_into_the_same_folder_waits_its_turn(tmp_path: Path) -> None:
+    """While one build holds the folder, another stops at once and touches nothing."""
+    from xfgen.publish import PublishError
+
+    target = tmp_path / "output"
+    with staging(target) as first:
+        (first / "index.html").write_text("一", encoding="utf-8")
+        with pytest.raises(PublishError, match="另一个 xfgen build 正在"), staging(target):
+            pass
+        assert (first / "index.html").is_file()  # the running build's folder was left alone
+    assert (target / "index.html").read_text(encoding="utf-8") == "一"
+    with staging(target) as again:  # the lock is released afterwards
+        (again / "index.html").write_text("二", encoding="utf-8")
+    assert (target / "index.html").read_text(encoding="utf-8") == "二"

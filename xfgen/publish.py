@@ -9,6 +9,8 @@ leaves the previous output exactly as it was (and at worst a stray
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -58,16 +60,35 @@ def staging(target: Path) -> Iterator[Path]:
     """A fresh folder to build into; swapped in for ``target`` if the block succeeds."""
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.xfgen-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    new = Path(tempfile.mkdtemp(prefix=f".{target.name}.xfgen-new-", dir=target.parent))
+    with _only_build(target):
+        # Holding the lock, any staging folder beside the target is an interrupted build's.
+        for stale in target.parent.glob(f".{target.name}.xfgen-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        new = Path(tempfile.mkdtemp(prefix=f".{target.name}.xfgen-new-", dir=target.parent))
+        try:
+            yield new
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        new.chmod(0o755)
+        _swap(new, target)
+
+
+@contextlib.contextmanager
+def _only_build(target: Path) -> Iterator[None]:
+    """One build at a time in the target's folder: a lock on the folder itself, released
+    by the system even if the build is killed, and leaving no file behind."""
+    folder = os.open(target.parent, os.O_RDONLY)
     try:
-        yield new
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        raise
-    new.chmod(0o755)
-    _swap(new, target)
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublishError(
+                f"另一个 xfgen build 正在向 {target.parent} 生成报告，请等它结束后再试。"
+            ) from None
+        yield
+    finally:
+        os.close(folder)  # closing releases the lock
 
 
 def _swap(new: Path, target: Path) -> None:
