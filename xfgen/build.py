@@ -71,7 +71,6 @@ class Page:
 class Link:
     title: str
     path: str  # the HTML page; the PDF sits beside it
-    pdf: bool = True
 
 
 @dataclass(frozen=True)

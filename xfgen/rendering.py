@@ -22,7 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from xfgen.errors import RenderError
-from xfgen.figures import Change, PeriodFigures
+from xfgen.figures import PeriodFigures
 from xfgen.formatting import NO_DATA, decimal, percent, rank_change, score_points
 from xfgen.gitinfo import DataVersion
 from xfgen.models import Config
@@ -57,10 +57,6 @@ class SiteInfo:
         return f"全{match.group(1)}" if match else "本单位"
 
 
-def wording(change: Change) -> str:
-    return change.wording
-
-
 def make_environment(root: Path) -> jinja2.Environment:
     package = jinja2.PackageLoader("xfgen", "templates")
     loader = jinja2.ChoiceLoader(
@@ -78,7 +74,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        percent=percent, decimal=decimal, css_string=css_string, points=score_points, rank_change=rank_change, wording=wording,
+        percent=percent, decimal=decimal, css_string=css_string, points=score_points, rank_change=rank_change,
         day=lambda d: d.isoformat() if isinstance(d, date) else NO_DATA,
     )  # fmt: skip
     return env
