@@ -13,10 +13,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from xfgen.build import build_site
-from xfgen.figures import compute_figures
-from xfgen.periods import parse_period
-from xfgen.validation import load_project
+from xfgen.figures.compute import compute_figures
+from xfgen.figures.periods import parse_period
+from xfgen.records.validation import load_project
+from xfgen.site.build import build_site
 
 CONFIG = """\
 office: 基准县信访局

@@ -1,12 +1,14 @@
 #!/bin/sh
 # Make sure the system pieces PDF output needs are present:
-# a CJK font (fonts-noto-cjk), Pango for WeasyPrint, and poppler-utils (pdftotext, for tests).
+# a CJK font (fonts-noto-cjk), Pango and HarfBuzz-Subset for WeasyPrint, and poppler-utils (pdftotext, for tests).
 # Installs them with apt-get when run as root on Debian/Ubuntu; otherwise says what to install.
 set -eu
 
 missing=""
 fc-list :lang=zh family 2>/dev/null | grep -qi "CJK" || missing="$missing fonts-noto-cjk"
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
+# WeasyPrint subsets fonts with HarfBuzz; without it it falls back to fontTools and warns on every PDF.
+ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset" || missing="$missing libharfbuzz-subset0"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"
 

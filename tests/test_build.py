@@ -34,8 +34,8 @@ from conftest import VALID_CASE, Repo
 from pypdf import PdfReader
 
 from xfgen.cli import main
-from xfgen.privacy import REPORTER_HIDDEN
-from xfgen.publish import staging
+from xfgen.reports.privacy import REPORTER_HIDDEN
+from xfgen.site.publish import staging
 
 TODAY = "2026-11-25"
 OFFICE = "测试县信访局"
@@ -988,7 +988,7 @@ def test_long_ledgers_printed_in_parts_number_their_pages_throughout(
     big: Path, tmp_path: Path
 ) -> None:
     """60 rows in parts of at most 25: 3 parts of 20 rows, joined, numbered 第 1 … 共 M 页."""
-    from xfgen.build import build_site
+    from xfgen.site.build import build_site
 
     out = tmp_path / "parts"
     build_site(big.parent, out, date(2026, 11, 25), ["2026H1"], ledger_part_rows=25)
@@ -1010,7 +1010,7 @@ def test_long_ledgers_printed_in_parts_number_their_pages_throughout(
 
 def test_a_second_build_into_the_same_folder_waits_its_turn(tmp_path: Path) -> None:
     """While one build holds the folder, another stops at once and touches nothing."""
-    from xfgen.publish import PublishError
+    from xfgen.site.publish import PublishError
 
     target = tmp_path / "output"
     with staging(target) as first:

@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from xfgen.deadlines import DeadlineRules, HolidayCalendar, statutory_calendar
 from xfgen.errors import CalendarError
-from xfgen.models import Case, Deadlines, Extension
+from xfgen.figures.deadlines import DeadlineRules, HolidayCalendar, statutory_calendar
+from xfgen.records.models import Case, Deadlines, Extension
 
 NATURAL = DeadlineRules(Deadlines())
 WORKDAYS = DeadlineRules(Deadlines(calendar="workdays"), statutory_calendar())

@@ -15,8 +15,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from xfgen.deadlines import DeadlineRules, statutory_calendar
-from xfgen.figures import (
+from xfgen.figures.compute import (
     STATUS_CLOSED_LATE,
     STATUS_CLOSED_ON_TIME,
     STATUS_NOT_ACCEPTED,
@@ -34,7 +33,9 @@ from xfgen.figures import (
     figures_to_json,
     open_cases,
 )
-from xfgen.models import (
+from xfgen.figures.deadlines import DeadlineRules, statutory_calendar
+from xfgen.figures.periods import parse_period
+from xfgen.records.models import (
     NOT_RATED,
     Case,
     Config,
@@ -44,8 +45,7 @@ from xfgen.models import (
     NotAccepted,
     Review,
 )
-from xfgen.periods import parse_period
-from xfgen.stats_text import display_width, format_stats
+from xfgen.reports.stats_text import display_width, format_stats
 
 UNITS = ("城关镇", "河口镇", "县人社局", "县住建局", "县教育局", "县民政局", "县水利局")
 CONFIG = Config(

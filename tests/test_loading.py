@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from xfgen.loading import LoadFailed, Mapping, Scalar, Sequence, decode, implicit_type, parse
+from xfgen.records.loading import (
+    LoadFailed,
+    Mapping,
+    Scalar,
+    Sequence,
+    decode,
+    implicit_type,
+    parse,
+)
 
 
 def fail(text: str) -> str:

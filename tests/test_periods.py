@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from xfgen.errors import PeriodError
-from xfgen.periods import default_as_of, one_year_earlier, parse_as_of, parse_period
+from xfgen.figures.periods import default_as_of, one_year_earlier, parse_as_of, parse_period
 
 
 @pytest.mark.parametrize(

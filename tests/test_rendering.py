@@ -13,14 +13,21 @@ from datetime import date, datetime
 import pytest
 from conftest import VALID_CASE, Repo
 
-from xfgen import charts
-from xfgen.build import summary_view
-from xfgen.deadlines import DeadlineRules
 from xfgen.errors import RenderError
-from xfgen.figures import PeriodFigures, backlog_cases, case_status, compute_figures, open_cases
-from xfgen.formatting import percent, rank_change, score_points
-from xfgen.gitinfo import DataVersion
-from xfgen.ledgers import (
+from xfgen.figures.compute import (
+    PeriodFigures,
+    backlog_cases,
+    case_status,
+    compute_figures,
+    open_cases,
+)
+from xfgen.figures.deadlines import DeadlineRules
+from xfgen.figures.periods import parse_period
+from xfgen.records.models import Case, Deadlines, NotAccepted, Petitioner
+from xfgen.records.validation import Project, load_project
+from xfgen.reports import charts
+from xfgen.reports.formatting import percent, rank_change, score_points
+from xfgen.reports.ledgers import (
     BACKLOG_COLUMNS,
     OPEN_COLUMNS,
     REGISTER_COLUMNS,
@@ -28,9 +35,7 @@ from xfgen.ledgers import (
     open_ledger,
     register_ledger,
 )
-from xfgen.models import Case, Deadlines, NotAccepted, Petitioner
-from xfgen.periods import parse_period
-from xfgen.privacy import (
+from xfgen.reports.privacy import (
     HIDDEN,
     REPORTER_HIDDEN,
     PetitionerView,
@@ -40,8 +45,9 @@ from xfgen.privacy import (
     mask_phone,
     petitioner_view,
 )
-from xfgen.rendering import INTERNAL_MARK, Renderer, SiteInfo
-from xfgen.validation import Project, load_project
+from xfgen.reports.rendering import INTERNAL_MARK, Renderer, SiteInfo
+from xfgen.site.build import summary_view
+from xfgen.site.gitinfo import DataVersion
 
 TODAY = date(2026, 11, 25)
 RULES = DeadlineRules(Deadlines())  # natural days: accept 15, handle 60
@@ -638,7 +644,7 @@ def test_error_in_an_extended_user_template_names_that_template(
 
 def test_bar_chart_labels_fit_their_column() -> None:
     """The label column grows with the longest label (up to 40%); longer ones get "…"."""
-    from xfgen.charts import fit_label, horizontal_bars, text_width
+    from xfgen.reports.charts import fit_label, horizontal_bars, text_width
 
     short = horizontal_bars("t", [("城关镇", 3), ("县人社局", 5)])
     assert short.plot_left == text_width("县人社局") + 10 == 58  # 4 CJK characters of 12 px, + gap

@@ -8,7 +8,7 @@ import pytest
 from conftest import TODAY, VALID_CASE, Repo
 
 from xfgen.errors import ConfigError
-from xfgen.validation import load_project
+from xfgen.records.validation import load_project
 
 
 def problems(repo: Repo, today: date = TODAY) -> list[str]:

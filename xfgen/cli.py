@@ -15,8 +15,8 @@ import click
 
 from xfgen import __version__
 from xfgen.errors import ConfigError, PeriodError, XfgenError
-from xfgen.periods import check_as_of, default_as_of, parse_as_of, parse_period
-from xfgen.validation import Project, load_project
+from xfgen.figures.periods import check_as_of, default_as_of, parse_as_of, parse_period
+from xfgen.records.validation import Project, load_project
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -96,8 +96,8 @@ def check(ctx: click.Context) -> None:
 @click.pass_context
 def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) -> None:
     """计算并显示一个期间的各项统计数字。"""
-    from xfgen.figures import compute_figures, figures_to_json
-    from xfgen.stats_text import format_stats
+    from xfgen.figures.compute import compute_figures, figures_to_json
+    from xfgen.reports.stats_text import format_stats
 
     the_period = parse_period(period)
     project = _load(ctx)
@@ -149,7 +149,7 @@ def build(
     internal: bool,
 ) -> None:
     """检查全部事项并生成统计报告、台账和排行榜（HTML 和 PDF）。"""
-    from xfgen.build import INTERNAL_OUTPUT, OUTPUT, InvalidData, build_site
+    from xfgen.site.build import INTERNAL_OUTPUT, OUTPUT, InvalidData, build_site
 
     root: Path = ctx.obj["root"]
     target = out or root / (INTERNAL_OUTPUT if internal else OUTPUT)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from xfgen.errors import CalendarError
-from xfgen.models import Case, Deadlines
+from xfgen.records.models import Case, Deadlines
 
 HOLIDAYS_FILE = "holidays.yaml"
 

@@ -1,6 +1,6 @@
 """The figures of one period as a plain-text table for the terminal (``xfgen stats``).
 
-Only formats: every number comes from :mod:`xfgen.figures`. Columns are padded
+Only formats: every number comes from :mod:`xfgen.figures.compute`. Columns are padded
 by display width, so Chinese text (two columns a character) lines up.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from xfgen.figures import Change, PeriodFigures
-from xfgen.formatting import NO_DATA, decimal, percent, rank_change, score_points
+from xfgen.figures.compute import Change, PeriodFigures
+from xfgen.reports.formatting import NO_DATA, decimal, percent, rank_change, score_points
 
 _COUNT_ROWS = (
     ("受理总量（件）", "cases"),

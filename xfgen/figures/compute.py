@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, Literal
 
-from xfgen.deadlines import DeadlineRules
-from xfgen.models import NOT_RATED, SATISFIED, UPHELD, VISIT_CHANNEL, Case, Config
-from xfgen.periods import Period, one_year_earlier
+from xfgen.figures.deadlines import DeadlineRules
+from xfgen.figures.periods import Period, one_year_earlier
+from xfgen.records.models import NOT_RATED, SATISFIED, UPHELD, VISIT_CHANNEL, Case, Config
 
 BACKLOG_DAYS = 365  # 积案: open more than this many days after acceptance
 DUE_SOON_DAYS = 7  # 临期: due within this many days of the as-of date

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from xfgen.models import Case
+from xfgen.records.models import Case
 
 HIDDEN = "—"
 REPORTER_HIDDEN = "不公开"  # the ledgers explain it in their note

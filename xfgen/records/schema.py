@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from xfgen.errors import Problem
-from xfgen.loading import Mapping, Node, Position, Scalar, Sequence, implicit_type
+from xfgen.records.loading import Mapping, Node, Position, Scalar, Sequence, implicit_type
 
 _YAML_TYPE_NAMES = {
     "int": "数字",

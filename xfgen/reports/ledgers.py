@@ -1,6 +1,6 @@
 """The rows of the ledgers (台账), ready to print: one row per case, masked.
 
-Which cases a ledger holds and each case's state come from :mod:`xfgen.figures`;
+Which cases a ledger holds and each case's state come from :mod:`xfgen.figures.compute`;
 this module only picks the columns and turns values into display text.
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from xfgen.figures import CaseStatus
-from xfgen.privacy import petitioner_view
+from xfgen.figures.compute import CaseStatus
+from xfgen.reports.privacy import petitioner_view
 
 FLAG_OVERDUE = "超期"
 FLAG_DUE_SOON = "临期"

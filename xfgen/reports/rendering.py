@@ -3,7 +3,7 @@
 Templates are looked up in the repository's ``templates/`` folder first, then in
 the package, so an office can override any template by name; ``"!theme/x.html"``
 always names the package's own, so an override can extend it instead of
-copying it. Templates only format: every number comes from :mod:`xfgen.figures`.
+copying it. Templates only format: every number comes from :mod:`xfgen.figures.compute`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from xfgen.errors import RenderError
-from xfgen.figures import PeriodFigures
-from xfgen.formatting import NO_DATA, decimal, percent, rank_change, score_points
-from xfgen.gitinfo import DataVersion
-from xfgen.models import Config
+from xfgen.figures.compute import PeriodFigures
+from xfgen.records.models import Config
+from xfgen.reports.formatting import NO_DATA, decimal, percent, rank_change, score_points
+from xfgen.site.gitinfo import DataVersion
 
 USER_TEMPLATES = "templates"
 NARRATIVE_DIR = "reports"
@@ -58,7 +58,7 @@ class SiteInfo:
 
 
 def make_environment(root: Path) -> jinja2.Environment:
-    package = jinja2.PackageLoader("xfgen", "templates")
+    package = jinja2.PackageLoader("xfgen.reports", "templates")
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader(str(root / USER_TEMPLATES)),

@@ -15,17 +15,23 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from xfgen import charts, ledgers
 from xfgen.errors import Problem, XfgenError
-from xfgen.figures import PeriodFigures, backlog_cases, case_status, compute_figures, open_cases
-from xfgen.formatting import percent
-from xfgen.gitinfo import data_version
-from xfgen.models import Case
-from xfgen.pdf import PdfJob, find_cjk_font, render_all
-from xfgen.periods import Period, check_as_of, default_as_of, parse_period
-from xfgen.publish import MARKER, check_target, staging
-from xfgen.rendering import Renderer, SiteInfo
-from xfgen.validation import Project, load_project
+from xfgen.figures.compute import (
+    PeriodFigures,
+    backlog_cases,
+    case_status,
+    compute_figures,
+    open_cases,
+)
+from xfgen.figures.periods import Period, check_as_of, default_as_of, parse_period
+from xfgen.records.models import Case
+from xfgen.records.validation import Project, load_project
+from xfgen.reports import charts, ledgers
+from xfgen.reports.formatting import percent
+from xfgen.reports.pdf import PdfJob, find_cjk_font, render_all
+from xfgen.reports.rendering import Renderer, SiteInfo
+from xfgen.site.gitinfo import data_version
+from xfgen.site.publish import MARKER, check_target, staging
 
 OUTPUT = "output"
 INTERNAL_OUTPUT = "output-internal"
@@ -211,7 +217,7 @@ def write_site(folder: Path, pages: Sequence[Page]) -> None:
         target.write_text(page.html, encoding="utf-8")
         for part_path, html in zip(page.part_paths, page.print_parts, strict=True):
             (folder / part_path).write_text(html, encoding="utf-8")
-    static = resources.files("xfgen") / "static"
+    static = resources.files("xfgen.reports") / "static"
     for item in static.iterdir():
         if item.is_file():
             with resources.as_file(item) as source:

@@ -1,6 +1,6 @@
 """The configuration, ``xfgen.yaml``, declared once, and the office's holiday file.
 
-Every option is a :class:`~xfgen.schema.Field` below, with its type, default
+Every option is a :class:`~xfgen.records.schema.Field` below, with its type, default
 and a one-line description; loading, error messages and the README's option
 table all follow this declaration.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from xfgen.deadlines import HOLIDAYS_FILE, DeadlineRules, statutory_calendar
 from xfgen.errors import ConfigError, Problem
-from xfgen.loading import LoadFailed, load_file
-from xfgen.models import Config, Deadlines, LeaderboardSettings
-from xfgen.schema import Field, Reader
+from xfgen.figures.deadlines import HOLIDAYS_FILE, DeadlineRules, statutory_calendar
+from xfgen.records.loading import LoadFailed, load_file
+from xfgen.records.models import Config, Deadlines, LeaderboardSettings
+from xfgen.records.schema import Field, Reader
 
 CONFIG_FILE = "xfgen.yaml"
 WEIGHT_NAMES = ("on_time_closure", "satisfaction", "timely_acceptance", "closure")

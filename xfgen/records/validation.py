@@ -14,11 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xfgen.config import load_config, load_rules, vocabularies
-from xfgen.deadlines import DeadlineRules
 from xfgen.errors import Problem
-from xfgen.loading import LoadFailed, Position, load_file
-from xfgen.models import (
+from xfgen.figures.deadlines import DeadlineRules
+from xfgen.records.config import load_config, load_rules, vocabularies
+from xfgen.records.loading import LoadFailed, Position, load_file
+from xfgen.records.models import (
     KINDS,
     NOT_RATED,
     REVIEW_RESULTS,
@@ -31,7 +31,7 @@ from xfgen.models import (
     ProgressStep,
     Review,
 )
-from xfgen.schema import Field, Reader
+from xfgen.records.schema import Field, Reader
 
 CASES_DIR = "cases"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9-]+$")

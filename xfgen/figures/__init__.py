@@ -1,0 +1,1 @@
+"""Figures: periods, deadlines and every number the reports quote."""

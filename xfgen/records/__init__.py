@@ -1,0 +1,1 @@
+"""Records in: reading, declaring and validating case files and the configuration."""

@@ -1,0 +1,1 @@
+"""Reports out: pages, ledgers, charts and PDFs made from the figures."""

@@ -1,0 +1,1 @@
+"""The site: one build from records to a published output folder."""
