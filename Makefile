@@ -20,6 +20,7 @@ system-deps:
 
 demo: setup
 	$(BIN)/xfgen check
+	$(BIN)/xfgen schema --write
 	$(BIN)/xfgen build
 
 lint: $(STAMP)

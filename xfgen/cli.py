@@ -170,6 +170,54 @@ def build(
     )
 
 
+def _case_options(command):  # type: ignore[no-untyped-def]
+    """One option per case field ``xfgen new`` takes, declared where the validator's are."""
+    from xfgen.commands.new import option_fields
+    from xfgen.records.writer import field_comment
+
+    types = {"date": DATE, "int": click.INT, "number": click.FLOAT}
+    for spec in reversed(option_fields()):
+        flag = "--" + spec.name.replace("_", "-")
+        help_text = field_comment(spec, {}).removeprefix("必填，")
+        if spec.kind == "bool":
+            command = click.option(flag, spec.name, is_flag=True, default=None, help=help_text)(
+                command
+            )
+        else:
+            command = click.option(
+                flag, spec.name, type=types.get(spec.kind, str), default=None, help=help_text
+            )(command)
+    return command
+
+
+@cli.command()
+@_case_options
+@click.pass_context
+def new(ctx: click.Context, **values: object) -> None:
+    """新建一件信访事项：用下一个空闲编号写好文件骨架，打印文件路径。"""
+    from xfgen.commands.new import new_case
+
+    given = {
+        name: value for name, value in values.items() if value is not None and value is not False
+    }
+    path = new_case(ctx.obj["root"], ctx.obj["today"], given)
+    click.echo(path)
+    click.echo("请填写其余各项，然后运行 xfgen check 检查。", err=True)
+
+
+@cli.command()
+@click.option("--write", is_flag=True, help="写入 .xfgen/case.schema.json（供编辑器使用）。")
+@click.pass_context
+def schema(ctx: click.Context, write: bool) -> None:
+    """输出事项文件的 JSON Schema（按 xfgen.yaml 中的可选值），供编辑器补全和检查。"""
+    from xfgen.commands.schema import schema_text, write_schema
+
+    if write:
+        click.echo(f"已写入 {write_schema(ctx.obj['root'])}")
+    else:
+        click.echo(schema_text(ctx.obj["root"]), nl=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns errors into messages and exit codes."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])

@@ -73,6 +73,7 @@ class Reader:
             return None
         declared = {f.name: f for f in fields}
         values: dict[str, Any] = {}
+        empty: dict[str, Position] = {}  # `key:` written with nothing after it
         for key, value in node.items:
             spec = declared.get(key.text)
             if spec is None:
@@ -80,11 +81,18 @@ class Reader:
                 continue
             self.positions[prefix + spec.name] = value.pos
             if isinstance(value, Scalar) and value.plain and value.text in ("", "~", "null"):
-                continue  # `key:` with nothing after it counts as absent
+                empty[spec.name] = key.pos  # counts as absent
+                continue
             values[spec.name] = self.read_value(value, spec, prefix + spec.name)
         for spec in fields:
             self.positions.setdefault(prefix + spec.name, node.pos)
-            if spec.required and spec.name not in values:
+            if spec.required and spec.name in empty:
+                self.problem(
+                    empty[spec.name],
+                    prefix + spec.name,
+                    f"必填项 {spec.name}（{spec.label}）还没有填写。",
+                )
+            elif spec.required and spec.name not in values:
                 self.problem(
                     node.pos, prefix + spec.name, f"缺少必填项 {spec.name}（{spec.label}）。"
                 )
