@@ -67,10 +67,19 @@ def _print_problems(project: Project) -> None:
 
 
 @cli.command()
+@click.option(
+    "--staged", is_flag=True, help="检查 git 暂存区中（即将提交）的文件，供 pre-commit 钩子使用。"
+)
 @click.pass_context
-def check(ctx: click.Context) -> None:
+def check(ctx: click.Context, staged: bool) -> None:
     """检查 xfgen.yaml 和 cases/ 下的全部事项文件，列出所有问题。"""
-    project = _load(ctx)
+    if staged:
+        from xfgen.commands.staged import staged_tree
+
+        with staged_tree(ctx.obj["root"]) as staged_root:
+            project = load_project(staged_root, ctx.obj["today"])
+    else:
+        project = _load(ctx)
     _print_problems(project)
     if project.problems:
         click.echo(
