@@ -74,10 +74,9 @@ def _print_problems(project: Project) -> None:
 def check(ctx: click.Context, staged: bool) -> None:
     """检查 xfgen.yaml 和 cases/ 下的全部事项文件，列出所有问题。"""
     if staged:
-        from xfgen.commands.staged import staged_tree
+        from xfgen.commands.staged import check_staged
 
-        with staged_tree(ctx.obj["root"]) as staged_root:
-            project = load_project(staged_root, ctx.obj["today"])
+        project = check_staged(ctx.obj["root"], ctx.obj["today"])
     else:
         project = _load(ctx)
     _print_problems(project)
@@ -225,6 +224,30 @@ def schema(ctx: click.Context, write: bool) -> None:
         click.echo(f"已写入 {write_schema(ctx.obj['root'])}")
     else:
         click.echo(schema_text(ctx.obj["root"]), nl=False)
+
+
+@cli.command()
+@click.option(
+    "--since",
+    default=None,
+    help="从哪里算起：标签（如 meeting-2026-10）、提交编号或 YYYY-MM-DD 日期；默认最近的 meeting-* 标签。",
+)
+@click.pass_context
+def changes(ctx: click.Context, since: str | None) -> None:
+    """列出自某次提交（如上次会议的标签）以来事项的变化：新登记、受理、办结、延期、超期，以及办结后又修改的记录。"""
+    from xfgen.commands.changes import format_changes
+    from xfgen.site.changes import changes_since, latest_meeting_tag
+
+    root: Path = ctx.obj["root"]
+    since = since or latest_meeting_tag(root)
+    if since is None:
+        raise click.UsageError("请用 --since 指定从哪里算起（仓库中还没有 meeting-* 标签）。")
+    project = _load(ctx)
+    if project.problems:
+        _print_problems(project)
+        click.echo(f"有 {len(project.problems)} 处问题，请先修正（xfgen check 可查看）。", err=True)
+        ctx.exit(EXIT_INVALID)
+    click.echo(format_changes(changes_since(root, since, ctx.obj["today"], project)))
 
 
 def main(argv: list[str] | None = None) -> None:

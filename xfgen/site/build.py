@@ -30,7 +30,11 @@ from xfgen.reports import charts, ledgers
 from xfgen.reports.formatting import percent
 from xfgen.reports.pdf import PdfJob, find_cjk_font, render_all
 from xfgen.reports.rendering import Renderer, SiteInfo
+from xfgen.site.changes import EVENT_KINDS, LATE_EDITS, changes_since, latest_meeting_tag
+from xfgen.site.changes import PAGE as CHANGES_PAGE
+from xfgen.site.changes import PAGE_TITLE as CHANGES_TITLE
 from xfgen.site.gitinfo import data_version
+from xfgen.site.history import GitError
 from xfgen.site.publish import MARKER, check_target, staging
 
 OUTPUT = "output"
@@ -136,8 +140,10 @@ def build_site(
         entries.append(entry)
     current_pages, current_links = current_site(renderer, project, as_of or today, ledger_part_rows)
     pages += current_pages
+    changes_link = None if as_of else meeting_changes(renderer, project, today, pages)
     pages.append(page(renderer, "index.html", "index.html", "信访工作报告", None, pdf=False,
-                      entries=entries, current=current_links, current_as_of=as_of or today))  # fmt: skip
+                      entries=entries, current=current_links, current_as_of=as_of or today,
+                      changes=changes_link))  # fmt: skip
 
     kind = "internal" if internal else "public"
     with staging(out) as folder:
@@ -156,6 +162,22 @@ def build_site(
             for part in p.part_paths:
                 (folder / part).unlink()
     return BuildResult(out, len(pages), len(jobs), tuple(p.label for p in chosen), tuple(warnings))
+
+
+def meeting_changes(
+    renderer: Renderer, project: Project, today: date, pages: list[Page]
+) -> Link | None:
+    """The page "上次会议以来的变化", when the repository has a ``meeting-*`` tag."""
+    meeting = latest_meeting_tag(project.root)
+    if meeting is None:
+        return None
+    try:
+        found = changes_since(project.root, meeting, today, project)
+    except GitError:  # a damaged or shallow history: the rest of the site still builds
+        return None
+    pages.append(page(renderer, CHANGES_PAGE, "changes.html", CHANGES_TITLE, today,
+                      changes=found, kinds=EVENT_KINDS, late_title=LATE_EDITS))  # fmt: skip
+    return Link(f"{CHANGES_TITLE}（自 {meeting}）", CHANGES_PAGE)
 
 
 def default_periods(cases: Sequence[Case], today: date) -> list[Period]:
