@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from fractions import Fraction
 
 import pytest
 
@@ -23,6 +24,7 @@ from xfgen.figures.compute import (
     STATUS_OVERDUE,
     STATUS_UNDECIDED,
     Change,
+    ChangeKind,
     PeriodFigures,
     UnitFigures,
     UnitRates,
@@ -45,6 +47,7 @@ from xfgen.records.models import (
     NotAccepted,
     Review,
 )
+from xfgen.reports.formatting import decimal, half_up, percent, score_points, shown_change
 from xfgen.reports.stats_text import display_width, format_stats
 
 UNITS = ("城关镇", "河口镇", "县人社局", "县住建局", "县教育局", "县民政局", "县水利局")
@@ -169,7 +172,7 @@ def test_counts_and_breakdowns() -> None:
     assert (c.skip_level, c.repeat) == (1, 1)
     # the 河口镇 case accepted 02-12 is open past its deadline 04-13
     assert (c.overdue_open, c.backlog, c.backlog_resolved) == (1, 0, 0)
-    assert f.rates.repeat == 1 / 5
+    assert f.rates.repeat == Fraction(1, 5)
     assert f.by.channel == {"来信": 1, "来电": 1, "来访": 2, "网上信访": 1}
     assert list(f.by.channel) == ["来信", "来电", "来访", "网上信访"]  # code point order
     assert f.by.source == {"上级交办": 1, "本级受理": 4}
@@ -182,7 +185,7 @@ def test_counts_and_breakdowns() -> None:
     # the case without a unit belongs to none
     assert list(f.by.unit.items()) == [("县人社局", 1), ("城关镇", 1), ("河口镇", 2)]
     assert f.by.most_common("unit") == [("河口镇", 2), ("县人社局", 1), ("城关镇", 1)]
-    assert f.share(2) == 2 / 5
+    assert f.share(2) == Fraction(2, 5)
 
 
 def test_collective_threshold_comes_from_the_config() -> None:
@@ -207,10 +210,10 @@ def test_timely_acceptance_day_15_in_time_day_16_late() -> None:
         make("2026-06-20", accepted="2026-07-03"),  # H: undecided at 06-30, window open
     ]
     # at 06-30: in time A, C; denominator A, B, C, E, G → 2/5
-    assert figures(cases).rates.timely_acceptance == 2 / 5
+    assert figures(cases).rates.timely_acceptance == Fraction(2, 5)
     # at 07-05 (same cohort): in time A, C, H; D's window ends on 07-05 (not passed);
     # late B, E, F (window ended 06-30), G (accepted after 06-16) → 3/7
-    assert figures(cases, as_of="2026-07-05").rates.timely_acceptance == 3 / 7
+    assert figures(cases, as_of="2026-07-05").rates.timely_acceptance == Fraction(3, 7)
 
 
 def test_timely_acceptance_under_the_holiday_rule() -> None:
@@ -248,10 +251,10 @@ def test_closure_on_time_closure_overdue_and_average_days() -> None:
     f = figures(handling_cases())
     # accepted 9; closed by 06-30: A, B, C, G, I → 5/9
     assert (f.counts.accepted, f.counts.closed) == (9, 5)
-    assert f.rates.closure == 5 / 9
+    assert f.rates.closure == Fraction(5, 9)
     # on time A, C, G, I; denominator closed 5 + open past deadline D, H → 4/7
     # (E is due on the as-of date: neither late nor in the denominator)
-    assert f.rates.on_time_closure == 4 / 7
+    assert f.rates.on_time_closure == Fraction(4, 7)
     assert f.counts.overdue_open == 2  # D, H
     # (60 + 61 + 90 + 9 + 10) / 5 = 46.0
     assert f.avg_handling_days == 46.0
@@ -314,7 +317,7 @@ def test_extension_counts_only_once_approved() -> None:
     # at 03-09 nothing is closed or past due: no denominator
     assert figures([x, y], "2026Q1", "2026-03-09").rates.on_time_closure is None
     # at 06-30 both closed 04-05: X by 04-10 on time, Y after 03-11 late → 1/2
-    assert figures([x, y]).rates.on_time_closure == 1 / 2
+    assert figures([x, y]).rates.on_time_closure == Fraction(1, 2)
 
 
 # ---------------------------------------------------------------- backlog
@@ -357,11 +360,12 @@ def backlog_history() -> list[Case]:
 def test_backlog_at_the_period_start_resolved_within_it() -> None:
     f = figures(backlog_history())
     # at the start: A, D, E, F; resolved by 06-30: A, E, F; still backlog at 06-30: D
-    assert f.backlog_at_start == 4
+    assert f.counts.backlog_start == 4
+    assert f.rates.backlog_resolution == Fraction(3, 4)
     assert (f.counts.backlog_resolved, f.counts.backlog) == (3, 1)
     # as-of inside the period: E is closed after 03-31 → resolved A, F; backlog D, E
     f = figures(backlog_history(), as_of="2026-03-31")
-    assert (f.backlog_at_start, f.counts.backlog_resolved, f.counts.backlog) == (4, 2, 2)
+    assert (f.counts.backlog_start, f.counts.backlog_resolved, f.counts.backlog) == (4, 2, 2)
 
 
 # ---------------------------------------------------------------- as known at the as-of date
@@ -391,9 +395,15 @@ def test_as_of_at_the_period_end() -> None:
     f = figures(known_cases())
     assert (f.counts.cases, f.counts.accepted, f.counts.closed) == (3, 3, 3)
     r = f.rates
-    assert (r.rating_participation, r.satisfaction) == (1.0, 2 / 3)  # 3 rated, 满意 + 基本满意
-    assert (r.review, r.review_upheld) == (2 / 3, 1 / 2)  # A and C asked; A 维持, C 撤销
-    assert f.avg_handling_days == (18 + 37 + 18) / 3
+    assert (r.rating_participation, r.satisfaction) == (
+        1,
+        Fraction(2, 3),
+    )  # 3 rated, 满意 + 基本满意
+    assert (r.review, r.review_upheld) == (
+        Fraction(2, 3),
+        Fraction(1, 2),
+    )  # A and C asked; A 维持, C 撤销
+    assert f.avg_handling_days == Fraction(18 + 37 + 18, 3)
 
 
 def test_as_of_inside_the_period() -> None:
@@ -563,7 +573,7 @@ def test_rank_change_against_the_previous_period() -> None:
         still_open("城关镇", "2026-06-10"),
     ]
     f = figures(cases, "2026Q2")
-    assert (f.previous_period.label, f.previous_period_as_of) == ("2026Q1", d("2026-03-31"))
+    assert (f.previous_period.label, f.previous_period.as_of) == ("2026Q1", d("2026-03-31"))
     assert [(r.rank, r.unit, r.previous_rank, r.rank_change) for r in f.leaderboard] == [
         (1, "县人社局", None, None),
         (1, "河口镇", 2, 1),
@@ -572,7 +582,7 @@ def test_rank_change_against_the_previous_period() -> None:
     # Q1's open 河口镇 case (due 05-20) is overdue at 06-30
     assert f.counts.overdue_open == 1
     f = figures(cases, "2026Q2", "2026-05-15")
-    assert f.previous_period_as_of == d("2026-03-31")
+    assert f.previous_period.as_of == d("2026-03-31")
 
 
 # ---------------------------------------------------------------- previous year
@@ -594,27 +604,55 @@ def test_previous_year_as_of_29_february() -> None:
     assert last.avg_handling_days is None
     assert (f.counts.cases, f.counts.accepted, f.rates.closure) == (1, 1, 0.0)
     change = f.year_on_year.counts["cases"]
-    assert (change.current, change.previous, change.delta) == (1, 2, -0.5)
-    assert change.wording == "同比下降50.0%"
-    assert f.year_on_year.rates["closure"].wording == "与上年同期持平"
-    assert f.year_on_year.rates["rating_participation"].delta is None
-    assert f.year_on_year.rates["rating_participation"].wording == "上年同期无数据"
-    assert f.year_on_year.counts["closed"].wording == "上年同期无数据"  # 0 last year
-    assert f.year_on_year.avg_handling_days.delta is None
+    assert (change.current, change.previous, change.baseline) == (1, 2, True)
+    assert shown_change(change).text == "同比下降50.0%"
+    assert shown_change(f.year_on_year.rates["closure"]).text == "同比持平"
+    assert shown_change(f.year_on_year.rates["rating_participation"]).text == "上年同期无数据"
+    assert shown_change(f.year_on_year.counts["closed"]).text == "同比持平"  # 0 then, 0 now
+    assert shown_change(f.year_on_year.counts["accepted"]).text == "同比持平"  # 1 then, 1 now
+    assert shown_change(f.year_on_year.avg_handling_days).text == "上年同期无数据"
     json_last = figures_to_json(f)["previous_year"]
     assert json_last["counts"]["cases"] == 2
     assert json_last["rates"]["closure"] == 0.0
 
 
 def test_change_wording() -> None:
-    assert Change("count", 130, 137, (130 - 137) / 137).wording == "同比下降5.1%"
-    assert Change("count", 150, 120, 0.25).wording == "同比上升25.0%"
-    assert Change("count", 5, 0, None).wording == "上年同期无数据"
-    assert Change("rate", 0.875, 0.8, 0.875 - 0.8).wording == "同比提高7.5个百分点"
-    assert Change("rate", 0.5, 0.6, 0.5 - 0.6).wording == "同比降低10.0个百分点"
-    assert Change("rate", 0.5, None, None).wording == "上年同期无数据"
-    assert Change("rate", None, 0.5, None).wording == "本期无数据"
-    assert Change("days", 20.0, 23.25, -3.25).wording == "同比减少3.2天"
+    def text(kind: ChangeKind, now: object, before: object, against: str = "同比") -> str:
+        return shown_change(Change(kind, now, before), against).text  # type: ignore[arg-type]
+
+    assert text("count", 130, 137) == "同比下降5.1%"  # -7/137 = -5.109%
+    assert text("count", 150, 120) == "同比上升25.0%"
+    assert text("count", 15, 16) == "同比下降6.3%"  # -1/16 = -6.25%, half up
+    assert text("count", 5, 0) == "上年同期为0"
+    assert text("count", 5, 0, "环比") == "上期为0"
+    assert text("count", 0, 0) == "同比持平"
+    assert text("count", 7, 7, "环比") == "环比持平"
+    # a rate change is the difference of the shown values: 94.4% − 87.0% = 7.4
+    assert text("rate", Fraction(17, 18), Fraction(20, 23)) == "同比提高7.4个百分点"
+    assert text("rate", Fraction(1, 2), Fraction(3, 5)) == "同比降低10.0个百分点"
+    assert text("rate", Fraction(2, 17), Fraction(4, 34)) == "同比持平"
+    # 11.76…% and 11.84…% both show as 11.8%: 持平, not 降低0.1
+    assert text("rate", Fraction(2, 17), Fraction(9, 76)) == "同比持平"
+    assert text("rate", Fraction(1, 2), None) == "上年同期无数据"
+    assert text("rate", Fraction(1, 2), None, "环比") == "上期无数据"
+    assert text("rate", None, Fraction(1, 2)) == "本期无数据"
+    assert text("days", Fraction(20), Fraction(93, 4)) == "同比减少3.3天"  # 20.0 − 23.3
+    # a previous period without any case has no data, for counts too
+    no_cases = shown_change(Change("count", 3, 0, baseline=False))
+    assert (no_cases.text, no_cases.cell) == ("上年同期无数据", "上年同期无数据")
+    assert shown_change(Change("rate", Fraction(1, 16), Fraction(0))).cell == "提高6.3个百分点"
+
+
+def test_rounding_is_half_up_from_the_exact_value() -> None:
+    assert percent(Fraction(1, 16)) == "6.3%"
+    assert percent(Fraction(7, 80)) == "8.8%"  # 8.75%, binary float 0.0875 is below it
+    assert percent(0.0875) == "8.8%"  # a float is read as the decimal it prints as
+    assert percent(Fraction(1, 3)) == "33.3%"
+    assert (percent(0), percent(1), percent(None)) == ("0.0%", "100.0%", "—")
+    assert decimal(Fraction(93, 4)) == "23.3"
+    assert decimal(Fraction(-1, 4)) == "-0.3"  # away from zero
+    assert score_points(Fraction(23, 30)) == "76.7"
+    assert str(half_up(Fraction(5, 2), 0)) == "3"
 
 
 # ---------------------------------------------------------------- JSON and text
@@ -637,6 +675,15 @@ def test_json_of_an_empty_period_is_exactly_the_documented_shape() -> None:
             "overdue_open",
             "backlog",
             "backlog_resolved",
+            "people",
+            "first_time",
+            "backlog_start",
+            "review_requested",
+            "review_decided",
+            "review_upheld",
+            "recheck_requested",
+            "recheck_decided",
+            "recheck_upheld",
         ],
         0,
     )
@@ -650,6 +697,8 @@ def test_json_of_an_empty_period_is_exactly_the_documented_shape() -> None:
             "repeat",
             "review",
             "review_upheld",
+            "backlog_resolution",
+            "first_time_closure",
         ],
     )
     expected = {
@@ -660,11 +709,19 @@ def test_json_of_an_empty_period_is_exactly_the_documented_shape() -> None:
         "counts": zero_counts,
         "rates": null_rates,
         "avg_handling_days": None,
-        "by": {"channel": {}, "source": {}, "kind": {}, "category": {}, "unit": {}},
+        "by": {"channel": {}, "source": {}, "kind": {}, "category": {}, "unit": {}, "outcome": {}},
+        "by_closed": {"channel": {}, "source": {}, "kind": {}, "category": {}, "unit": {}},
         "units": {},
         "leaderboard": [],
         "unranked": [],
         "previous_year": {"counts": zero_counts, "rates": null_rates, "avg_handling_days": None},
+        "previous_period": {
+            "period": "2025H2",
+            "as_of": "2025-12-31",
+            "counts": zero_counts,
+            "rates": null_rates,
+            "avg_handling_days": None,
+        },
     }
     out = figures_to_json(figures([]))
     assert out == expected
@@ -736,3 +793,102 @@ def test_stats_text_lines_up_and_shows_no_data() -> None:
         "名次变化",
     ]
     assert len({display_width(line) for line in table}) == 1
+
+
+# ---------------------------------------------------------------- the figures a 总结 quotes
+
+
+def summary_history() -> list[Case]:
+    """A small history read by hand against DOMAIN.md "Figures" (the new keys)."""
+    a = make(
+        "2026-01-05", channel="来访", people=6, source="上级交办",
+        accepted="2026-01-08", closed="2026-02-20",
+        review=("2026-03-01", "2026-03-25", "维持"),
+    )  # fmt: skip
+    a = replace(a, recheck=Review(d("2026-04-01"), d("2026-05-10"), "撤销"))
+    b = replace(
+        make("2026-02-01", repeat_of=a.id, accepted="2026-02-03", closed="2026-05-15"),
+        outcome="部分解决",
+    )
+    c = replace(
+        make("2026-03-10", channel="来电", people=2, source="上级交办",
+             accepted="2026-03-12", closed="2026-08-01", category="劳动社保/工资拖欠"),
+        outcome="不予支持",
+    )  # fmt: skip
+    d_ = make("2026-06-20", channel="网上信访")  # undecided
+    # 积案 on 2025-12-31: E accepted 2024-10-05 (452 days), F accepted 2024-12-02 (394 days)
+    e = replace(make("2024-10-01", accepted="2024-10-05", closed="2026-03-01"), outcome="解释疏导")
+    f = make("2024-12-01", accepted="2024-12-02")
+    g = make("2025-08-01", accepted="2025-08-02", closed="2025-09-01")  # 2025H2
+    h = make("2026-07-10", accepted="2026-07-11", closed="2026-07-20")  # 2026H2
+    return [a, b, c, d_, e, f, g, h]
+
+
+def test_summary_figures_at_the_period_end() -> None:
+    out = figures_to_json(figures(summary_history()))
+    c, r = out["counts"], out["rates"]
+    # cohort A, B, C, D: people 6 + 1 + 2 + 1; first-time A, C, D (B repeats A)
+    assert (c["cases"], c["people"], c["first_time"], c["repeat"]) == (4, 10, 3, 1)
+    # first-time accepted by 06-30: A, C; of those closed by then: A
+    assert r["first_time_closure"] == 1 / 2
+    assert out["by"]["outcome"] == {"解决": 1, "部分解决": 1}  # A, B (C closes 08-01)
+    assert out["by_closed"]["source"] == {"上级交办": 1, "本级受理": 1}  # A; B
+    assert out["by_closed"]["channel"] == {"来访": 1, "来信": 1}
+    assert out["by_closed"]["category"] == {"城乡建设/征地拆迁": 2}
+    assert out["by"]["source"] == {"上级交办": 2, "本级受理": 2}
+    # A: review requested and decided 维持; recheck requested and decided 撤销
+    assert [c[k] for k in ("review_requested", "review_decided", "review_upheld")] == [1, 1, 1]
+    assert [c[k] for k in ("recheck_requested", "recheck_decided", "recheck_upheld")] == [1, 1, 0]
+    # E and F were backlog on 2025-12-31; E closed 03-01: 1 of 2 resolved
+    assert (c["backlog_start"], c["backlog_resolved"], r["backlog_resolution"]) == (2, 1, 0.5)
+    before = out["previous_period"]
+    assert (before["period"], before["as_of"]) == ("2025H2", "2025-12-31")
+    assert (before["counts"]["cases"], before["counts"]["closed"]) == (1, 1)  # G
+    assert before["rates"]["closure"] == 1.0
+    assert before["avg_handling_days"] == 30.0  # 08-02 → 09-01
+
+
+def test_summary_figures_inside_the_period() -> None:
+    out = figures_to_json(figures(summary_history(), as_of="2026-04-15"))
+    c, r = out["counts"], out["rates"]
+    # D (06-20) is not received yet; B closes 05-15 and the recheck is decided 05-10
+    assert (c["cases"], c["people"], c["first_time"]) == (3, 9, 2)
+    assert r["first_time_closure"] == 1 / 2  # A of A, C
+    assert out["by"]["outcome"] == {"解决": 1}
+    assert out["by_closed"]["source"] == {"上级交办": 1}
+    assert [c[k] for k in ("recheck_requested", "recheck_decided", "recheck_upheld")] == [1, 0, 0]
+    assert (c["backlog_start"], c["backlog_resolved"]) == (2, 1)
+    # the previous period is taken as at its own last day, not at 2026-04-15
+    assert out["previous_period"]["as_of"] == "2025-12-31"
+
+
+def test_summary_figures_after_the_period() -> None:
+    out = figures_to_json(figures(summary_history(), as_of="2026-11-25"))
+    c, r = out["counts"], out["rates"]
+    assert (c["cases"], c["first_time"]) == (4, 3)  # the cohort ends 06-30: not H
+    assert r["first_time_closure"] == 1.0  # C closed 08-01
+    assert out["by"]["outcome"] == {"不予支持": 1, "解决": 1, "部分解决": 1}
+    assert out["by_closed"]["source"] == {"上级交办": 2, "本级受理": 1}
+    # resolved counts closings within the period only: F is still open
+    assert (c["backlog_start"], c["backlog_resolved"]) == (2, 1)
+
+
+def test_year_halves_add_up_to_the_year() -> None:
+    f = figures(summary_history(), "2026", "2026-11-25")
+    first, second = f.halves
+    assert (first.label, first.as_of, second.label, second.as_of) == (
+        "2026H1", d("2026-11-25"), "2026H2", d("2026-11-25"),
+    )  # fmt: skip
+    for key in ("cases", "accepted", "closed", "people", "visit_batches", "first_time"):
+        assert getattr(first.counts, key) + getattr(second.counts, key) == getattr(f.counts, key)
+    assert (first.counts.closed, second.counts.closed) == (3, 1)  # A, B, C as at 11-25; H
+
+
+def test_trend_holds_the_last_five_years_with_cases() -> None:
+    f = figures(summary_history(), "2026", "2026-11-25")
+    assert [(s.label, s.as_of, s.counts.cases) for s in f.trend] == [
+        ("2024", d("2024-12-31"), 2),  # E, F
+        ("2025", d("2025-12-31"), 1),  # G
+        ("2026", d("2026-11-25"), 5),
+    ]
+    assert figures(summary_history()).trend == ()  # half years have none

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -59,6 +60,9 @@ class CaseStatus:
     review_requested: date | None
     review_decided: date | None
     review_result: str | None  # known once the review is decided
+    recheck_requested: date | None
+    recheck_decided: date | None
+    recheck_result: str | None
     label: str  # one of the STATUS_* labels
 
     @property
@@ -102,6 +106,8 @@ def case_status(case: Case, rules: DeadlineRules, as_of: date) -> CaseStatus:
     review = case.review
     review_requested = _known(review.requested if review else None, as_of)
     review_decided = _known(review.decided if review else None, as_of)
+    recheck = case.recheck
+    recheck_decided = _known(recheck.decided if recheck else None, as_of)
     if accepted is None:
         label = STATUS_NOT_ACCEPTED if not_accepted is not None else STATUS_UNDECIDED
     elif closed is None:
@@ -126,6 +132,9 @@ def case_status(case: Case, rules: DeadlineRules, as_of: date) -> CaseStatus:
         review_requested=review_requested,
         review_decided=review_decided,
         review_result=review.result if review is not None and review_decided else None,
+        recheck_requested=_known(recheck.requested if recheck else None, as_of),
+        recheck_decided=recheck_decided,
+        recheck_result=recheck.result if recheck is not None and recheck_decided else None,
         label=label,
     )
 
@@ -164,7 +173,11 @@ def _backlog_at(case: Case, as_of: date) -> bool:
 
 @dataclass(frozen=True)
 class Counts:
-    """Counts (件, 批次, 人次). Field names are the JSON keys, in JSON order."""
+    """Counts (件, 批次, 人次). Field names are the JSON keys, in JSON order.
+
+    A field added here is written to the JSON and compared with the previous
+    year and the previous period without further code (see :func:`_compare`).
+    """
 
     cases: int
     accepted: int
@@ -179,31 +192,42 @@ class Counts:
     repeat: int
     overdue_open: int  # all cohorts, at as_of
     backlog: int  # all cohorts, at as_of
-    backlog_resolved: int
+    backlog_resolved: int  # backlog_start cases closed within the period, up to as_of
+    people: int  # 人次 over all channels
+    first_time: int  # 初信初访: without repeat_of
+    backlog_start: int  # 积案 on the day before the period's first day (any cohort)
+    review_requested: int
+    review_decided: int
+    review_upheld: int
+    recheck_requested: int
+    recheck_decided: int
+    recheck_upheld: int
 
 
 @dataclass(frozen=True)
 class Rates:
-    """Unrounded fractions 0..1, None where the denominator is 0."""
+    """Exact fractions 0..1 (JSON writes them as floats), None where the denominator is 0."""
 
-    timely_acceptance: float | None
-    closure: float | None
-    on_time_closure: float | None
-    rating_participation: float | None
-    satisfaction: float | None
-    repeat: float | None
-    review: float | None
-    review_upheld: float | None
+    timely_acceptance: Fraction | None
+    closure: Fraction | None
+    on_time_closure: Fraction | None
+    rating_participation: Fraction | None
+    satisfaction: Fraction | None
+    repeat: Fraction | None
+    review: Fraction | None
+    review_upheld: Fraction | None
+    backlog_resolution: Fraction | None
+    first_time_closure: Fraction | None
 
 
 @dataclass(frozen=True)
 class UnitRates:
     """The rates a unit is ranked on (their names are the leaderboard weight keys)."""
 
-    timely_acceptance: float | None
-    closure: float | None
-    on_time_closure: float | None
-    satisfaction: float | None
+    timely_acceptance: Fraction | None
+    closure: Fraction | None
+    on_time_closure: Fraction | None
+    satisfaction: Fraction | None
 
 
 @dataclass(frozen=True)
@@ -211,14 +235,14 @@ class UnitFigures:
     unit: str
     cases: int
     rates: UnitRates
-    score: float | None
+    score: Fraction | None
 
 
 @dataclass(frozen=True)
 class LeaderboardRow:
     rank: int
     unit: str
-    score: float
+    score: Fraction
     cases: int
     rates: UnitRates
     previous_rank: int | None  # rank in the previous period of the same length, if ranked there
@@ -226,8 +250,8 @@ class LeaderboardRow:
 
 
 @dataclass(frozen=True)
-class Breakdowns:
-    """Cohort counts by label, only labels with >= 1 case, keys in code point order."""
+class ClosedBreakdowns:
+    """Cohort cases closed by the as-of date, by label (``by_closed``)."""
 
     channel: Mapping[str, int]
     source: Mapping[str, int]
@@ -235,8 +259,19 @@ class Breakdowns:
     category: Mapping[str, int]
     unit: Mapping[str, int]
 
+
+@dataclass(frozen=True)
+class Breakdowns(ClosedBreakdowns):
+    """Cohort counts by label (``by``); ``outcome`` counts the closed cases.
+
+    Only labels with >= 1 case, keys in code point order (as in the JSON);
+    reports put them in configuration order or by count themselves.
+    """
+
+    outcome: Mapping[str, int]
+
     def most_common(self, name: str) -> list[tuple[str, int]]:
-        """The labels of one breakdown, most cases first, then by label (for "top categories")."""
+        """The labels of one breakdown, most cases first, then by label."""
         counts: Mapping[str, int] = getattr(self, name)
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
@@ -251,14 +286,23 @@ class MonthFigures:
 
 
 @dataclass(frozen=True)
-class PreviousYearFigures:
-    """The same period one year earlier, as at the as-of date one year earlier."""
+class Snapshot:
+    """The figures of another period at its own as-of date: 同比, 环比, a year's halves, trend."""
 
     period: Period
     as_of: date
     counts: Counts
     rates: Rates
-    avg_handling_days: float | None
+    avg_handling_days: Fraction | None
+    by: Breakdowns
+
+    @property
+    def label(self) -> str:
+        return self.period.label
+
+    @property
+    def name(self) -> str:
+        return self.period.name
 
 
 ChangeKind = Literal["count", "rate", "days"]
@@ -266,43 +310,23 @@ ChangeKind = Literal["count", "rate", "days"]
 
 @dataclass(frozen=True)
 class Change:
-    """A figure against the same period last year (同比).
+    """One figure now and in the period it is compared with (同比 or 环比).
 
-    ``delta`` is a fraction for counts (0.051 = up 5.1%) and for rates the
-    difference of the two fractions (0.02 = 2 percentage points); for average
-    days it is the difference in days. It is None when either side has no data
-    (a count of 0 or a null rate last year): never a made-up 0.
+    Only the values: how the change reads (rounded half up, the difference of
+    the shown values) is :func:`xfgen.reports.formatting.shown_change`.
+    ``baseline`` is False when the other period had no cases at all, so there
+    is nothing to compare with (无数据, never a made-up 0).
     """
 
     kind: ChangeKind
-    current: float | None
-    previous: float | None
-    delta: float | None
-
-    @property
-    def wording(self) -> str:
-        """The phrase a summary uses: 同比下降5.1%, 同比提高2.0个百分点, 上年同期无数据 ..."""
-        if self.previous is None or (self.kind == "count" and self.previous == 0):
-            return "上年同期无数据"
-        if self.delta is None:
-            return "本期无数据"
-        if self.kind == "days":
-            amount = f"{abs(self.delta):.1f}"
-            up, down, unit = "增加", "减少", "天"
-        else:
-            amount = f"{abs(self.delta) * 100:.1f}"
-            if self.kind == "count":
-                up, down, unit = "上升", "下降", "%"
-            else:
-                up, down, unit = "提高", "降低", "个百分点"
-        if amount == "0.0":
-            return "与上年同期持平"
-        return f"同比{up if self.delta > 0 else down}{amount}{unit}"
+    current: Fraction | int | None
+    previous: Fraction | int | None
+    baseline: bool = True
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """同比 for every count and rate, keyed by the field names of Counts and Rates."""
+    """Every count and rate against one other period, keyed by the field names."""
 
     counts: Mapping[str, Change]
     rates: Mapping[str, Change]
@@ -313,26 +337,29 @@ class Comparison:
 class PeriodFigures:
     """The figures of one period at one as-of date.
 
-    ``counts``, ``rates``, ``avg_handling_days``, ``by``, ``units``,
-    ``leaderboard``, ``unranked`` and ``previous_year`` are what
-    :func:`figures_to_json` writes; the rest serves the reports.
+    ``counts``, ``rates``, ``avg_handling_days``, ``by``, ``by_closed``,
+    ``units``, ``leaderboard``, ``unranked``, ``previous_year`` and
+    ``previous_period`` are what :func:`figures_to_json` writes; the rest
+    serves the reports.
     """
 
     period: Period
     as_of: date
     counts: Counts
     rates: Rates
-    avg_handling_days: float | None
+    avg_handling_days: Fraction | None
     by: Breakdowns
+    by_closed: ClosedBreakdowns
     units: Mapping[str, UnitFigures]  # configured units with >= 1 cohort case, by label
     leaderboard: tuple[LeaderboardRow, ...]
     unranked: tuple[str, ...]
-    previous_year: PreviousYearFigures
-    year_on_year: Comparison
-    previous_period: Period  # what the leaderboard's rank changes compare with
-    previous_period_as_of: date  # min(previous period's end, as_of)
-    backlog_at_start: int  # 积案 on the day before the period's first day
+    previous_year: Snapshot  # same period a year earlier, as at the as-of date a year earlier
+    year_on_year: Comparison  # 同比
+    previous_period: Snapshot  # previous period of the same length, as at its last day
+    period_on_period: Comparison  # 环比 (year reports show only 同比)
     monthly: tuple[MonthFigures, ...]  # months of the period up to the as-of month
+    halves: tuple[Snapshot, ...]  # a year's halves as at the year's as-of date, else ()
+    trend: tuple[Snapshot, ...]  # a year's last five years with cases, each at its year end
     holiday_rule: bool  # deadlines counted with the workdays rule, to be stated on reports
 
     @property
@@ -357,25 +384,24 @@ class PeriodFigures:
         """Received within the period, up to the as-of date."""
         return self.period.start <= case.received <= self.cohort_end
 
-    def share(self, count: int) -> float | None:
+    def share(self, count: int) -> Fraction | None:
         """``count`` as a fraction of the cohort (占比), None for an empty cohort."""
         return _ratio(count, self.counts.cases)
+
+
+TREND_YEARS = 5
 
 
 def compute_figures(
     cases: Sequence[Case], config: Config, rules: DeadlineRules, period: Period, as_of: date
 ) -> PeriodFigures:
-    """All figures of ``period`` as known at ``as_of``, with 同比 and the rank changes."""
+    """All figures of ``period`` as known at ``as_of``, with 同比, 环比 and the rank changes."""
     current = _compute(cases, config, rules, period, as_of)
-    year_period = period.year_earlier()
-    year_as_of = one_year_earlier(as_of)
-    last_year = _compute(cases, config, rules, year_period, year_as_of)
+    last_year = _compute(cases, config, rules, period.year_earlier(), one_year_earlier(as_of))
     before = period.previous()
-    before_as_of = min(before.end, as_of)
-    earlier_ranks = {
-        unit.unit: rank
-        for rank, _, unit in _compute(cases, config, rules, before, before_as_of).ranked
-    }
+    # The previous period as at its last day (before ``period`` starts, so before as_of).
+    earlier = _compute(cases, config, rules, before, min(before.end, as_of))
+    earlier_ranks = {unit.unit: rank for rank, _, unit in earlier.ranked}
     leaderboard = tuple(
         LeaderboardRow(
             rank=rank,
@@ -388,6 +414,24 @@ def compute_figures(
         )
         for rank, score, unit in current.ranked
     )
+    halves: tuple[Snapshot, ...] = ()
+    trend: tuple[Snapshot, ...] = ()
+    if period.kind == "year":
+        # Each half as at the year's as-of date, so that the halves add up to the year.
+        halves = tuple(
+            _compute(cases, config, rules, half, as_of).snapshot
+            for half in period.halves()
+            if half.start <= as_of
+        )
+        years = [period.years_earlier(n) for n in range(TREND_YEARS - 1, 0, -1)]
+        trend = tuple(
+            core.snapshot
+            for core in (
+                *(_compute(cases, config, rules, year, year.end) for year in years),
+                current,
+            )
+            if core.counts.cases
+        )
     return PeriodFigures(
         period=period,
         as_of=as_of,
@@ -395,21 +439,17 @@ def compute_figures(
         rates=current.rates,
         avg_handling_days=current.avg_handling_days,
         by=current.by,
+        by_closed=current.by_closed,
         units=current.units,
         leaderboard=leaderboard,
         unranked=current.unranked,
-        previous_year=PreviousYearFigures(
-            period=year_period,
-            as_of=year_as_of,
-            counts=last_year.counts,
-            rates=last_year.rates,
-            avg_handling_days=last_year.avg_handling_days,
-        ),
+        previous_year=last_year.snapshot,
         year_on_year=_compare(current, last_year),
-        previous_period=before,
-        previous_period_as_of=before_as_of,
-        backlog_at_start=current.backlog_at_start,
+        previous_period=earlier.snapshot,
+        period_on_period=_compare(current, earlier),
         monthly=_monthly(cases, period, as_of),
+        halves=halves,
+        trend=trend,
         holiday_rule=rules.uses_holiday_rule,
     )
 
@@ -423,22 +463,38 @@ def figures_to_json(f: PeriodFigures) -> dict[str, Any]:
         "as_of": f.as_of.isoformat(),
         "counts": _fields(f.counts),
         "rates": _fields(f.rates),
-        "avg_handling_days": f.avg_handling_days,
+        "avg_handling_days": _number(f.avg_handling_days),
         "by": {name: dict(getattr(f.by, name)) for name in _field_names(Breakdowns)},
+        "by_closed": {
+            name: dict(getattr(f.by_closed, name)) for name in _field_names(ClosedBreakdowns)
+        },
         "units": {
-            label: {"cases": unit.cases, "rates": _fields(unit.rates), "score": unit.score}
+            label: {
+                "cases": unit.cases,
+                "rates": _fields(unit.rates),
+                "score": _number(unit.score),
+            }
             for label, unit in f.units.items()
         },
         "leaderboard": [
-            {"rank": row.rank, "unit": row.unit, "score": row.score, "cases": row.cases}
+            {"rank": row.rank, "unit": row.unit, "score": _number(row.score), "cases": row.cases}
             for row in f.leaderboard
         ],
         "unranked": list(f.unranked),
-        "previous_year": {
-            "counts": _fields(f.previous_year.counts),
-            "rates": _fields(f.previous_year.rates),
-            "avg_handling_days": f.previous_year.avg_handling_days,
+        "previous_year": _snapshot_json(f.previous_year),
+        "previous_period": {
+            "period": f.previous_period.label,
+            "as_of": f.previous_period.as_of.isoformat(),
+            **_snapshot_json(f.previous_period),
         },
+    }
+
+
+def _snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "counts": _fields(snapshot.counts),
+        "rates": _fields(snapshot.rates),
+        "avg_handling_days": _number(snapshot.avg_handling_days),
     }
 
 
@@ -450,19 +506,25 @@ class _Tally:
 
     def __init__(self) -> None:
         self.cases = self.accepted = self.not_accepted = self.undecided = self.closed = 0
+        self.people = 0
         self.timely = self.timely_due = 0
         self.on_time = self.on_time_due = 0
         self.rated = self.satisfied = 0
         self.reviewed = self.review_decided = self.review_upheld = 0
+        self.rechecked = self.recheck_decided = self.recheck_upheld = 0
         self.repeat = 0
+        self.first_time_accepted = self.first_time_closed = 0
         self.handling_days = 0
 
     def add(self, s: CaseStatus) -> None:
         self.cases += 1
-        if s.case.repeat_of is not None:
+        self.people += s.case.people
+        first_time = s.case.repeat_of is None
+        if not first_time:
             self.repeat += 1
         if s.accepted is not None:
             self.accepted += 1
+            self.first_time_accepted += first_time
         elif s.not_accepted is not None:
             self.not_accepted += 1
         else:
@@ -477,15 +539,24 @@ class _Tally:
             self.on_time += on_time
         if s.closed is not None and s.accepted is not None:
             self.closed += 1
+            self.first_time_closed += first_time
             self.handling_days += (s.closed - s.accepted).days
             if s.satisfaction != NOT_RATED:
                 self.rated += 1
                 self.satisfied += s.satisfaction in SATISFIED
-            if s.review_requested is not None:
-                self.reviewed += 1
+        # A review is requested after the closing, so a requested review implies a closed case.
+        self.reviewed += s.review_requested is not None
         if s.review_decided is not None:
             self.review_decided += 1
             self.review_upheld += s.review_result == UPHELD
+        self.rechecked += s.recheck_requested is not None
+        if s.recheck_decided is not None:
+            self.recheck_decided += 1
+            self.recheck_upheld += s.recheck_result == UPHELD
+
+    @property
+    def first_time(self) -> int:
+        return self.cases - self.repeat
 
     def unit_rates(self) -> UnitRates:
         return UnitRates(
@@ -495,34 +566,39 @@ class _Tally:
             satisfaction=_ratio(self.satisfied, self.rated),
         )
 
-    def rates(self) -> Rates:
-        return Rates(
-            timely_acceptance=_ratio(self.timely, self.timely_due),
-            closure=_ratio(self.closed, self.accepted),
-            on_time_closure=_ratio(self.on_time, self.on_time_due),
-            rating_participation=_ratio(self.rated, self.closed),
-            satisfaction=_ratio(self.satisfied, self.rated),
-            repeat=_ratio(self.repeat, self.cases),
-            review=_ratio(self.reviewed, self.closed),
-            review_upheld=_ratio(self.review_upheld, self.review_decided),
-        )
 
-
-_Ranked = tuple[int, float, UnitFigures]  # rank, score, unit
+_Ranked = tuple[int, Fraction, UnitFigures]  # rank, score, unit
 
 
 @dataclass(frozen=True)
 class _Core:
     """The figures of one period without comparisons."""
 
+    period: Period
+    as_of: date
     counts: Counts
     rates: Rates
-    avg_handling_days: float | None
+    avg_handling_days: Fraction | None
     by: Breakdowns
+    by_closed: ClosedBreakdowns
     units: Mapping[str, UnitFigures]
     ranked: tuple[_Ranked, ...]
     unranked: tuple[str, ...]
-    backlog_at_start: int
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            self.period, self.as_of, self.counts, self.rates, self.avg_handling_days, self.by
+        )
+
+
+_BY_LABEL = {
+    "channel": lambda c: c.channel,
+    "source": lambda c: c.source,
+    "kind": lambda c: c.kind,
+    "category": lambda c: c.category,
+    "unit": lambda c: c.unit,
+}
 
 
 def _compute(
@@ -532,18 +608,22 @@ def _compute(
     total = _Tally()
     per_unit: defaultdict[str, _Tally] = defaultdict(_Tally)
     by: dict[str, Counter[str]] = {name: Counter() for name in _field_names(Breakdowns)}
+    by_closed: dict[str, Counter[str]] = {name: Counter() for name in _BY_LABEL}
     visit_batches = visit_people = collective_batches = collective_people = skip_level = 0
     for case in cases:
         if not period.start <= case.received <= cohort_end:
             continue
         status = case_status(case, rules, as_of)
         total.add(status)
-        by["channel"][case.channel] += 1
-        by["source"][case.source] += 1
-        by["kind"][case.kind] += 1
-        by["category"][case.category] += 1
+        for name, label_of in _BY_LABEL.items():
+            label = label_of(case)
+            if label is not None:
+                by[name][label] += 1
+                if status.closed is not None:
+                    by_closed[name][label] += 1
+        if status.outcome is not None:
+            by["outcome"][status.outcome] += 1
         if case.unit is not None:
-            by["unit"][case.unit] += 1
             per_unit[case.unit].add(status)
         if case.channel == VISIT_CHANNEL:
             visit_batches += 1
@@ -553,7 +633,7 @@ def _compute(
                 collective_people += case.people
         skip_level += case.skip_level
 
-    overdue_open = backlog = backlog_at_start = backlog_resolved = 0
+    overdue_open = backlog = backlog_start = backlog_resolved = 0
     day_before = period.start - timedelta(days=1)
     for case in cases:
         if _open_at(case, as_of):
@@ -562,7 +642,7 @@ def _compute(
             overdue_open += deadline < as_of
             backlog += _backlog_at(case, as_of)
         if _backlog_at(case, day_before):
-            backlog_at_start += 1
+            backlog_start += 1
             closed = case.closed
             backlog_resolved += closed is not None and period.start <= closed <= cohort_end
 
@@ -571,30 +651,56 @@ def _compute(
         for label in sorted(set(config.units) & per_unit.keys())
     }
     ranked, unranked = _rank(units.values(), config.leaderboard.min_cases)
+    counts = Counts(
+        cases=total.cases,
+        accepted=total.accepted,
+        not_accepted=total.not_accepted,
+        undecided=total.undecided,
+        closed=total.closed,
+        visit_batches=visit_batches,
+        visit_people=visit_people,
+        collective_batches=collective_batches,
+        collective_people=collective_people,
+        skip_level=skip_level,
+        repeat=total.repeat,
+        overdue_open=overdue_open,
+        backlog=backlog,
+        backlog_resolved=backlog_resolved,
+        people=total.people,
+        first_time=total.first_time,
+        backlog_start=backlog_start,
+        review_requested=total.reviewed,
+        review_decided=total.review_decided,
+        review_upheld=total.review_upheld,
+        recheck_requested=total.rechecked,
+        recheck_decided=total.recheck_decided,
+        recheck_upheld=total.recheck_upheld,
+    )
+    rates = Rates(
+        timely_acceptance=_ratio(total.timely, total.timely_due),
+        closure=_ratio(total.closed, total.accepted),
+        on_time_closure=_ratio(total.on_time, total.on_time_due),
+        rating_participation=_ratio(total.rated, total.closed),
+        satisfaction=_ratio(total.satisfied, total.rated),
+        repeat=_ratio(total.repeat, total.cases),
+        review=_ratio(total.reviewed, total.closed),
+        review_upheld=_ratio(total.review_upheld, total.review_decided),
+        backlog_resolution=_ratio(backlog_resolved, backlog_start),
+        first_time_closure=_ratio(total.first_time_closed, total.first_time_accepted),
+    )
     return _Core(
-        counts=Counts(
-            cases=total.cases,
-            accepted=total.accepted,
-            not_accepted=total.not_accepted,
-            undecided=total.undecided,
-            closed=total.closed,
-            visit_batches=visit_batches,
-            visit_people=visit_people,
-            collective_batches=collective_batches,
-            collective_people=collective_people,
-            skip_level=skip_level,
-            repeat=total.repeat,
-            overdue_open=overdue_open,
-            backlog=backlog,
-            backlog_resolved=backlog_resolved,
-        ),
-        rates=total.rates(),
+        period=period,
+        as_of=as_of,
+        counts=counts,
+        rates=rates,
         avg_handling_days=_ratio(total.handling_days, total.closed),
         by=Breakdowns(**{name: _sorted_map(counter) for name, counter in by.items()}),
+        by_closed=ClosedBreakdowns(
+            **{name: _sorted_map(counter) for name, counter in by_closed.items()}
+        ),
         units=MappingProxyType(units),
         ranked=ranked,
         unranked=unranked,
-        backlog_at_start=backlog_at_start,
     )
 
 
@@ -605,14 +711,18 @@ def _unit_figures(label: str, tally: _Tally, config: Config) -> UnitFigures:
     )
 
 
-def _score(rates: UnitRates, weights: Mapping[str, float]) -> float | None:
-    """Σ(wᵢ·rᵢ) ÷ Σwᵢ over the rates that are not null; null when none is (or Σwᵢ is 0)."""
-    weighted = total_weight = 0.0
+def _score(rates: UnitRates, weights: Mapping[str, float]) -> Fraction | None:
+    """Σ(wᵢ·rᵢ) ÷ Σwᵢ over the rates that are not null; null when none is (or Σwᵢ is 0).
+
+    Exact: each weight is read as the decimal written in xfgen.yaml (0.4 is 2/5).
+    """
+    weighted = total_weight = Fraction(0)
     for name, weight in weights.items():
         rate = getattr(rates, name)
         if rate is not None:
-            weighted += weight * rate
-            total_weight += weight
+            exact = Fraction(str(weight))
+            weighted += exact * rate
+            total_weight += exact
     return weighted / total_weight if total_weight > 0 else None
 
 
@@ -620,7 +730,7 @@ def _rank(
     units: Iterable[UnitFigures], min_cases: int
 ) -> tuple[tuple[_Ranked, ...], tuple[str, ...]]:
     """Competition ranks (1, 2, 2, 4); ties within SCORE_TIE of a group's first score."""
-    eligible: list[tuple[float, UnitFigures]] = []
+    eligible: list[tuple[Fraction, UnitFigures]] = []
     unranked: list[str] = []
     for unit in units:
         if unit.cases < min_cases or unit.score is None:
@@ -628,7 +738,7 @@ def _rank(
         else:
             eligible.append((unit.score, unit))
     eligible.sort(key=lambda item: (-item[0], item[1].unit))
-    groups: list[list[tuple[float, UnitFigures]]] = []
+    groups: list[list[tuple[Fraction, UnitFigures]]] = []
     for score, unit in eligible:
         if groups and abs(groups[-1][0][0] - score) <= SCORE_TIE:
             groups[-1].append((score, unit))
@@ -641,30 +751,24 @@ def _rank(
     return tuple(ranked), tuple(sorted(unranked))
 
 
-def _compare(current: _Core, last_year: _Core) -> Comparison:
+def _compare(current: _Core, other: _Core) -> Comparison:
+    """Every count and rate of ``current`` beside ``other``'s (同比 or 环比)."""
+    baseline = other.counts.cases > 0
     counts = {
-        name: _change("count", getattr(current.counts, name), getattr(last_year.counts, name))
+        name: Change("count", getattr(current.counts, name), getattr(other.counts, name), baseline)
         for name in _field_names(Counts)
     }
     rates = {
-        name: _change("rate", getattr(current.rates, name), getattr(last_year.rates, name))
+        name: Change("rate", getattr(current.rates, name), getattr(other.rates, name), baseline)
         for name in _field_names(Rates)
     }
     return Comparison(
         counts=MappingProxyType(counts),
         rates=MappingProxyType(rates),
-        avg_handling_days=_change("days", current.avg_handling_days, last_year.avg_handling_days),
+        avg_handling_days=Change(
+            "days", current.avg_handling_days, other.avg_handling_days, baseline
+        ),
     )
-
-
-def _change(kind: ChangeKind, current: float | None, previous: float | None) -> Change:
-    delta: float | None = None
-    if current is not None and previous is not None:
-        if kind == "count":
-            delta = (current - previous) / previous if previous else None
-        else:
-            delta = current - previous
-    return Change(kind=kind, current=current, previous=previous, delta=delta)
 
 
 def _monthly(cases: Sequence[Case], period: Period, as_of: date) -> tuple[MonthFigures, ...]:
@@ -682,8 +786,13 @@ def _monthly(cases: Sequence[Case], period: Period, as_of: date) -> tuple[MonthF
     )
 
 
-def _ratio(numerator: float, denominator: float) -> float | None:
-    return numerator / denominator if denominator else None
+def _ratio(numerator: int, denominator: int) -> Fraction | None:
+    return Fraction(numerator, denominator) if denominator else None
+
+
+def _number(value: Fraction | None) -> float | None:
+    """An exact value as the JSON's unrounded float."""
+    return None if value is None else float(value)
 
 
 def _sorted_map(counter: Counter[str]) -> Mapping[str, int]:
@@ -695,5 +804,9 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 def _fields(obj: Any) -> dict[str, Any]:
-    """A flat dataclass as a dict, in field order."""
-    return {name: getattr(obj, name) for name in _field_names(type(obj))}
+    """A flat dataclass as a dict, in field order; exact fractions become floats."""
+    return {
+        name: float(value) if isinstance(value, Fraction) else value
+        for name in _field_names(type(obj))
+        for value in [getattr(obj, name)]
+    }

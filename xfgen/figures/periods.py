@@ -72,7 +72,17 @@ class Period:
 
     def year_earlier(self) -> Period:
         """The same period one year earlier (同比)."""
-        return _make(self.kind, self.year - 1, self.index)
+        return self.years_earlier(1)
+
+    def years_earlier(self, years: int) -> Period:
+        """The same period ``years`` years earlier (a trend's earlier points)."""
+        return _make(self.kind, self.year - years, self.index)
+
+    def halves(self) -> tuple[Period, ...]:
+        """A year's two halves (a year report compares them); () for other periods."""
+        if self.kind != "year":
+            return ()
+        return (_make("half", self.year, 1), _make("half", self.year, 2))
 
     def months(self) -> tuple[Period, ...]:
         """The months of this period, in order."""

@@ -24,7 +24,14 @@ from markupsafe import Markup
 from xfgen.errors import RenderError
 from xfgen.figures.compute import PeriodFigures
 from xfgen.records.models import Config
-from xfgen.reports.formatting import NO_DATA, decimal, percent, rank_change, score_points
+from xfgen.reports.formatting import (
+    NO_DATA,
+    decimal,
+    percent,
+    rank_change,
+    score_points,
+    shown_change,
+)
 from xfgen.site.gitinfo import DataVersion
 
 USER_TEMPLATES = "templates"
@@ -76,6 +83,8 @@ def make_environment(root: Path) -> jinja2.Environment:
     env.filters.update(
         percent=percent, decimal=decimal, css_string=css_string, points=score_points, rank_change=rank_change,
         day=lambda d: d.isoformat() if isinstance(d, date) else NO_DATA,
+        change=lambda c, against="同比": shown_change(c, against).text,
+        change_cell=lambda c, against="同比": shown_change(c, against).cell,
     )  # fmt: skip
     return env
 
@@ -170,6 +179,7 @@ def css_string(text: str) -> Markup:
 def narrative_values(figures: PeriodFigures, site: SiteInfo) -> dict[str, Any]:
     """What a narrative's placeholders can name, already formatted for prose."""
     yoy = figures.year_on_year
+    pop = figures.period_on_period
     return {
         "office": site.config.office,
         "period": figures.period.name,
@@ -178,8 +188,13 @@ def narrative_values(figures: PeriodFigures, site: SiteInfo) -> dict[str, Any]:
         "rates": {name: percent(value) for name, value in asdict(figures.rates).items()},
         "avg_handling_days": decimal(figures.avg_handling_days),
         "yoy": {
-            "counts": {name: c.wording for name, c in yoy.counts.items()},
-            "rates": {name: c.wording for name, c in yoy.rates.items()},
-            "avg_handling_days": yoy.avg_handling_days.wording,
+            "counts": {name: shown_change(c).text for name, c in yoy.counts.items()},
+            "rates": {name: shown_change(c).text for name, c in yoy.rates.items()},
+            "avg_handling_days": shown_change(yoy.avg_handling_days).text,
+        },
+        "pop": {
+            "counts": {name: shown_change(c, "环比").text for name, c in pop.counts.items()},
+            "rates": {name: shown_change(c, "环比").text for name, c in pop.rates.items()},
+            "avg_handling_days": shown_change(pop.avg_handling_days, "环比").text,
         },
     }

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import Literal
 
 from xfgen.figures.compute import Change, PeriodFigures
-from xfgen.reports.formatting import NO_DATA, decimal, percent, rank_change, score_points
+from xfgen.reports.formatting import (
+    NO_DATA,
+    decimal,
+    percent,
+    rank_change,
+    score_points,
+    shown_change,
+)
 
 _COUNT_ROWS = (
     ("受理总量（件）", "cases"),
@@ -24,9 +32,18 @@ _COUNT_ROWS = (
     ("集体访人次", "collective_people"),
     ("越级访（件）", "skip_level"),
     ("重复信访（件）", "repeat"),
+    ("初信初访（件）", "first_time"),
+    ("人次（全部形式）", "people"),
+    ("申请复查（件）", "review_requested"),
+    ("复查办结（件）", "review_decided"),
+    ("复查维持（件）", "review_upheld"),
+    ("申请复核（件）", "recheck_requested"),
+    ("复核办结（件）", "recheck_decided"),
+    ("复核维持（件）", "recheck_upheld"),
     ("超期未办结（件）", "overdue_open"),
-    ("积案（件）", "backlog"),
+    ("期初积案（件）", "backlog_start"),
     ("积案化解（件）", "backlog_resolved"),
+    ("积案（件）", "backlog"),
 )
 _RATE_ROWS = (
     ("及时受理率", "timely_acceptance"),
@@ -37,6 +54,8 @@ _RATE_ROWS = (
     ("重复信访率", "repeat"),
     ("复查率", "review"),
     ("复查维持率", "review_upheld"),
+    ("初信初访办结率", "first_time_closure"),
+    ("积案化解率", "backlog_resolution"),
 )
 _BREAKDOWNS = (
     ("信访形式", "channel"),
@@ -50,46 +69,61 @@ _BREAKDOWNS = (
 def format_stats(f: PeriodFigures) -> str:
     """A readable report of ``f`` in Chinese (no trailing newline, as ``click.echo`` adds one)."""
     last_year = f.previous_year
+    before = f.previous_period
+    # Year reports compare with the same period only (DOMAIN.md "What a summary says").
+    with_before = f.period.kind != "year"
     lines = [
         f"{f.period.name}信访统计（{f.period.label}）",
         f"统计期间 {f.start.isoformat()} 至 {f.end.isoformat()}，截至 {f.as_of.isoformat()}；"
-        f"上年同期 {last_year.period.label} 截至 {last_year.as_of.isoformat()}",
+        f"上年同期 {last_year.label} 截至 {last_year.as_of.isoformat()}"
+        + (f"；上期 {before.label} 截至 {before.as_of.isoformat()}" if with_before else ""),
     ]
     if f.holiday_rule:
         lines.append("期限按节假日顺延规则计算：期限最后一日为休息日的，顺延至下一个工作日。")
+    header = ["项目", "本期", "上年同期", "同比"] + (["上期", "环比"] if with_before else [])
+    align = "lrrl" + ("rl" if with_before else "")
+
+    def row(name: str, shown: str, year: str, pop: str, yoy: Change, pp: Change) -> list[str]:
+        cells = [name, shown, year, _change(yoy, "同比")]
+        return cells + ([pop, _change(pp, "环比")] if with_before else [])
 
     lines += ["", "一、基本情况"]
     rows = [
-        [
+        row(
             name,
             str(getattr(f.counts, key)),
-            str(getattr(last_year.counts, key)),
-            _change(f.year_on_year.counts[key]),
-        ]
+            _count(last_year.counts.cases, getattr(last_year.counts, key)),
+            _count(before.counts.cases, getattr(before.counts, key)),
+            f.year_on_year.counts[key],
+            f.period_on_period.counts[key],
+        )
         for name, key in _COUNT_ROWS
     ]
-    rows.insert(-2, ["期初积案（件）", str(f.backlog_at_start), "", ""])
-    lines += _table(["项目", "本期", "上年同期", "同比"], rows, "lrrr")
+    lines += _table(header, rows, align)
 
     lines += ["", "二、办理情况"]
     rows = [
-        [
+        row(
             name,
             percent(getattr(f.rates, key)),
             percent(getattr(last_year.rates, key)),
-            _change(f.year_on_year.rates[key]),
-        ]
+            percent(getattr(before.rates, key)),
+            f.year_on_year.rates[key],
+            f.period_on_period.rates[key],
+        )
         for name, key in _RATE_ROWS
     ]
     rows.append(
-        [
+        row(
             "平均办理天数",
             decimal(f.avg_handling_days),
             decimal(last_year.avg_handling_days),
-            _change(f.year_on_year.avg_handling_days),
-        ]
+            decimal(before.avg_handling_days),
+            f.year_on_year.avg_handling_days,
+            f.period_on_period.avg_handling_days,
+        )
     )
-    lines += _table(["项目", "本期", "上年同期", "同比"], rows, "lrrr")
+    lines += _table(header, rows, align)
 
     lines += ["", "三、分类统计"]
     for title, name in _BREAKDOWNS:
@@ -136,9 +170,9 @@ def format_stats(f: PeriodFigures) -> str:
         lines.append(f"不参与排名：{listed}")
     lines += [
         "",
-        f"注：{NO_DATA} 表示无数据（分母为 0）。同比：件数为增减百分比，比率为增减百分点。"
-        f"得分为各项比率的加权平均（百分制）；名次变化与 {f.previous_period.label}"
-        f"（截至 {f.previous_period_as_of.isoformat()}）相比。",
+        f"注：{NO_DATA} 表示无数据（分母为 0）。同比、环比：件数为增减百分比，"
+        "比率为两个显示值之差（百分点）。得分为各项比率的加权平均（百分制）；"
+        f"名次变化与 {f.previous_period.label}（截至 {f.previous_period.as_of.isoformat()}）相比。",
     ]
     return "\n".join(lines)
 
@@ -151,20 +185,13 @@ def display_width(text: str) -> int:
     )
 
 
-def _change(change: Change) -> str:
-    if change.delta is None:
-        return NO_DATA
-    if change.kind == "count":
-        return _signed(change.delta * 100) + "%"
-    if change.kind == "rate":
-        return _signed(change.delta * 100) + "个百分点"
-    return _signed(change.delta) + "天"
+def _change(change: Change, against: Literal["同比", "环比"]) -> str:
+    return shown_change(change, against).cell
 
 
-def _signed(value: float) -> str:
-    """+1.2 / -1.2, and 0.0 (not -0.0) for a change that rounds to nothing."""
-    text = f"{value:+.1f}"
-    return "0.0" if text in ("+0.0", "-0.0") else text
+def _count(cases: int, value: int) -> str:
+    """A count of the compared period, or — when that period had no cases at all."""
+    return str(value) if cases else NO_DATA
 
 
 def _unranked(f: PeriodFigures, label: str) -> str:

@@ -339,13 +339,5 @@ def summary_view(f: PeriodFigures, scope: str, project: Project) -> dict[str, An
         "unit_chart": charts.horizontal_bars("各责任单位件数（件）", f.by.most_common("unit")),
         "halves": [],
     }
-    if f.period.kind == "year":
-        halves = [parse_period(f"{f.period.year}H{i}") for i in (1, 2)]
-        view["halves"] = [
-            compute_figures(
-                project.cases, project.config, project.rules, half, min(half.end, f.as_of)
-            )
-            for half in halves
-            if half.start <= f.as_of
-        ]
+    view["halves"] = f.halves
     return view
