@@ -191,7 +191,9 @@ def _was_closed(top: Path, blob: str) -> bool:
 
 
 def _gone_overdue(case: Case, rules: DeadlineRules, base_day: date, today: date) -> bool:
-    return case_status(case, rules, today).overdue and not case_status(case, rules, base_day).overdue
+    return (
+        case_status(case, rules, today).overdue and not case_status(case, rules, base_day).overdue
+    )
 
 
 def _case_ids(root: Path) -> set[str]:

@@ -76,7 +76,9 @@ def tree_at(root: Path, commit: str | None) -> Iterator[Path]:
                 capture_output=True, check=False,
             )  # fmt: skip
             if done.returncode != 0:
-                raise GitError(f"无法读取提交 {commit} 中的记录：{done.stderr.decode('utf-8', 'replace')}")
+                raise GitError(
+                    f"无法读取提交 {commit} 中的记录：{done.stderr.decode('utf-8', 'replace')}"
+                )
             data = done.stdout
             with tarfile.open(fileobj=io.BytesIO(data)) as archive:
                 archive.extractall(folder, filter="data")
