@@ -250,6 +250,44 @@ def changes(ctx: click.Context, since: str | None) -> None:
     click.echo(format_changes(changes_since(root, since, ctx.obj["today"], project)))
 
 
+@cli.command("import")
+@click.argument("ledger", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sheet", default=None, help="要导入的工作表名称，默认第一个工作表。")
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="映射文件（YAML）：列名对应哪一项、台账里的写法对应哪个标准值。",
+)
+@click.option("--dry-run", is_flag=True, help="只检查并报告，不写入任何文件。")
+@click.pass_context
+def import_(
+    ctx: click.Context, ledger: Path, sheet: str | None, mapping_file: Path | None, dry_run: bool
+) -> None:
+    """从 Excel（.xlsx）或 CSV 登记台账导入事项，每行生成一个事项文件。"""
+    from xfgen.commands.import_ledger import import_ledger
+
+    result = import_ledger(ctx.obj["root"], ledger, ctx.obj["today"], sheet, mapping_file, dry_run)
+    for problem in result.problems:
+        click.echo(str(problem))
+    if result.unused_columns:
+        click.echo(
+            f"未使用的列：{'、'.join(result.unused_columns)}（如需导入，请在映射文件 columns 中指明）。"
+        )
+    verb = "可导入" if dry_run else "已导入"
+    rows = len({p.row for p in result.problems})
+    click.echo(
+        f"工作表“{result.sheet}”（表头在第 {result.header_row} 行）：{verb} {len(result.written)} 件，"
+        f"已存在 {result.already_present} 件，有问题未导入 {rows} 行；"
+        f"跳过空行 {result.blank_rows} 行、合计和说明行 {result.skipped_rows} 行。"
+    )
+    if dry_run:
+        click.echo("这是试运行（--dry-run），没有写入任何文件。")
+    if result.problems:
+        ctx.exit(EXIT_INVALID)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns errors into messages and exit codes."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])

@@ -174,6 +174,21 @@ def load_project(root: Path, today: date) -> Project:
     return Project(root, config, rules, tuple(cases), tuple(sorted(problems)), len(paths))
 
 
+def check_case_file(
+    path: Path, rel: str, config: Config, rules: DeadlineRules, today: date
+) -> tuple[Case | None, list[Problem]]:
+    """Check one file exactly as ``xfgen check`` would, before it joins the tree.
+
+    ``rel`` is where it is to go (``cases/2026/XF2026-0001.yaml``); the case is
+    returned only when no problem was found. Checks across files (unique ids,
+    ``repeat_of``) are the caller's.
+    """
+    problems: list[Problem] = []
+    reader = Reader(rel, vocabularies(config), problems)
+    case = _read_case(path, reader, config, rules, today)
+    return (None if problems else case), problems
+
+
 def _read_case(
     path: Path, reader: Reader, config: Config, rules: DeadlineRules, today: date
 ) -> Case | None:
