@@ -684,6 +684,10 @@ def test_json_of_an_empty_period_is_exactly_the_documented_shape() -> None:
             "recheck_requested",
             "recheck_decided",
             "recheck_upheld",
+            "leader_cases",
+            "leader_closed",
+            "supervised",
+            "supervised_closed",
         ],
         0,
     )
@@ -698,6 +702,8 @@ def test_json_of_an_empty_period_is_exactly_the_documented_shape() -> None:
             "review",
             "review_upheld",
             "backlog_resolution",
+            "leader_closure",
+            "supervised_closure",
             "first_time_closure",
         ],
     )
@@ -711,6 +717,13 @@ def test_json_of_an_empty_period_is_exactly_the_documented_shape() -> None:
         "avg_handling_days": None,
         "by": {"channel": {}, "source": {}, "kind": {}, "category": {}, "unit": {}, "outcome": {}},
         "by_closed": {"channel": {}, "source": {}, "kind": {}, "category": {}, "unit": {}},
+        "by_supervision_kind": {"挂牌督办": 0, "督办": 0},
+        "office_work": {
+            "total": {"events": 0, "batches": 0, "people": 0},
+            "by_kind": {},
+            "by_level": {},
+            "by_leader": {},
+        },
         "units": {},
         "leaderboard": [],
         "unranked": [],

@@ -115,7 +115,9 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
         ctx.exit(EXIT_INVALID)
     as_of = as_of or default_as_of(the_period, ctx.obj["today"])
     check_as_of(the_period, as_of)
-    figures = compute_figures(project.cases, project.config, project.rules, the_period, as_of)
+    figures = compute_figures(
+        project.cases, project.config, project.rules, the_period, as_of, project.activities
+    )
     if as_json:
         click.echo(json.dumps(figures_to_json(figures), ensure_ascii=False, indent=2))
     else:

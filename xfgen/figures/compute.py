@@ -17,8 +17,17 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from xfgen.figures.deadlines import DeadlineRules
+from xfgen.figures.office_work import Activities, CaseWork, OfficeWork, case_work, office_work
 from xfgen.figures.periods import Period, one_year_earlier
-from xfgen.records.models import NOT_RATED, SATISFIED, UPHELD, VISIT_CHANNEL, Case, Config
+from xfgen.records.models import (
+    NOT_RATED,
+    SATISFIED,
+    UPHELD,
+    VISIT_CHANNEL,
+    Activity,
+    Case,
+    Config,
+)
 
 BACKLOG_DAYS = 365  # 积案: open more than this many days after acceptance
 DUE_SOON_DAYS = 7  # 临期: due within this many days of the as-of date
@@ -202,6 +211,11 @@ class Counts:
     recheck_requested: int
     recheck_decided: int
     recheck_upheld: int
+    # Office work (figures/office_work.py): any cohort, as known at as_of.
+    leader_cases: int
+    leader_closed: int
+    supervised: int
+    supervised_closed: int
 
 
 @dataclass(frozen=True)
@@ -217,6 +231,8 @@ class Rates:
     review: Fraction | None
     review_upheld: Fraction | None
     backlog_resolution: Fraction | None
+    leader_closure: Fraction | None  # office work (figures/office_work.py)
+    supervised_closure: Fraction | None
     first_time_closure: Fraction | None
 
 
@@ -361,6 +377,8 @@ class PeriodFigures:
     halves: tuple[Snapshot, ...]  # a year's halves as at the year's as-of date, else ()
     trend: tuple[Snapshot, ...]  # a year's last five years with cases, each at its year end
     holiday_rule: bool  # deadlines counted with the workdays rule, to be stated on reports
+    office_work: OfficeWork  # 领导接访、下访、约访 of the period
+    by_supervision_kind: Mapping[str, int]  # 督办 cases per configured kind, configuration order
 
     @property
     def start(self) -> date:
@@ -393,14 +411,23 @@ TREND_YEARS = 5
 
 
 def compute_figures(
-    cases: Sequence[Case], config: Config, rules: DeadlineRules, period: Period, as_of: date
+    cases: Sequence[Case],
+    config: Config,
+    rules: DeadlineRules,
+    period: Period,
+    as_of: date,
+    activities: Sequence[Activity] = (),
 ) -> PeriodFigures:
     """All figures of ``period`` as known at ``as_of``, with 同比, 环比 and the rank changes."""
-    current = _compute(cases, config, rules, period, as_of)
-    last_year = _compute(cases, config, rules, period.year_earlier(), one_year_earlier(as_of))
+
+    def core(period: Period, as_of: date) -> _Core:
+        return _compute(cases, activities, config, rules, period, as_of)
+
+    current = core(period, as_of)
+    last_year = core(period.year_earlier(), one_year_earlier(as_of))
     before = period.previous()
     # The previous period as at its last day (before ``period`` starts, so before as_of).
-    earlier = _compute(cases, config, rules, before, min(before.end, as_of))
+    earlier = core(before, min(before.end, as_of))
     earlier_ranks = {unit.unit: rank for rank, _, unit in earlier.ranked}
     leaderboard = tuple(
         LeaderboardRow(
@@ -419,15 +446,13 @@ def compute_figures(
     if period.kind == "year":
         # Each half as at the year's as-of date, so that the halves add up to the year.
         halves = tuple(
-            _compute(cases, config, rules, half, as_of).snapshot
-            for half in period.halves()
-            if half.start <= as_of
+            core(half, as_of).snapshot for half in period.halves() if half.start <= as_of
         )
         years = [period.years_earlier(n) for n in range(TREND_YEARS - 1, 0, -1)]
         trend = tuple(
             core.snapshot
             for core in (
-                *(_compute(cases, config, rules, year, year.end) for year in years),
+                *(core(year, year.end) for year in years),
                 current,
             )
             if core.counts.cases
@@ -451,6 +476,8 @@ def compute_figures(
         halves=halves,
         trend=trend,
         holiday_rule=rules.uses_holiday_rule,
+        office_work=current.office_work,
+        by_supervision_kind=current.case_work.by_supervision_kind,
     )
 
 
@@ -468,6 +495,8 @@ def figures_to_json(f: PeriodFigures) -> dict[str, Any]:
         "by_closed": {
             name: dict(getattr(f.by_closed, name)) for name in _field_names(ClosedBreakdowns)
         },
+        "by_supervision_kind": dict(sorted(f.by_supervision_kind.items())),
+        "office_work": _office_work_json(f.office_work),
         "units": {
             label: {
                 "cases": unit.cases,
@@ -584,6 +613,8 @@ class _Core:
     units: Mapping[str, UnitFigures]
     ranked: tuple[_Ranked, ...]
     unranked: tuple[str, ...]
+    case_work: CaseWork
+    office_work: OfficeWork
 
     @property
     def snapshot(self) -> Snapshot:
@@ -602,7 +633,12 @@ _BY_LABEL = {
 
 
 def _compute(
-    cases: Sequence[Case], config: Config, rules: DeadlineRules, period: Period, as_of: date
+    cases: Sequence[Case],
+    activities: Sequence[Activity],
+    config: Config,
+    rules: DeadlineRules,
+    period: Period,
+    as_of: date,
 ) -> _Core:
     cohort_end = min(period.end, as_of)
     total = _Tally()
@@ -651,6 +687,7 @@ def _compute(
         for label in sorted(set(config.units) & per_unit.keys())
     }
     ranked, unranked = _rank(units.values(), config.leaderboard.min_cases)
+    work = case_work(cases, config.supervision_kinds, period, as_of)
     counts = Counts(
         cases=total.cases,
         accepted=total.accepted,
@@ -675,6 +712,10 @@ def _compute(
         recheck_requested=total.rechecked,
         recheck_decided=total.recheck_decided,
         recheck_upheld=total.recheck_upheld,
+        leader_cases=work.leader_cases,
+        leader_closed=work.leader_closed,
+        supervised=work.supervised,
+        supervised_closed=work.supervised_closed,
     )
     rates = Rates(
         timely_acceptance=_ratio(total.timely, total.timely_due),
@@ -687,6 +728,8 @@ def _compute(
         review_upheld=_ratio(total.review_upheld, total.review_decided),
         backlog_resolution=_ratio(backlog_resolved, backlog_start),
         first_time_closure=_ratio(total.first_time_closed, total.first_time_accepted),
+        leader_closure=_ratio(work.leader_closed, work.leader_cases),
+        supervised_closure=_ratio(work.supervised_closed, work.supervised),
     )
     return _Core(
         period=period,
@@ -701,7 +744,23 @@ def _compute(
         units=MappingProxyType(units),
         ranked=ranked,
         unranked=unranked,
+        case_work=work,
+        office_work=office_work(
+            activities, period, as_of, config.activity_kinds, config.leader_levels
+        ),
     )
+
+
+def _office_work_json(work: OfficeWork) -> dict[str, Any]:
+    def tally(a: Activities) -> dict[str, int]:
+        return {"events": a.events, "batches": a.batches, "people": a.people}
+
+    return {
+        "total": tally(work.total),
+        "by_kind": {label: tally(a) for label, a in work.by_kind.items()},
+        "by_level": {label: tally(a) for label, a in work.by_level.items()},
+        "by_leader": {label: tally(a) for label, a in work.by_leader.items()},
+    }
 
 
 def _unit_figures(label: str, tally: _Tally, config: Config) -> UnitFigures:

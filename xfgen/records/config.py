@@ -13,7 +13,14 @@ from pathlib import Path
 from xfgen.errors import ConfigError, Problem
 from xfgen.figures.deadlines import HOLIDAYS_FILE, DeadlineRules, statutory_calendar
 from xfgen.records.loading import LoadFailed, load_file
-from xfgen.records.models import Config, Deadlines, LeaderboardSettings
+from xfgen.records.models import (
+    ACTIVITY_KINDS,
+    LEADER_LEVELS,
+    SUPERVISION_KINDS,
+    Config,
+    Deadlines,
+    LeaderboardSettings,
+)
 from xfgen.records.schema import Field, Reader
 
 CONFIG_FILE = "xfgen.yaml"
@@ -127,6 +134,38 @@ CONFIG_FIELDS: tuple[Field, ...] = (
     ),
 )
 
+# Office work (optional; an xfgen.yaml without them uses the defaults).
+CONFIG_FIELDS += (
+    Field(
+        "activity_kinds",
+        "list",
+        "领导接访形式列表",
+        item="text",
+        doc="领导接访活动的形式（activity 的 kind），默认 " + "、".join(ACTIVITY_KINDS),
+    ),
+    Field(
+        "leader_levels",
+        "list",
+        "领导层级列表",
+        item="text",
+        doc="接访领导的层级（activity 的 level），默认 "
+        + "、".join(LEADER_LEVELS)
+        + "；总结点名第一个层级的领导",
+    ),
+    Field(
+        "supervision_kinds",
+        "list",
+        "督办类型列表",
+        item="text",
+        doc="督办类型（supervision 的 kind），默认 " + "、".join(SUPERVISION_KINDS),
+    ),
+)
+_OFFICE_VOCABULARIES = {
+    "activity_kinds": ACTIVITY_KINDS,
+    "leader_levels": LEADER_LEVELS,
+    "supervision_kinds": SUPERVISION_KINDS,
+}
+
 HOLIDAY_FIELDS: tuple[Field, ...] = (
     Field("years", "list", "覆盖年份", item="int", doc="本文件完整覆盖的年份"),
     Field("holidays", "list", "放假日期", item="date", doc="法定节假日（放假）的日期"),
@@ -161,8 +200,13 @@ def load_config(root: Path) -> Config:
             [Problem(CONFIG_FILE, p.pos.line, p.pos.column, p.field, p.message)]
         ) from None
     values = reader.read_mapping(node, CONFIG_FIELDS) or {}
-    for name in _VOCABULARIES:
+    for name in _VOCABULARIES + tuple(_OFFICE_VOCABULARIES):
         items = values.get(name)
+        if items is not None and not items:
+            pos = reader.positions.get(name, node.pos)
+            problems.append(
+                Problem(CONFIG_FILE, pos.line, pos.column, name, f"{name} 至少要有一个值。")
+            )
         if items is not None and (None in items or not items):
             values[name] = None
         elif items is not None and len(set(items)) != len(items):
@@ -194,12 +238,16 @@ def load_config(root: Path) -> Config:
             min_cases=board.get("min_cases", _DEFAULT_BOARD.min_cases),
             weights=dict(weights) if weights else dict(_DEFAULT_BOARD.weights),
         ),
+        **{
+            name: tuple(values[name]) if values.get(name) else default
+            for name, default in _OFFICE_VOCABULARIES.items()
+        },
     )
 
 
 def vocabularies(config: Config) -> dict[str, tuple[str, ...]]:
     """The configured value lists, by the name case fields refer to them with."""
-    return {name: getattr(config, name) for name in _VOCABULARIES}
+    return {name: getattr(config, name) for name in _VOCABULARIES + tuple(_OFFICE_VOCABULARIES)}
 
 
 def load_rules(root: Path, config: Config) -> DeadlineRules:

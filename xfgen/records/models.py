@@ -1,4 +1,4 @@
-"""The plain data that flows between the stages: configuration and cases.
+"""The plain data that flows between the stages: configuration, cases and activities.
 
 Everything here is frozen; dates are ``datetime.date``. Validation is the only
 place that builds these objects, so every later stage can trust them.
@@ -17,6 +17,10 @@ VISIT_CHANNEL = "来访"
 NOT_RATED = "未评价"
 SATISFIED = ("满意", "基本满意")
 UPHELD = "维持"
+# Office work (DOMAIN.md "Office work"): the defaults of the three configurable lists.
+ACTIVITY_KINDS = ("接访", "下访", "约访")
+LEADER_LEVELS = ("县级领导", "乡镇领导", "部门领导")
+SUPERVISION_KINDS = ("督办", "挂牌督办")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,9 @@ class Config:
     collective_threshold: int = 5
     deadlines: Deadlines = field(default_factory=Deadlines)
     leaderboard: LeaderboardSettings = field(default_factory=LeaderboardSettings)
+    activity_kinds: tuple[str, ...] = ACTIVITY_KINDS
+    leader_levels: tuple[str, ...] = LEADER_LEVELS
+    supervision_kinds: tuple[str, ...] = SUPERVISION_KINDS
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,15 @@ class Review:
 
 
 @dataclass(frozen=True)
+class Supervision:
+    """督办 of a case by a higher office: when, by whom, and which kind."""
+
+    date: date
+    by: str
+    kind: str
+
+
+@dataclass(frozen=True)
 class Case:
     id: str
     path: str  # relative to the repository root, for messages
@@ -115,6 +131,7 @@ class Case:
     satisfaction: str = NOT_RATED
     review: Review | None = None
     recheck: Review | None = None
+    supervision: tuple[Supervision, ...] = ()
     notes: str | None = None
 
     @property
@@ -130,3 +147,21 @@ class Case:
     def is_reporting(self) -> bool:
         """检举控告类: the reporter must never be shown."""
         return self.kind == REPORTING_KIND
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One 接访, 下访 or 约访 by an official: a record of the office's work, never of a petitioner."""
+
+    id: str
+    path: str  # relative to the repository root, for messages
+    date: date
+    kind: str
+    leader: str
+    level: str
+    batches: int
+    people: int
+    cases: tuple[str, ...] = ()
+    place: str | None = None
+    summary: str | None = None
+    notes: str | None = None

@@ -111,10 +111,11 @@ class Reader:
                     for i, item in enumerate(node.items, start=1)
                 ]
             item_spec = Field(spec.name, spec.item or "text", spec.label, choices=spec.choices)
-            return [
-                self.read_value(item, item_spec, f"{name}[{i}]")
-                for i, item in enumerate(node.items, start=1)
-            ]
+            values = []
+            for i, item in enumerate(node.items, start=1):
+                self.positions[f"{name}[{i}]"] = item.pos
+                values.append(self.read_value(item, item_spec, f"{name}[{i}]"))
+            return values
         if not isinstance(node, Scalar):
             self.problem(node.pos, name, f"{spec.label}应当是单个值，不是列表或多项内容。")
             return None

@@ -1,7 +1,8 @@
 """Checking every case file against DOMAIN.md, collecting all problems.
 
 :func:`load_project` is the front of the pipeline: it reads the configuration,
-every ``cases/**/*.yaml`` file, and returns the valid cases together with every
+every ``cases/**/*.yaml`` file and every ``activities/**/*.yaml`` file (in
+:mod:`xfgen.records.activities`), and returns the valid records together with every
 problem found (never stopping at the first). Only a broken configuration stops
 it, with :class:`~xfgen.errors.ConfigError`.
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 from xfgen.errors import Problem
 from xfgen.figures.deadlines import DeadlineRules
+from xfgen.records.activities import load_activities
 from xfgen.records.config import load_config, load_rules, vocabularies
 from xfgen.records.loading import LoadFailed, Position, load_file
 from xfgen.records.models import (
@@ -23,6 +25,7 @@ from xfgen.records.models import (
     NOT_RATED,
     REVIEW_RESULTS,
     SATISFACTIONS,
+    Activity,
     Case,
     Config,
     Extension,
@@ -30,6 +33,7 @@ from xfgen.records.models import (
     Petitioner,
     ProgressStep,
     Review,
+    Supervision,
 )
 from xfgen.records.schema import Field, Reader
 
@@ -134,6 +138,17 @@ CASE_FIELDS: tuple[Field, ...] = (
     ),
     Field("review", "map", "复查", fields=_REVIEW_FIELDS, doc="复查：requested、decided、result"),
     Field("recheck", "map", "复核", fields=_REVIEW_FIELDS, doc="复核，格式同复查，只能在复查之后"),
+    Field(
+        "supervision",
+        "list",
+        "督办",
+        doc="上级督办记录列表（date、by、kind），日期不早于登记日期、不得倒序",
+        fields=(
+            Field("date", "date", "督办日期", required=True),
+            Field("by", "text", "督办单位", required=True),
+            Field("kind", "text", "督办类型", required=True, choices="supervision_kinds"),
+        ),
+    ),
     Field("notes", "multiline", "内部备注", doc="内部备注（Markdown），不会出现在任何输出中"),
 )
 
@@ -148,6 +163,7 @@ class Project:
     cases: tuple[Case, ...]  # the valid ones, in order of received, then id
     problems: tuple[Problem, ...]
     files: int
+    activities: tuple[Activity, ...] = ()  # the valid ones, in order of date, then id
 
     @property
     def invalid_files(self) -> int:
@@ -169,9 +185,20 @@ def load_project(root: Path, today: date) -> Project:
         if case is not None:
             read.append((case, reader.positions))
     _check_across_files(read, problems)
+    activities, activity_files = load_activities(
+        root, vocab, {c.id: c.received for c, _ in read}, today, problems
+    )
     invalid = {p.path for p in problems}
     cases = sorted((c for c, _ in read if c.path not in invalid), key=lambda c: (c.received, c.id))
-    return Project(root, config, rules, tuple(cases), tuple(sorted(problems)), len(paths))
+    return Project(
+        root,
+        config,
+        rules,
+        tuple(cases),
+        tuple(sorted(problems)),
+        len(paths) + activity_files,
+        tuple(activities),
+    )
 
 
 def check_case_file(
@@ -236,6 +263,7 @@ def _build_case(v: dict[str, Any], path: str) -> Case:
         satisfaction=v.get("satisfaction", NOT_RATED),
         review=part(Review, "review"),
         recheck=part(Review, "recheck"),
+        supervision=tuple(Supervision(**entry) for entry in v.get("supervision") or ()),
         notes=v.get("notes"),
     )
 
@@ -288,6 +316,7 @@ def _check_case(
     _check_extension(case, problem, config, rules)
     _check_progress(case, reader)
     _check_reviews(case, problem)
+    _check_supervision(case, problem)
 
 
 def _check_extension(case: Case, problem: Any, config: Config, rules: DeadlineRules) -> None:
@@ -323,6 +352,19 @@ def _check_progress(case: Case, reader: Reader) -> None:
                 reader.positions.get(field, Position(1, 1)),
                 field,
                 f"办理过程的日期 {case.progress[i].date} 早于上一步的 {case.progress[i - 1].date}：请按时间顺序填写。",
+            )
+
+
+def _check_supervision(case: Case, problem: Any) -> None:
+    """督办 entries: on or after the day the case was received, in date order."""
+    for i, entry in enumerate(case.supervision, start=1):
+        field = f"supervision[{i}].date"
+        if entry.date < case.received:
+            problem(field, f"督办日期 {entry.date} 早于登记日期 {case.received}。")
+        elif i > 1 and entry.date < case.supervision[i - 2].date:
+            problem(
+                field,
+                f"督办日期 {entry.date} 早于上一条督办的 {case.supervision[i - 2].date}：请按时间顺序填写。",
             )
 
 
@@ -374,6 +416,8 @@ def _dates(case: Case) -> list[tuple[str, date]]:
     for key, review in (("review", case.review), ("recheck", case.recheck)):
         if review:
             found += [(f"{key}.requested", review.requested), (f"{key}.decided", review.decided)]
+    for i, entry in enumerate(case.supervision, start=1):
+        found.append((f"supervision[{i}].date", entry.date))
     return [(f, d) for f, d in found if d is not None]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from xfgen.figures.compute import Change, PeriodFigures
+from xfgen.figures.office_work import Activities
 from xfgen.reports.formatting import (
     NO_DATA,
     decimal,
@@ -168,6 +169,7 @@ def format_stats(f: PeriodFigures) -> str:
     if f.unranked:
         listed = "、".join(_unranked(f, unit) for unit in f.unranked)
         lines.append(f"不参与排名：{listed}")
+    lines += _office_work_lines(f)
     lines += [
         "",
         f"注：{NO_DATA} 表示无数据（分母为 0）。同比、环比：件数为增减百分比，"
@@ -175,6 +177,59 @@ def format_stats(f: PeriodFigures) -> str:
         f"名次变化与 {f.previous_period.label}（截至 {f.previous_period.as_of.isoformat()}）相比。",
     ]
     return "\n".join(lines)
+
+
+_OFFICE_ROWS = (
+    ("领导包案（件）", "leader_cases"),
+    ("包案办结（件）", "leader_closed"),
+    ("包案办结率", "leader_closure"),
+    ("督办（件）", "supervised"),
+    ("督办办结（件）", "supervised_closed"),
+    ("督办办结率", "supervised_closure"),
+)
+
+
+def _office_work_lines(f: PeriodFigures) -> list[str]:
+    """五、领导接访和包案督办: 包案 and 督办 with 同比 (环比), then the activities (never ranked)."""
+    last_year, before = f.previous_year, f.previous_period
+    with_before = f.period.kind != "year"
+    lines = ["", "五、领导接访和包案督办"]
+    rows = []
+    for name, key in _OFFICE_ROWS:
+        if key.endswith("closure"):
+            cells = [percent(getattr(x.rates, key)) for x in (f, last_year, before)]
+            yoy, pop = f.year_on_year.rates[key], f.period_on_period.rates[key]
+        else:
+            cells = [
+                str(getattr(f.counts, key)),
+                _count(last_year.counts.cases, getattr(last_year.counts, key)),
+                _count(before.counts.cases, getattr(before.counts, key)),
+            ]
+            yoy, pop = f.year_on_year.counts[key], f.period_on_period.counts[key]
+        row = [name, cells[0], cells[1], _change(yoy, "同比")]
+        rows.append(row + ([cells[2], _change(pop, "环比")] if with_before else []))
+    header = ["项目", "本期", "上年同期", "同比"] + (["上期", "环比"] if with_before else [])
+    lines += _table(header, rows, "lrrl" + ("rl" if with_before else ""))
+    lines += ["", "按督办类型"]
+    rows = [[kind, str(count)] for kind, count in f.by_supervision_kind.items()]
+    lines += _table(["督办类型", "件数"], rows, "lr")
+    work = f.office_work
+    lines += ["", "领导接访、下访、约访"]
+    if not work.total.events:
+        return [*lines, "  本期没有登记领导接访、下访、约访。"]
+    for title, items in (
+        ("形式", [("合计", work.total), *work.kinds()]),
+        ("领导层级", work.levels()),
+        ("领导", work.leaders()),
+    ):
+        rows = [[label, *_activities(a)] for label, a in items]
+        lines += [*_table([title, "次", "批", "人次"], rows, "lrrr"), ""]
+    lines.pop()
+    return lines
+
+
+def _activities(a: Activities) -> list[str]:
+    return [str(a.events), str(a.batches), str(a.people)]
 
 
 def display_width(text: str) -> int:

@@ -39,7 +39,7 @@ from xfgen.site.publish import MARKER, check_target, staging
 
 OUTPUT = "output"
 INTERNAL_OUTPUT = "output-internal"
-DATA_PATHS = ("cases", "xfgen.yaml", "holidays.yaml", "reports", "templates")
+DATA_PATHS = ("cases", "activities", "xfgen.yaml", "holidays.yaml", "reports", "templates")
 CURRENT = "current"
 TOP_CATEGORIES = 10
 # A ledger longer than this is printed in parts (memory grows with the document:
@@ -133,7 +133,7 @@ def build_site(
         check_as_of(period, period_as_of)
         progress(f"计算并生成 {period.name}（截至 {period_as_of}）")
         figures = compute_figures(
-            project.cases, project.config, project.rules, period, period_as_of
+            project.cases, project.config, project.rules, period, period_as_of, project.activities
         )
         period_pages, entry = period_site(renderer, project, figures, ledger_part_rows)
         pages += period_pages
