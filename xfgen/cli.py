@@ -290,6 +290,26 @@ def import_(
         ctx.exit(EXIT_INVALID)
 
 
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="要检查能否写入的输出目录，默认 output/。",
+)
+@click.pass_context
+def doctor(ctx: click.Context, out: Path | None) -> None:
+    """检查运行环境：Python、WeasyPrint 和 Pango、中文字体、输出目录、配置和节假日日历。"""
+    from xfgen.commands.doctor import diagnose, format_findings
+    from xfgen.site.build import OUTPUT
+
+    root: Path = ctx.obj["root"]
+    findings = diagnose(root, ctx.obj["today"], out or root / OUTPUT)
+    click.echo(format_findings(findings))
+    if not all(f.ok for f in findings):
+        ctx.exit(EXIT_INVALID)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns errors into messages and exit codes."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])

@@ -1,0 +1,64 @@
+"""xfgen doctor: every check passes on a good set-up; each problem says what to do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import Repo
+from test_cli import run
+
+
+def test_doctor_passes_on_a_good_setup(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "doctor")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert [line.split("：")[0] for line in lines[:-1]] == [
+        "[通过] Python",
+        "[通过] WeasyPrint 和 Pango",
+        "[通过] 中文字体",
+        f"[通过] 输出目录 {repo.root / 'output'}",
+        "[通过] 配置文件 xfgen.yaml",
+        "[通过] 节假日日历",
+    ]
+    assert lines[-1] == "全部通过，可以生成报告。"
+    assert "Pango 1." in out and "节假日日历：期限按自然日计算" in out
+
+
+def test_doctor_names_each_problem_and_its_fix(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("output", "一个文件挡住了输出目录")
+    repo.write("xfgen.yaml", "office: 测试县信访局\nunits: 城关镇\n")
+    code, out, _ = run(capsys, "-C", str(repo.root), "doctor")
+    assert code == 1
+    assert f"[问题] 输出目录 {repo.root / 'output'}：这是一个文件，不是目录" in out
+    assert "处理方法：请删除或改名" in out
+    assert "[问题] 配置文件 xfgen.yaml：xfgen.yaml:2: 责任单位列表应当是一个列表" in out
+    assert out.splitlines()[-1] == "发现 2 个问题。"
+
+
+def test_doctor_calendar_years_not_covered(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("xfgen.yaml", (repo.root / "xfgen.yaml").read_text(encoding="utf-8")
+               + "deadlines: {calendar: workdays}\n")  # fmt: skip
+    (repo.root / "cases" / "1990").mkdir()
+    code, out, _ = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "doctor")
+    assert code == 1
+    assert "[问题] 节假日日历：没有 1990 年的放假和调休安排" in out
+    assert "在 holidays.yaml 中补充 1990 年" in out
+    repo.write("holidays.yaml", "years: [1990]\nholidays: [1990-01-01]\n")
+    code, out, _ = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "doctor")
+    assert code == 0 and "[通过] 节假日日历：覆盖 1990–2026 年" in out
+
+
+def test_doctor_without_a_cjk_font(repo: Repo) -> None:
+    """No fc-list on the PATH: fontconfig finds no font, and the fix says what to install."""
+    done = subprocess.run(
+        [sys.executable, "-m", "xfgen", "-C", str(repo.root), "doctor"],
+        capture_output=True, text=True, check=False, env=os.environ | {"PATH": "/nonexistent"},
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "[问题] 中文字体：没有找到可用于 PDF 的中文字体" in done.stdout
+    assert "apt-get install fonts-noto-cjk" in done.stdout
