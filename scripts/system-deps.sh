@@ -1,6 +1,7 @@
 #!/bin/sh
 # Make sure the system pieces PDF output needs are present:
-# a CJK font (fonts-noto-cjk), Pango and HarfBuzz-Subset for WeasyPrint, and poppler-utils (pdftotext, for tests).
+# a CJK font (fonts-noto-cjk), Pango and HarfBuzz-Subset for WeasyPrint, poppler-utils (pdftotext, for tests)
+# and rsync (xfgen publish to an rsync target).
 # Installs them with apt-get when run as root on Debian/Ubuntu; otherwise says what to install.
 set -eu
 
@@ -11,6 +12,8 @@ ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || missing="$missing libpang
 ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset" || missing="$missing libharfbuzz-subset0"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"
+# xfgen publish to an rsync target (and its tests)
+command -v rsync >/dev/null 2>&1 || missing="$missing rsync"
 
 [ -z "$missing" ] && exit 0
 

@@ -310,6 +310,17 @@ def doctor(ctx: click.Context, out: Path | None) -> None:
         ctx.exit(EXIT_INVALID)
 
 
+@cli.command()
+@click.argument("destination", required=False)
+@click.pass_context
+def publish(ctx: click.Context, destination: str | None) -> None:
+    """把最近一次生成的公开版网站（output/）发布到 xfgen.yaml 中 publish_to 指定的位置（或 DESTINATION）。"""
+    from xfgen.commands.publish import format_published, publish
+
+    result = publish(ctx.obj["root"], ctx.obj["today"], destination)
+    click.echo(format_published(result))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns errors into messages and exit codes."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])

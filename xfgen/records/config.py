@@ -132,6 +132,13 @@ CONFIG_FIELDS: tuple[Field, ...] = (
             ),
         ),
     ),
+    Field(
+        "publish_to",
+        "text",
+        "发布位置",
+        doc="xfgen publish 的目标：本机目录（如挂载的内网共享目录 /mnt/intranet/xinfang）"
+        "或 rsync 目标（如 web@10.0.0.5:/srv/www/xinfang）",
+    ),
 )
 
 # Office work (optional; an xfgen.yaml without them uses the defaults).
@@ -242,6 +249,7 @@ def load_config(root: Path) -> Config:
             name: tuple(values[name]) if values.get(name) else default
             for name, default in _OFFICE_VOCABULARIES.items()
         },
+        publish_to=values.get("publish_to"),
     )
 
 

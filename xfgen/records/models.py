@@ -58,6 +58,7 @@ class Config:
     activity_kinds: tuple[str, ...] = ACTIVITY_KINDS
     leader_levels: tuple[str, ...] = LEADER_LEVELS
     supervision_kinds: tuple[str, ...] = SUPERVISION_KINDS
+    publish_to: str | None = None  # where `xfgen publish` copies the site: a folder or rsync target
 
 
 @dataclass(frozen=True)
