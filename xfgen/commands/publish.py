@@ -101,7 +101,9 @@ def rsync(source: Path, destination: str) -> Published:
     )  # fmt: skip
     if done.returncode != 0:
         raise PublishRefused(f"rsync 出错（退出码 {done.returncode}）：{done.stderr.strip()}")
-    added, changed, removed = [], [], []
+    added: list[str] = []
+    changed: list[str] = []
+    removed: list[str] = []
     for line in done.stdout.splitlines():
         code, _, name = line.partition(" ")
         if code == "*deleting":
