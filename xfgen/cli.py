@@ -15,7 +15,13 @@ import click
 
 from xfgen import __version__
 from xfgen.errors import ConfigError, PeriodError, XfgenError
-from xfgen.figures.periods import check_as_of, default_as_of, parse_as_of, parse_period
+from xfgen.figures.periods import (
+    check_as_of,
+    default_as_of,
+    parse_as_of,
+    parse_period,
+    refuse_future,
+)
 from xfgen.records.validation import Project, load_project
 
 EXIT_INVALID = 1
@@ -108,6 +114,8 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
     from xfgen.reports.stats_text import format_stats
 
     the_period = parse_period(period)
+    if as_of is not None:
+        refuse_future(as_of, ctx.obj["today"])
     project = _load(ctx)
     if project.problems:
         _print_problems(project)

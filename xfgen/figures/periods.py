@@ -132,6 +132,15 @@ def check_as_of(period: Period, as_of: date) -> None:
         )
 
 
+def refuse_future(as_of: date, today: date) -> None:
+    """An as-of date after today would report what has not happened (made-up 超期 days)."""
+    if as_of > today:
+        raise PeriodError(
+            f"截至日期 {as_of.isoformat()} 晚于今天（{today.isoformat()}）：不能统计尚未到来的日子，"
+            "请给出今天或以前的日期"
+        )
+
+
 def one_year_earlier(day: date) -> date:
     """The same day one year earlier; 29 February becomes 28 February."""
     if day.month == 2 and day.day == 29:

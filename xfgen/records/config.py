@@ -55,7 +55,13 @@ CONFIG_FIELDS: tuple[Field, ...] = (
         doc="问题类别（category）可用的值，写成“大类/小类”",
     ),
     Field(
-        "units", "list", "责任单位列表", required=True, item="text", doc="责任单位（unit）可用的值"
+        "units",
+        "list",
+        "责任单位列表",
+        required=True,
+        item="text",
+        path_label=True,
+        doc="责任单位（unit）可用的值（用作台账文件名：不含 / \\ .. 和开头的“.”）",
     ),
     Field(
         "outcomes",
@@ -185,7 +191,7 @@ _VOCABULARIES = ("channels", "sources", "categories", "units", "outcomes")
 def load_config(root: Path) -> Config:
     """Read ``xfgen.yaml``; raises :class:`ConfigError` listing every problem."""
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise ConfigError(
             [
                 Problem(
@@ -200,7 +206,7 @@ def load_config(root: Path) -> Config:
     problems: list[Problem] = []
     reader = Reader(CONFIG_FILE, {}, problems)
     try:
-        node = load_file(path)
+        node = load_file(path, root)
     except LoadFailed as failed:
         p = failed.problem
         raise ConfigError(
@@ -264,10 +270,10 @@ def load_rules(root: Path, config: Config) -> DeadlineRules:
         return DeadlineRules(config.deadlines)
     path = root / HOLIDAYS_FILE
     extra: dict = {}
-    if path.is_file():
+    if path.exists() or path.is_symlink():  # a pipe or a link is refused by load_file
         problems: list[Problem] = []
         try:
-            node = load_file(path)
+            node = load_file(path, root)
         except LoadFailed as failed:
             p = failed.problem
             raise ConfigError(

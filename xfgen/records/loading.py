@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from xfgen.records.inputs import UnsafeInput, read_input
+
 # The C parser (libyaml); the pure-Python one only where PyYAML lacks it.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -157,12 +159,13 @@ def parse(text: str) -> Node:
     return root
 
 
-def load_file(path: Path) -> Node:
-    """Read and parse one file; raises :class:`LoadFailed` with a Chinese message."""
+def load_file(path: Path, root: Path, area: Path | None = None) -> Node:
+    """Read (safely, see :func:`read_input`) and parse one file of the repository at
+    ``root``; raises :class:`LoadFailed` with a Chinese message."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LoadFailed(LoadProblem(Position(1, 1), f"无法读取文件：{exc.strerror}")) from None
+        data = read_input(root, path, area)
+    except UnsafeInput as exc:
+        raise LoadFailed(LoadProblem(Position(1, 1), exc.reason)) from None
     return parse(decode(data))
 
 
@@ -190,10 +193,10 @@ def _refuse_anchor_and_tag(event: yaml.Event) -> None:
             LoadProblem(_pos(event), "不允许使用 YAML 锚点（&名称）：请把内容直接写出来。")
         )
     tag = getattr(event, "tag", None)
-    if (
-        tag is not None
-        and tag != _STR_TAG
-        and not isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent)
+    # A tag on a mapping or a list (!!python/object:..., !!map) is refused like one
+    # on a value: only a plain "!!str" on a value is harmless.
+    if tag is not None and (
+        tag != _STR_TAG or isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent)
     ):
         raise LoadFailed(LoadProblem(_pos(event), f"不允许使用 YAML 标签（{tag}），请直接写值。"))
 

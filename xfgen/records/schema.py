@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -48,6 +48,7 @@ class Field:
     item: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    path_label: bool = False  # becomes part of an output path (a unit's ledger page)
     doc: str = ""
 
 
@@ -110,7 +111,7 @@ class Reader:
                     self.read_mapping(item, spec.fields, f"{name}[{i}].")
                     for i, item in enumerate(node.items, start=1)
                 ]
-            item_spec = Field(spec.name, spec.item or "text", spec.label, choices=spec.choices)
+            item_spec = replace(spec, kind=spec.item or "text", item=None)
             values = []
             for i, item in enumerate(node.items, start=1):
                 self.positions[f"{name}[{i}]"] = item.pos
@@ -130,6 +131,9 @@ class Reader:
         if choices is not None and value not in choices:
             configured = isinstance(spec.choices, str)
             self.problem(node.pos, name, _not_a_choice(value, spec.label, choices, configured))
+            return None
+        if spec.path_label and (reason := _unsafe_path_label(value)):
+            self.problem(node.pos, name, f"{spec.label}中的 “{value}” 会用作输出文件名，{reason}")
             return None
         if spec.minimum is not None and value < spec.minimum:
             self.problem(
@@ -223,3 +227,21 @@ def _not_a_choice(value: Any, label: str, choices: tuple[str, ...], configured: 
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+PATH_LABEL_MAX = 60  # characters: a file name holds at most 255 bytes, 3 per Chinese character
+
+
+def _unsafe_path_label(label: str) -> str | None:
+    """Why ``label`` cannot be part of a file name, or None (DOMAIN.md, "Limits")."""
+    if "/" in label or "\\" in label:
+        return "不能含有“/”或“\\”。"
+    if ".." in label:
+        return "不能含有“..”。"
+    if label.startswith("."):
+        return "不能以“.”开头。"
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in label):
+        return "不能含有控制字符。"
+    if len(label) > PATH_LABEL_MAX:
+        return f"不能超过 {PATH_LABEL_MAX} 个字。"
+    return None

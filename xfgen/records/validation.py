@@ -181,7 +181,7 @@ def load_project(root: Path, today: date) -> Project:
     for path in paths:
         rel = path.relative_to(root).as_posix()
         reader = Reader(rel, vocab, problems)
-        case = _read_case(path, reader, config, rules, today)
+        case = _read_case(path, root, reader, config, rules, today)
         if case is not None:
             read.append((case, reader.positions))
     _check_across_files(read, problems)
@@ -217,11 +217,11 @@ def check_case_file(
 
 
 def _read_case(
-    path: Path, reader: Reader, config: Config, rules: DeadlineRules, today: date
+    path: Path, root: Path, reader: Reader, config: Config, rules: DeadlineRules, today: date
 ) -> Case | None:
     """The case in ``path`` if its fields could be read, checked or not."""
     try:
-        node = load_file(path)
+        node = load_file(path, root, root / CASES_DIR)
     except LoadFailed as failed:
         p = failed.problem
         reader.problems.append(Problem(reader.path, p.pos.line, p.pos.column, p.field, p.message))
@@ -425,11 +425,11 @@ def _check_across_files(
     read: list[tuple[Case, dict[str, Position]]], problems: list[Problem]
 ) -> None:
     """Unique ids and repeat_of links."""
-    by_id: dict[str, Case] = {}
+    by_id: dict[str, Case] = {}  # ids are unique ignoring letter case: QC-1 is qc-1
     for case, positions in read:
-        first = by_id.get(case.id)
+        first = by_id.get(case.id.upper())
         if first is None:
-            by_id[case.id] = case
+            by_id[case.id.upper()] = case
             continue
         pos = positions["id"]
         problems.append(
@@ -438,18 +438,19 @@ def _check_across_files(
                 pos.line,
                 pos.column,
                 "id",
-                f"编号 {case.id} 重复：{first.path} 已使用这个编号。",
+                f"编号 {case.id} 重复：{first.path} 已使用这个编号"
+                + ("。" if first.id == case.id else f"（{first.id}，编号不区分大小写）。"),
             )
         )
     for case, positions in read:
         if case.repeat_of is None:
             continue
         pos = positions["repeat_of"]
-        earlier = by_id.get(case.repeat_of)
+        earlier = by_id.get(case.repeat_of.upper())
         message = None
         if earlier is None:
             message = f"找不到编号为 {case.repeat_of} 的事项：repeat_of 应填此前已登记事项的编号。"
-        elif earlier.id == case.id:
+        elif earlier.id.upper() == case.id.upper():
             message = "repeat_of 不能填写本事项自己的编号。"
         elif earlier.received > case.received:
             message = (

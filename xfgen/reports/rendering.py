@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,11 +19,13 @@ from typing import Any
 import jinja2
 import markdown
 import nh3
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from xfgen.errors import RenderError
 from xfgen.figures.compute import PeriodFigures
+from xfgen.records.inputs import UnsafeInput, read_input, relative_name
 from xfgen.records.models import Config
 from xfgen.reports.formatting import (
     NO_DATA,
@@ -64,16 +67,45 @@ class SiteInfo:
         return f"全{match.group(1)}" if match else "本单位"
 
 
+class UserTemplates(jinja2.BaseLoader):
+    """The office's ``templates/`` folder, every file read through :func:`read_input`
+    (a regular file of at most 1 MiB inside the folder, UTF-8)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.folder = root / USER_TEMPLATES
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        path = self.folder.joinpath(*split_template_path(template))  # ".." is not found
+        if not path.exists() and not path.is_symlink():
+            raise jinja2.TemplateNotFound(template)
+        try:
+            data = read_input(self.root, path, self.folder)
+        except UnsafeInput as exc:
+            raise RenderError(f"模板 {exc}") from None
+        try:
+            source = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise RenderError(
+                f"模板 {relative_name(self.root, path)}：文件不是 UTF-8 编码，请另存为 UTF-8 后再试。"
+            ) from None
+        return source, str(path), lambda: True
+
+
 def make_environment(root: Path) -> jinja2.Environment:
     package = jinja2.PackageLoader("xfgen.reports", "templates")
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.FileSystemLoader(str(root / USER_TEMPLATES)),
+            UserTemplates(root),
             jinja2.PrefixLoader({"!theme": package}, delimiter="/"),
             package,
         ]
     )
-    env = jinja2.Environment(
+    # Sandboxed: a template from the office's templates/ folder must not reach
+    # Python internals (cycler.__init__.__globals__ ... os.popen).
+    env = SandboxedEnvironment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -127,12 +159,15 @@ class Renderer:
 
     def narrative(self, figures: PeriodFigures) -> str | None:
         """The staff's prose for the period (reports/<period>.md), figures filled in, sanitised."""
-        path = self.root / NARRATIVE_DIR / f"{figures.period.label}.md"
-        if not path.is_file():
+        folder = self.root / NARRATIVE_DIR
+        path = folder / f"{figures.period.label}.md"
+        if not path.exists() and not path.is_symlink():
             return None
         rel = path.relative_to(self.root).as_posix()
         try:
-            source = path.read_text(encoding="utf-8-sig")
+            source = read_input(self.root, path, folder).decode("utf-8-sig")
+        except UnsafeInput as exc:
+            raise RenderError(str(exc)) from None
         except UnicodeDecodeError:
             raise RenderError(f"{rel}：文件不是 UTF-8 编码，请另存为 UTF-8 后再试。") from None
         env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)

@@ -23,7 +23,13 @@ from xfgen.figures.compute import (
     compute_figures,
     open_cases,
 )
-from xfgen.figures.periods import Period, check_as_of, default_as_of, parse_period
+from xfgen.figures.periods import (
+    Period,
+    check_as_of,
+    default_as_of,
+    parse_period,
+    refuse_future,
+)
 from xfgen.records.models import Case
 from xfgen.records.validation import Project, load_project
 from xfgen.reports import charts, ledgers
@@ -35,7 +41,7 @@ from xfgen.site.changes import PAGE as CHANGES_PAGE
 from xfgen.site.changes import PAGE_TITLE as CHANGES_TITLE
 from xfgen.site.gitinfo import data_version
 from xfgen.site.history import GitError
-from xfgen.site.publish import MARKER, check_target, staging
+from xfgen.site.publish import MARKER, check_target, site_path, staging
 
 OUTPUT = "output"
 INTERNAL_OUTPUT = "output-internal"
@@ -112,6 +118,8 @@ def build_site(
 ) -> BuildResult:
     """Validate, compute and render the site into ``out``, replacing it only on success."""
     chosen = [parse_period(p) for p in periods]
+    if as_of is not None:
+        refuse_future(as_of, today)
     check_target(out, root, DATA_PATHS, "internal" if internal else "public")
     project = load_project(root, today)
     if project.problems:
@@ -151,7 +159,8 @@ def build_site(
         write_site(folder, pages)
         jobs = [
             PdfJob(
-                tuple(folder / part for part in (p.part_paths or (p.path,))), folder / p.pdf_path
+                tuple(site_path(folder, part) for part in (p.part_paths or (p.path,))),
+                site_path(folder, p.pdf_path),
             )
             for p in pages
             if p.pdf
@@ -160,7 +169,7 @@ def build_site(
         warnings = render_all(jobs)
         for p in pages:
             for part in p.part_paths:
-                (folder / part).unlink()
+                site_path(folder, part).unlink()
     return BuildResult(out, len(pages), len(jobs), tuple(p.label for p in chosen), tuple(warnings))
 
 
@@ -234,11 +243,11 @@ def ledger_page(
 
 def write_site(folder: Path, pages: Sequence[Page]) -> None:
     for page in pages:
-        target = folder / page.path
+        target = site_path(folder, page.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.html, encoding="utf-8")
         for part_path, html in zip(page.part_paths, page.print_parts, strict=True):
-            (folder / part_path).write_text(html, encoding="utf-8")
+            site_path(folder, part_path).write_text(html, encoding="utf-8")
     static = resources.files("xfgen.reports") / "static"
     for item in static.iterdir():
         if item.is_file():

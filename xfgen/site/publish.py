@@ -55,6 +55,19 @@ def check_target(target: Path, root: Path, protected: tuple[str, ...], kind: str
         )
 
 
+def site_path(folder: Path, rel: str) -> Path:
+    """Where the page ``rel`` goes in the staging ``folder``: refused (a
+    :class:`PublishError`) unless it stays inside it, checked before anything is written."""
+    base = folder.resolve()
+    target = (base / rel).resolve()
+    if target == base or not target.is_relative_to(base) or "\0" in rel:
+        raise PublishError(
+            f"输出文件 “{rel}” 会写到输出目录以外，已停止；输出目录保持不变。"
+            "请检查 xfgen.yaml 中用作文件名的名称（如责任单位）。"
+        )
+    return target
+
+
 @contextlib.contextmanager
 def staging(target: Path) -> Iterator[Path]:
     """A fresh folder to build into; swapped in for ``target`` if the block succeeds."""

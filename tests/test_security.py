@@ -1,0 +1,302 @@
+"""Inputs a hostile or careless user may give (issue #9): nothing is written
+outside the output folder, nothing is read outside the repository, no hang, no
+traceback, no personal value on the public site.
+
+Builds here stop before any PDF is rendered (the refused input is found first),
+so they are cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import CONFIG, VALID_CASE, Repo
+
+from xfgen.cli import main
+from xfgen.records.inputs import MAX_INPUT_BYTES
+from xfgen.site.publish import PublishError, site_path
+
+TODAY = "2026-11-25"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as done:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(done.value.code or 0), out, err
+
+
+def check(repo: Repo, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    return run(capsys, "-C", str(repo.root), "--today", TODAY, "check")
+
+
+def build(repo: Repo, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    return run(capsys, "-C", str(repo.root), "--today", TODAY, "build", *args)
+
+
+def new_repo(folder: Path) -> Repo:
+    folder.mkdir()
+    return Repo(folder)
+
+
+def files_under(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+# ---------------------------------------------------------------- 1. labels become paths
+
+
+@pytest.mark.parametrize(
+    ("unit", "reason"),
+    [
+        ("../../../PWNED", "不能含有“/”或“\\”。"),
+        ("../summary", "不能含有“/”或“\\”。"),
+        ("城关镇/东关村", "不能含有“/”或“\\”。"),
+        ("城关镇\\\\东关村", "不能含有“/”或“\\”。"),  # YAML "\\" is one backslash
+        ("..城关镇", "不能含有“..”。"),
+        (".城关镇", "不能以“.”开头。"),
+        ("城关\\x1b[31m镇", "不能含有控制字符。"),
+    ],
+)
+def test_a_unit_that_would_leave_its_folder_is_a_configuration_error(
+    repo: Repo, capsys: pytest.CaptureFixture[str], unit: str, reason: str
+) -> None:
+    repo.write("xfgen.yaml", CONFIG.replace("units: [城关镇,", f'units: ["{unit}", 城关镇,'))
+    repo.case(VALID_CASE)
+    before = files_under(repo.root.parent)
+    code, out, err = build(repo, capsys)
+    assert code == 2 and out == ""
+    # xfgen.yaml line 5, column 9: the first item of the units list.
+    assert err.startswith("xfgen.yaml:5:9: units[1]: 责任单位列表中的 “")
+    assert f"会用作输出文件名，{reason}" in err
+    assert files_under(repo.root.parent) == before  # nothing written anywhere
+
+
+def test_every_output_path_stays_in_the_staging_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "staging"
+    folder.mkdir()
+    assert site_path(folder, "2026H1/units/城关镇.html") == folder / "2026H1/units/城关镇.html"
+    for rel in ("../PWNED.html", "2026H1/units/../../../x.html", "/etc/x.html", "", "."):
+        with pytest.raises(PublishError, match="会写到输出目录以外"):
+            site_path(folder, rel)
+    (folder / "link").symlink_to(tmp_path)
+    with pytest.raises(PublishError):
+        site_path(folder, "link/x.html")
+
+
+# ---------------------------------------------------------------- 2. symlinks followed anywhere
+
+
+def test_a_case_linked_to_a_file_outside_the_repository_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = new_repo(tmp_path / "repo")
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(VALID_CASE, encoding="utf-8")
+    (repo.root / "cases/2026").mkdir()
+    (repo.root / "cases/2026/XF2026-0001.yaml").symlink_to(outside)
+    code, out, _ = check(repo, capsys)
+    assert code == 1
+    assert out.startswith(
+        "cases/2026/XF2026-0001.yaml:1:1: (文件): 这是一个指向cases/ 文件夹以外"
+        f"（{outside.resolve()}）的链接"
+    )
+
+
+def test_a_link_inside_its_folder_is_read(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("cases/originals/XF2026-0001.yaml", VALID_CASE)
+    (repo.root / "cases/2026").mkdir()
+    (repo.root / "cases/2026/XF2026-0001.yaml").symlink_to("../originals/XF2026-0001.yaml")
+    code, out, _ = check(repo, capsys)
+    # Both names are read: the same id twice is the ordinary duplicate error, not a refusal.
+    assert code == 1 and "编号 XF2026-0001 重复" in out and "链接" not in out
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "output-internal/2026H1/register.html"])
+def test_a_narrative_linked_out_of_reports_is_refused(
+    repo: Repo, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    repo.case(VALID_CASE)
+    repo.write("output-internal/2026H1/register.html", "<p>王某某 13800001234</p>")
+    (repo.root / "reports").mkdir()
+    (repo.root / "reports/2026H1.md").symlink_to(
+        target if target.startswith("/") else repo.root / target
+    )
+    code, _, err = build(repo, capsys, "--period", "2026H1")
+    assert code == 2
+    assert "reports/2026H1.md：这是一个指向" in err and "以外" in err
+    assert not (repo.root / "output").exists()
+
+
+def test_a_template_linked_out_of_the_repository_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = new_repo(tmp_path / "repo")
+    repo.case(VALID_CASE)
+    (tmp_path / "base.html").write_text("{{ office }}", encoding="utf-8")
+    (repo.root / "templates").mkdir()
+    (repo.root / "templates/base.html").symlink_to(tmp_path / "base.html")
+    code, _, err = build(repo, capsys, "--period", "2026H1")
+    assert code == 2 and "模板 templates/base.html：这是一个指向" in err
+
+
+def test_a_configuration_linked_out_of_the_repository_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = new_repo(tmp_path / "repo")
+    (tmp_path / "xfgen.yaml").write_text(CONFIG, encoding="utf-8")
+    (repo.root / "xfgen.yaml").unlink()
+    (repo.root / "xfgen.yaml").symlink_to(tmp_path / "xfgen.yaml")
+    code, _, err = check(repo, capsys)
+    assert code == 2 and err.startswith("xfgen.yaml:1:1: (文件): 这是一个指向仓库以外")
+
+
+def test_holidays_linked_out_of_the_repository_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = new_repo(tmp_path / "repo")
+    repo.write("xfgen.yaml", CONFIG + "deadlines: {calendar: workdays}\n")
+    (tmp_path / "holidays.yaml").write_text("holidays: [2026-01-02]\n", encoding="utf-8")
+    (repo.root / "holidays.yaml").symlink_to(tmp_path / "holidays.yaml")
+    code, _, err = check(repo, capsys)
+    assert code == 2 and err.startswith("holidays.yaml:1:1: (文件): 这是一个指向仓库以外")
+
+
+# ---------------------------------------------------------------- 3. size and type limits
+
+
+def test_a_case_linked_to_a_device_is_refused_before_reading(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Inside cases/ so that only the type is wrong (a link out is refused anyway).
+    (repo.root / "cases/2026").mkdir()
+    (repo.root / "cases/2026/XF2026-0001.yaml").symlink_to("/dev/zero")
+    code, out, _ = check(repo, capsys)
+    assert code == 1 and "这是一个指向cases/ 文件夹以外（/dev/zero）的链接" in out
+
+
+def test_a_pipe_named_like_a_case_does_not_hang(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo.root / "cases/2026").mkdir()
+    os.mkfifo(repo.root / "cases/2026/XF2026-0001.yaml")
+    os.mkdir(repo.root / "cases/2026/XF2026-0002.yaml")
+    code, out, _ = check(repo, capsys)
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        "cases/2026/XF2026-0001.yaml:1:1: (文件): 不是普通文件（是一个管道），xfgen 不读取它。",
+        "cases/2026/XF2026-0002.yaml:1:1: (文件): 不是普通文件（是一个文件夹），xfgen 不读取它。",
+    ]
+
+
+def test_an_input_over_one_mebibyte_is_refused_unread(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A sparse file: its size is known without writing (or reading) its bytes.
+    big = repo.root / "cases/2026/XF2026-0001.yaml"
+    big.parent.mkdir()
+    with big.open("wb") as f:
+        f.truncate(58 * 1024 * 1024)
+    exactly = repo.write("cases/2026/XF2026-0002.yaml", VALID_CASE.replace("0001", "0002"))
+    with exactly.open("ab") as f:  # padded with a comment to exactly 1 MiB: still read
+        f.write(b"#" + b"x" * (MAX_INPUT_BYTES - exactly.stat().st_size - 2) + b"\n")
+    assert exactly.stat().st_size == MAX_INPUT_BYTES
+    code, out, _ = check(repo, capsys)
+    assert code == 1
+    assert out.splitlines() == [
+        "cases/2026/XF2026-0001.yaml:1:1: (文件): 文件太大（58.0 MiB），每个输入文件最大 1 MiB："
+        "一件事项一个文件，内部备注过长请另存。",
+        "共检查 2 个文件：1 个文件有问题，共 1 处。",
+    ]
+
+
+@pytest.mark.parametrize("name", ["xfgen.yaml", "holidays.yaml"])
+def test_an_oversized_configuration_is_refused(
+    repo: Repo, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    repo.write("xfgen.yaml", CONFIG + "deadlines: {calendar: workdays}\n")
+    with (repo.root / name).open("ab") as f:
+        f.truncate(MAX_INPUT_BYTES + 1)
+    code, _, err = check(repo, capsys)
+    assert code == 2 and err.startswith(f"{name}:1:1: (文件): 文件太大（1.0 MiB）")
+
+
+def test_an_oversized_or_piped_narrative_or_template_is_refused(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.case(VALID_CASE)
+    (repo.root / "reports").mkdir()
+    os.mkfifo(repo.root / "reports/2026H1.md")
+    code, _, err = build(repo, capsys, "--period", "2026H1")
+    assert code == 2 and "reports/2026H1.md：不是普通文件（是一个管道）" in err
+    (repo.root / "reports/2026H1.md").unlink()
+    (repo.root / "templates").mkdir()
+    with (repo.root / "templates/base.html").open("wb") as f:
+        f.truncate(MAX_INPUT_BYTES + 1)
+    code, _, err = build(repo, capsys, "--period", "2026H1")
+    assert code == 2 and "模板 templates/base.html：文件太大" in err
+    assert not (repo.root / "output").exists()
+
+
+# ---------------------------------------------------------------- 4. as-of in the future
+
+
+@pytest.mark.parametrize("command", ["stats", "build"])
+def test_an_as_of_after_today_is_refused(
+    repo: Repo, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    repo.case(VALID_CASE)
+    args = ["--period", "2026H2"] if command == "stats" else []
+    code, out, err = run(
+        capsys, "-C", str(repo.root), "--today", TODAY, command, *args, "--as-of", "2031-01-01"
+    )
+    assert (code, out) == (2, "")
+    assert "截至日期 2031-01-01 晚于今天（2026-11-25）" in err
+    assert not (repo.root / "output").exists()
+
+
+def test_an_as_of_of_today_is_accepted(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.case(VALID_CASE)
+    code, _, _ = run(
+        capsys, "-C", str(repo.root), "--today", TODAY, "stats", "-p", "2026H2", "--as-of", TODAY
+    )
+    assert code == 0
+
+
+# ---------------------------------------------------------------- 10. ids and tags
+
+
+def test_ids_differing_only_in_letter_case_are_one_id(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.case(VALID_CASE.replace("XF2026-0001", "QC2026-0174"))
+    repo.case(VALID_CASE.replace("XF2026-0001", "qc2026-0174"))
+    code, out, _ = check(repo, capsys)
+    assert code == 1
+    assert out.splitlines() == [
+        "cases/2026/qc2026-0174.yaml:1:5: id: 编号 qc2026-0174 重复："
+        "cases/2026/QC2026-0174.yaml 已使用这个编号（QC2026-0174，编号不区分大小写）。",
+        "共检查 2 个文件：1 个文件有问题，共 1 处。",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ("bad: !!python/object:os.system {name: x}\n", 6),
+        ("bad: !!seq\n  - {date: 2026-01-09, action: 交办}\n", 6),
+        ("bad: !!map {name: x}\n", 6),
+    ],
+)
+def test_a_tag_on_a_mapping_or_list_is_an_error(
+    repo: Repo, capsys: pytest.CaptureFixture[str], text: str, column: int
+) -> None:
+    repo.case(VALID_CASE + text)
+    code, out, _ = check(repo, capsys)
+    line = len(VALID_CASE.splitlines()) + 1
+    assert code == 1
+    assert out.splitlines()[0].startswith(
+        f"cases/2026/XF2026-0001.yaml:{line}:{column}: (文件): 不允许使用 YAML 标签（tag:yaml.org,2002:"
+    )

@@ -1,0 +1,123 @@
+"""Opening the user's input files safely: one place for every file xfgen reads.
+
+Every input (case and activity files, ``xfgen.yaml``, ``holidays.yaml``,
+narratives, templates) is read through :func:`read_input`, which refuses, before
+reading a byte, anything that is not a regular file inside the repository: a link
+leading out of it (``reports/2026H1.md`` → ``/etc/passwd``), a device
+(``/dev/zero`` grows without end), a pipe (a read would wait forever), a folder,
+or a file over :data:`MAX_INPUT_BYTES` (DOMAIN.md, "Limits").
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from xfgen.errors import XfgenError
+
+MAX_INPUT_BYTES = 1024 * 1024  # 1 MiB: a case file is a few hundred bytes
+
+
+class UnsafeInput(XfgenError):
+    """An input file xfgen refuses to read; ``rel`` names it, ``reason`` says why."""
+
+    def __init__(self, rel: str, reason: str):
+        self.rel = rel
+        self.reason = reason
+        super().__init__(f"{rel}：{reason}")
+
+
+def relative_name(root: Path, path: Path) -> str:
+    """How messages name ``path``: relative to the repository when it lies in it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def read_input(root: Path, path: Path, area: Path | None = None) -> bytes:
+    """The bytes of ``path``, a regular file of at most 1 MiB inside ``area``.
+
+    ``area`` is the folder the file is read from (``cases/``, ``reports/``,
+    ``templates/``; the repository ``root`` by default): a link may point
+    elsewhere in it, never out of it, so a narrative cannot pull in a page of
+    ``output-internal/``. Raises :class:`UnsafeInput` (with a Chinese reason)
+    otherwise, or when the file cannot be read. Type and size are checked on the
+    opened file itself, so a file swapped for a pipe between check and read is caught.
+    """
+    rel = relative_name(root, path)
+    try:
+        top = root.resolve(strict=True)
+        allowed = (area or root).resolve(strict=True)
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # missing, a dangling link, a loop of links
+        raise UnsafeInput(rel, _cannot_read(exc)) from None
+    if not (allowed.is_relative_to(top) and resolved.is_relative_to(allowed)):
+        where = (
+            "仓库"
+            if allowed == top or not allowed.is_relative_to(top)
+            else allowed.name + "/ 文件夹"
+        )
+        raise UnsafeInput(
+            rel,
+            f"这是一个指向{where}以外（{resolved}）的链接，xfgen 只读取{where}内的文件："
+            "请把文件本身放进来，而不是链接到别处。",
+        )
+    try:
+        # O_NONBLOCK: opening a pipe must not wait for a writer; O_NOFOLLOW: the
+        # resolved path has no link left, so a link appearing now is refused.
+        fd = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_NOFOLLOW)
+    except OSError as exc:
+        raise UnsafeInput(rel, _cannot_read(exc)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafeInput(rel, f"不是普通文件（{_file_type(info.st_mode)}），xfgen 不读取它。")
+        if info.st_size > MAX_INPUT_BYTES:
+            raise UnsafeInput(rel, _too_big(info.st_size))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_INPUT_BYTES:
+            chunk = os.read(fd, MAX_INPUT_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise UnsafeInput(rel, _cannot_read(exc)) from None
+    finally:
+        os.close(fd)
+    if size > MAX_INPUT_BYTES:  # grew while we read it
+        raise UnsafeInput(rel, _too_big(size))
+    return b"".join(chunks)
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"文件太大（{size / 1024 / 1024:.1f} MiB），每个输入文件最大 1 MiB："
+        "一件事项一个文件，内部备注过长请另存。"
+    )
+
+
+def _cannot_read(exc: BaseException) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在（或是指向不存在文件的链接）。"
+    if isinstance(exc, PermissionError):
+        return "没有读取权限。"
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == 40:  # ELOOP
+        return "链接指向自身或形成循环，无法读取。"
+    reason = getattr(exc, "strerror", None) or str(exc)
+    return f"无法读取文件（{reason}）。"
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "是一个文件夹"
+    if stat.S_ISFIFO(mode):
+        return "是一个管道"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "是一个设备"
+    if stat.S_ISSOCK(mode):
+        return "是一个套接字"
+    return "类型不明"
