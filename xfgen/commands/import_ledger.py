@@ -405,7 +405,7 @@ def _read_xlsx(source: Path, sheet: str | None) -> Table:
 def load_mapping(path: Path) -> LedgerMapping:
     """Read the mapping YAML with the strict loader; errors name the file and line."""
     try:
-        node = load_file(path)
+        node = load_file(path, path.parent)  # named on the command line: type and size checked
     except LoadFailed as failed:
         p = failed.problem
         raise ImportFailed(f"{path}:{p.pos.line}:{p.pos.column}: {p.message}") from None

@@ -181,7 +181,7 @@ def load_project(root: Path, today: date) -> Project:
     for path in paths:
         rel = path.relative_to(root).as_posix()
         reader = Reader(rel, vocab, problems)
-        case = _read_case(path, root, reader, config, rules, today)
+        case = _read_case(path, root, root / CASES_DIR, reader, config, rules, today)
         if case is not None:
             read.append((case, reader.positions))
     _check_across_files(read, problems)
@@ -212,16 +212,23 @@ def check_case_file(
     """
     problems: list[Problem] = []
     reader = Reader(rel, vocabularies(config), problems)
-    case = _read_case(path, reader, config, rules, today)
+    case = _read_case(path, path.parent, path.parent, reader, config, rules, today)
     return (None if problems else case), problems
 
 
 def _read_case(
-    path: Path, root: Path, reader: Reader, config: Config, rules: DeadlineRules, today: date
+    path: Path,
+    root: Path,
+    area: Path,
+    reader: Reader,
+    config: Config,
+    rules: DeadlineRules,
+    today: date,
 ) -> Case | None:
-    """The case in ``path`` if its fields could be read, checked or not."""
+    """The case in ``path`` (read from the folder ``area`` of the repository at ``root``)
+    if its fields could be read, checked or not."""
     try:
-        node = load_file(path, root, root / CASES_DIR)
+        node = load_file(path, root, area)
     except LoadFailed as failed:
         p = failed.problem
         reader.problems.append(Problem(reader.path, p.pos.line, p.pos.column, p.field, p.message))
