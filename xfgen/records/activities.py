@@ -95,7 +95,7 @@ def load_activities(
     for path in paths:
         rel = path.relative_to(root).as_posix()
         reader = Reader(rel, dict(vocabularies), problems)
-        activity = _read_activity(path, reader, cases_received, case_files, today)
+        activity = _read_activity(path, root, reader, cases_received, case_files, today)
         if activity is not None:
             read.append((activity, reader.positions))
     _check_unique_ids(read, problems)
@@ -106,13 +106,14 @@ def load_activities(
 
 def _read_activity(
     path: Path,
+    root: Path,
     reader: Reader,
     cases_received: MappingType[str, date],
     case_files: set[str],
     today: date,
 ) -> Activity | None:
     try:
-        node = load_file(path)
+        node = load_file(path, root, root / ACTIVITIES_DIR)
     except LoadFailed as failed:
         p = failed.problem
         reader.problems.append(Problem(reader.path, p.pos.line, p.pos.column, p.field, p.message))
