@@ -24,11 +24,12 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
+import openpyxl
 import pytest
 from conftest import VALID_CASE, Repo
 from pypdf import PdfReader
@@ -365,16 +366,28 @@ def page_sizes(path: Path) -> list[tuple[float, float]]:
 
 
 def output_text(folder: Path) -> dict[str, str]:
-    """What a reader of the site can see: every HTML and CSS file, and the text of every PDF."""
+    """What a reader of the site can see: every HTML and CSS file, the text of every PDF,
+    every cell of every workbook."""
     texts = {
         p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
         for p in [*files(folder, ".html"), *files(folder, ".css")]
     }
+    for p in files(folder, ".xlsx"):
+        texts[p.relative_to(folder).as_posix()] = "\n".join(
+            "\t".join(str(v) for v in row) for row in workbook_rows(p)
+        )
     for p in files(folder, ".pdf"):
         text = "\n".join(pdf_pages(p))
         # Table cells wrap: 王建国 may print as 王建 / 国. Search the text both ways.
         texts[p.relative_to(folder).as_posix()] = text + "\n" + text.replace("\n", "")
     return texts
+
+
+def workbook_rows(path: Path) -> list[tuple[object, ...]]:
+    """Every row of the workbook's only sheet, values as openpyxl reads them."""
+    book = openpyxl.load_workbook(path)
+    (sheet,) = book.worksheets
+    return list(sheet.iter_rows(values_only=True))
 
 
 class Tables(HTMLParser):
@@ -531,8 +544,10 @@ def test_public_build_succeeds_and_says_what_it_made(site: Site) -> None:
     assert sorted(tree(site.out)) == sorted(
         [f"2026H1/{n}.{ext}" for n in ("summary", "leaderboard", "register", "open", "backlog")
          for ext in ("html", "pdf")]
-        + [f"2026H1/units/{u}.{ext}" for u in ("城关镇", "河口镇", "县人社局") for ext in ("html", "pdf")]
-        + [f"current/{n}.{ext}" for n in ("open", "backlog") for ext in ("html", "pdf")]
+        + [f"2026H1/{n}.xlsx" for n in ("leaderboard", "register", "open", "backlog")]
+        + [f"2026H1/units/{u}.{ext}" for u in ("城关镇", "河口镇", "县人社局")
+           for ext in ("html", "pdf", "xlsx")]
+        + [f"current/{n}.{ext}" for n in ("open", "backlog") for ext in ("html", "pdf", "xlsx")]
         + ["index.html", "style.css", ".xfgen-site"]
     )  # fmt: skip
     assert no_staging_left(site.root) == []
@@ -604,6 +619,10 @@ def test_every_internal_page_is_marked(site: Site) -> None:
     for pdf in pdfs:
         for number, text in enumerate(pdf_pages(pdf), start=1):
             assert INTERNAL_MARK in text, f"{pdf} page {number}"
+    workbooks = files(site.internal, ".xlsx")
+    assert len(workbooks) == 9
+    for workbook in workbooks:
+        assert INTERNAL_MARK in str(workbook_rows(workbook)[2][0]), workbook
 
 
 def test_public_pages_carry_no_internal_mark(site: Site) -> None:
@@ -764,6 +783,94 @@ def test_ledgers_hold_the_right_cases(site: Site) -> None:
     assert open_page.count('<tr class="overdue">') == 2 and "超期 57 天" in open_page
 
 
+# ---------------------------------------------------------------- office formats
+
+
+def cell_text(value: object) -> str:
+    """A workbook cell as the HTML page prints it."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["2026H1/register", "2026H1/open", "2026H1/backlog", "2026H1/units/城关镇", "current/open"],
+)
+def test_ledger_workbooks_hold_the_rows_of_the_html_ledger(site: Site, name: str) -> None:
+    book = openpyxl.load_workbook(site.out / f"{name}.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    title = Tables((site.out / f"{name}.html").read_text(encoding="utf-8"))
+    page = (site.out / f"{name}.html").read_text(encoding="utf-8")
+    as_of = "2026-11-25" if name.startswith("current") else "2026-06-30"
+    assert rows[0][0] == OFFICE
+    assert f"<h1>{rows[1][0]}</h1>" in page
+    assert rows[2][0] == f"数据截至 {as_of}"
+    assert str(rows[3][0]).startswith("共 ")  # the page's note, with its privacy sentence
+    header, body = rows[4], rows[5:]
+    assert [cell_text(v) for v in header] == list(ledger_rows(site.out / f"{name}.html")[0])
+    assert [dict(zip(header, map(cell_text, row), strict=True)) for row in body] == ledger_rows(
+        site.out / f"{name}.html"
+    )
+    assert title.hrefs  # the page links its workbook
+    assert Path(name).name + ".xlsx" in {unquote(h) for h in title.hrefs}
+    # A real spreadsheet: header frozen, filters on, dates as dates, numbers as numbers.
+    assert sheet.freeze_panes == "A6"
+    last = openpyxl.utils.get_column_letter(len(header))
+    assert sheet.auto_filter.ref == f"A5:{last}{5 + max(len(body), 1)}"
+    for row in body:
+        cells = dict(zip(header, row, strict=True))
+        assert isinstance(cells["登记日期"], datetime)
+        assert isinstance(cells["序号"], int)
+        assert sheet.cell(6, header.index("登记日期") + 1).number_format == "yyyy-mm-dd"
+    # Widths fit Chinese: a CJK character counts two.
+    widths = {h: sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width
+              for i, h in enumerate(header, start=1)}  # fmt: skip
+    assert widths["登记日期"] >= len("2026-01-05")
+    assert widths["反映问题"] >= 2 * len("反映问题")
+
+
+def test_register_workbook_is_masked_unless_internal(site: Site) -> None:
+    public = {row[1]: row[5] for row in workbook_rows(site.out / "2026H1/register.xlsx")[5:]}
+    internal = {row[1]: row[5] for row in workbook_rows(site.internal / "2026H1/register.xlsx")[5:]}
+    assert public["XF2026-0001"] == "王**" and internal["XF2026-0001"] == "王建国"
+    assert public["XF2026-0002"] == internal["XF2026-0002"] == REPORTER_HIDDEN
+
+
+def test_leaderboard_workbook_holds_the_leaderboard_table(site: Site) -> None:
+    page = Tables((site.out / "2026H1/leaderboard.html").read_text(encoding="utf-8"))
+    html = page.table("责任单位办理情况排名")
+    sheet = openpyxl.load_workbook(site.out / "2026H1/leaderboard.xlsx").active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[:3] == [
+        (OFFICE, *[None] * 8),
+        ("2026年上半年责任单位排行榜", *[None] * 8),
+        ("数据截至 2026-06-30", *[None] * 8),
+    ]
+
+    def shown(value: object, column: int) -> str:
+        if isinstance(value, int | float) and 3 <= column <= 6:
+            return f"{value * 100:.1f}%"  # stored as printed: 76.7% is 0.767
+        if isinstance(value, int | float) and column == 7:
+            return f"{value:.1f}"
+        return cell_text(value)
+
+    assert [list(rows[4])] + [[shown(v, i) for i, v in enumerate(r)] for r in rows[5:]] == html
+    # 河口镇 100.0, 城关镇 76.7, 县人社局 23.3 (hand-computed at the top of this file).
+    assert [(r[1], r[7]) for r in rows[5:]] == [
+        ("河口镇", 100.0),
+        ("城关镇", 76.7),
+        ("县人社局", 23.3),
+    ]
+    assert sheet.cell(7, 5).number_format == "0.0%" and sheet.cell(7, 5).value == 1.0
+    assert sheet.freeze_panes == "A6"
+
+
 # ---------------------------------------------------------------- narrative
 
 
@@ -814,6 +921,9 @@ def test_index_links_every_report_relatively(site: Site) -> None:
                "units/城关镇", "units/河口镇", "units/县人社局"]  # fmt: skip
     expected = {f"2026H1/{r}.{ext}" for r in reports for ext in ("html", "pdf")}
     expected |= {f"current/{r}.{ext}" for r in ("open", "backlog") for ext in ("html", "pdf")}
+    # Every ledger and the leaderboard also as a workbook.
+    expected |= {f"2026H1/{r}.xlsx" for r in reports if r != "summary"}
+    expected |= {f"current/{r}.xlsx" for r in ("open", "backlog")}
     assert expected <= linked
     assert linked - expected <= {"index.html"}
     assert "%E5%9F%8E%E5%85%B3%E9%95%87" in index  # 城关镇, percent-encoded in the href

@@ -32,7 +32,7 @@ from xfgen.figures.periods import (
 )
 from xfgen.records.models import Case
 from xfgen.records.validation import Project, load_project
-from xfgen.reports import charts, ledgers
+from xfgen.reports import charts, ledgers, spreadsheets
 from xfgen.reports.formatting import percent
 from xfgen.reports.pdf import PdfJob, find_cjk_font, render_all
 from xfgen.reports.rendering import Renderer, SiteInfo
@@ -67,6 +67,7 @@ class Page:
     html: str
     pdf: bool = True
     print_parts: tuple[str, ...] = ()  # a long ledger is printed from these parts instead
+    files: tuple[tuple[str, bytes], ...] = ()  # office formats beside the page (.xlsx, .docx)
 
     @property
     def pdf_path(self) -> str:
@@ -87,6 +88,7 @@ class Page:
 class Link:
     title: str
     path: str  # the HTML page; the PDF sits beside it
+    formats: tuple[str, ...] = ()  # office formats beside it too: "xlsx", "docx"
 
 
 @dataclass(frozen=True)
@@ -222,10 +224,12 @@ def ledger_page(
     f: PeriodFigures | None,
     part_rows: int,
 ) -> Page:
-    """A ledger's page; printed in parts of at most ``part_rows`` rows when it is long."""
+    """A ledger's page, with its .xlsx; printed in parts of at most ``part_rows`` rows when long."""
+    xlsx = office_file(path, "xlsx")
     html = renderer.page(
-        "ledger.html", path=path, title=ledger.title, as_of=as_of, ledger=ledger, f=f
-    )
+        "ledger.html", path=path, title=ledger.title, as_of=as_of, ledger=ledger, f=f,
+        downloads=(download(xlsx),),
+    )  # fmt: skip
     parts: tuple[str, ...] = ()
     if len(ledger.rows) > part_rows:
         count = -(-len(ledger.rows) // part_rows)
@@ -238,7 +242,20 @@ def ledger_page(
             )
             for start in range(0, len(ledger.rows), size)
         )  # fmt: skip
-    return Page(path, html, True, parts)
+    site = renderer.site
+    workbook = spreadsheets.ledger_workbook(ledger, site.config.office, as_of, site.internal)
+    return Page(path, html, True, parts, files=((xlsx, workbook),))
+
+
+def office_file(path: str, ext: str) -> str:
+    """Where the page's .xlsx or .docx goes: beside its HTML and PDF."""
+    return path.removesuffix(".html") + "." + ext
+
+
+def download(path: str) -> tuple[str, str]:
+    """(file name, link text) for a page's download line."""
+    label = {"xlsx": "下载 Excel 表格", "docx": "下载 Word 文稿（可编辑）"}
+    return path.rsplit("/", 1)[-1], label[path.rsplit(".", 1)[-1]]
 
 
 def write_site(folder: Path, pages: Sequence[Page]) -> None:
@@ -248,6 +265,8 @@ def write_site(folder: Path, pages: Sequence[Page]) -> None:
         target.write_text(page.html, encoding="utf-8")
         for part_path, html in zip(page.part_paths, page.print_parts, strict=True):
             site_path(folder, part_path).write_text(html, encoding="utf-8")
+        for file_path, data in page.files:
+            site_path(folder, file_path).write_bytes(data)
     static = resources.files("xfgen.reports") / "static"
     for item in static.iterdir():
         if item.is_file():
@@ -271,7 +290,7 @@ def period_site(
     pages = [
         page(renderer, f"{label}/summary.html", "summary.html", f"{name}信访工作统计", f.as_of,
              f=f, view=summary_view(f, renderer.site.scope, project), narrative=renderer.narrative(f)),
-        page(renderer, f"{label}/leaderboard.html", "leaderboard.html", f"{name}责任单位排行榜", f.as_of, f=f),
+        leaderboard_page(renderer, f, f"{label}/leaderboard.html", f"{name}责任单位排行榜"),
     ]  # fmt: skip
     for slug, ledger in ledger_list:
         pages.append(ledger_page(renderer, f"{label}/{slug}.html", ledger, f.as_of, f, part_rows))
@@ -283,13 +302,13 @@ def period_site(
         ledger = ledgers.register_ledger(rows, f"{unit} {name}信访事项台账", internal)
         path = f"{label}/units/{unit}.html"
         pages.append(ledger_page(renderer, path, ledger, f.as_of, f, part_rows))
-        unit_links.append(Link(unit, path))
+        unit_links.append(Link(unit, path, ("xlsx",)))
     links = (
         Link("工作统计（总结）", f"{label}/summary.html"),
-        Link("责任单位排行榜", f"{label}/leaderboard.html"),
-        Link("信访事项登记台账", f"{label}/register.html"),
-        Link("在办事项台账", f"{label}/open.html"),
-        Link("积案台账", f"{label}/backlog.html"),
+        Link("责任单位排行榜", f"{label}/leaderboard.html", ("xlsx",)),
+        Link("信访事项登记台账", f"{label}/register.html", ("xlsx",)),
+        Link("在办事项台账", f"{label}/open.html", ("xlsx",)),
+        Link("积案台账", f"{label}/backlog.html", ("xlsx",)),
     )
     return pages, PeriodEntry(f.period, f.as_of, links, tuple(unit_links))
 
@@ -310,9 +329,19 @@ def current_site(
         ledger_page(renderer, f"{CURRENT}/backlog.html", backlog, as_of, None, part_rows),
     ]
     return pages, (
-        Link("在办事项台账", f"{CURRENT}/open.html"),
-        Link("积案台账", f"{CURRENT}/backlog.html"),
+        Link("在办事项台账", f"{CURRENT}/open.html", ("xlsx",)),
+        Link("积案台账", f"{CURRENT}/backlog.html", ("xlsx",)),
     )
+
+
+def leaderboard_page(renderer: Renderer, f: PeriodFigures, path: str, title: str) -> Page:
+    """The leaderboard's page, with the same table as an .xlsx."""
+    xlsx = office_file(path, "xlsx")
+    html = renderer.page("leaderboard.html", path=path, title=title, as_of=f.as_of, f=f,
+                         downloads=(download(xlsx),))  # fmt: skip
+    site = renderer.site
+    workbook = spreadsheets.leaderboard_workbook(f, site.config.office, title, site.internal)
+    return Page(path, html, files=((xlsx, workbook),))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,241 @@
+"""Ledgers and the leaderboard as Excel workbooks (.xlsx, openpyxl), beside their PDFs.
+
+A workbook holds what its HTML page shows: the ledger's rows come from the
+same :class:`~xfgen.reports.ledgers.Ledger` the page renders (already masked
+unless the build is internal), the leaderboard's from the same figures. Above
+the table: office, title, as-of date and the page's note; the header row is
+frozen and filtered; dates are dates and rates percentages, each rounded as
+printed so a reader sees the figure of the PDF.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from xfgen.figures.compute import PeriodFigures, UnitRates
+from xfgen.reports.formatting import NO_DATA, half_up, rank_change
+from xfgen.reports.ledgers import FLAG_DUE_SOON, FLAG_OVERDUE, Ledger
+
+INTERNAL_MARK = "内部资料 注意保密"
+FONT = "宋体"  # what offices' Excel and WPS show Chinese in; a missing font falls back
+DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0.0%"
+POINTS_FORMAT = "0.0"
+HEADER_ROW = 5  # office, title, as-of, note, then the header
+MAX_WIDTH = 42  # a wrapping column (summary) is not wider than this many Latin characters
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INTEGER = re.compile(r"^-?\d+$")
+
+_thin = Side(style="thin", color="999999")
+_BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+_FLAG_FILLS = {
+    FLAG_OVERDUE: PatternFill("solid", fgColor="F8D7DA"),
+    FLAG_DUE_SOON: PatternFill("solid", fgColor="FFF3CD"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    wraps: bool = False
+    number_format: str | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    office: str
+    title: str
+    as_of: date | None
+    note: str
+    internal: bool
+
+
+def ledger_workbook(ledger: Ledger, office: str, as_of: date | None, internal: bool) -> bytes:
+    """The ledger's rows as a worksheet: the HTML table's cells, dates and numbers typed."""
+    columns = [Column(c.header, c.wraps) for c in ledger.columns]
+    rows = [[_typed(row.cells[c.key], c.numeric) for c in ledger.columns] for row in ledger.rows]
+    fills = [_FLAG_FILLS.get(row.flag) for row in ledger.rows]
+    heading = Heading(office, ledger.title, as_of, ledger.note, internal)
+    return _workbook(heading, columns, rows, fills)
+
+
+def leaderboard_workbook(f: PeriodFigures, office: str, title: str, internal: bool) -> bytes:
+    """The leaderboard page's table; units with too few cases follow, unranked."""
+    columns = [
+        Column("名次"),
+        Column("责任单位"),
+        Column("件数"),
+        Column("按期办结率", number_format=PERCENT_FORMAT),
+        Column("满意率", number_format=PERCENT_FORMAT),
+        Column("及时受理率", number_format=PERCENT_FORMAT),
+        Column("办结率", number_format=PERCENT_FORMAT),
+        Column("得分", number_format=POINTS_FORMAT),
+        Column("名次变化"),
+    ]
+    rows: list[list[Any]] = [
+        [
+            row.rank,
+            row.unit,
+            row.cases,
+            *_rates(row.rates),
+            _points(row.score),
+            rank_change(row.rank_change, row.previous_rank, f.previous_leaderboard),
+        ]
+        for row in f.leaderboard
+    ]
+    for unit in f.unranked:
+        figures = f.units[unit]
+        rows.append(
+            ["样本不足", unit, figures.cases, *_rates(figures.rates), _points(figures.score), ""]
+        )
+    note = (
+        f"与{f.previous_period.name}相比。得分为各项比率的加权平均，以百分制显示；"
+        "“样本不足”的单位不参与排名。排名只衡量事项办理质量，不以信访量多少论优劣。"
+    )
+    heading = Heading(office, title, f.as_of, note, internal)
+    return _workbook(heading, columns, rows, [None] * len(rows))
+
+
+def _rates(rates: UnitRates) -> list[Any]:
+    values = (rates.on_time_closure, rates.satisfaction, rates.timely_acceptance, rates.closure)
+    # The printed percentage (half up, one decimal) as a fraction: Excel shows what the PDF shows.
+    return [NO_DATA if r is None else float(half_up(r * 100)) / 100 for r in values]
+
+
+def _points(score: Any) -> Any:
+    return NO_DATA if score is None else float(half_up(score * 100))
+
+
+def _typed(text: str, numeric: bool) -> Any:
+    """A ledger cell as Excel should hold it: a date, an integer, or the text shown."""
+    if _ISO_DAY.match(text):
+        return date.fromisoformat(text)
+    if numeric and _INTEGER.match(text):
+        return int(text)
+    return text
+
+
+def _workbook(
+    heading: Heading,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Any]],
+    fills: Sequence[PatternFill | None],
+) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _sheet_title(heading.title)
+    last = get_column_letter(len(columns))
+    as_of = f"数据截至 {heading.as_of.isoformat()}" if heading.as_of else ""
+    mark = INTERNAL_MARK if heading.internal else ""
+    lines = [
+        (heading.office, Font(name=FONT, size=11)),
+        (heading.title, Font(name=FONT, size=14, bold=True)),
+        ("　".join(x for x in (as_of, mark) if x), Font(name=FONT, size=10, bold=bool(mark))),
+        (heading.note, Font(name=FONT, size=10)),
+    ]
+    for number, (text, font) in enumerate(lines, start=1):
+        cell = sheet.cell(number, 1, text)
+        cell.font = font
+        cell.alignment = Alignment(vertical="center")
+        sheet.merge_cells(f"A{number}:{last}{number}")
+    sheet.row_dimensions[2].height = 22
+
+    styles = _Styles(book)
+    for index, column in enumerate(columns, start=1):
+        sheet.cell(HEADER_ROW, index, column.header).style = styles.get("header", None, True)
+    for offset, (values, fill) in enumerate(zip(rows, fills, strict=True), start=1):
+        for index, (value, column) in enumerate(zip(values, columns, strict=True), start=1):
+            cell = sheet.cell(HEADER_ROW + offset, index, value)
+            if isinstance(value, date):
+                kind = "date"
+            elif column.number_format and isinstance(value, float):
+                kind = column.number_format
+            else:
+                kind = "text"
+            cell.style = styles.get(kind, fill, column.wraps)
+
+    for index, column in enumerate(columns, start=1):
+        widest = max(
+            [_display_width(column.header)]
+            + [_display_width(_shown(row[index - 1], column)) for row in rows]
+        )
+        width = min(widest, MAX_WIDTH) if column.wraps else widest
+        sheet.column_dimensions[get_column_letter(index)].width = max(width, 4) + 2
+
+    end = HEADER_ROW + max(len(rows), 1)
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{end}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape" if len(columns) > 9 else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if heading.internal:
+        sheet.oddHeader.right.text = INTERNAL_MARK
+    book.properties.title = heading.title
+    book.properties.creator = heading.office
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class _Styles:
+    """Named cell styles, made once per workbook (setting fonts cell by cell is slow)."""
+
+    def __init__(self, book: Workbook):
+        self.book = book
+        self.names: dict[tuple[str, str | None, bool], str] = {}
+
+    def get(self, kind: str, fill: PatternFill | None, wraps: bool) -> str:
+        flag = fill.fgColor.rgb if fill is not None else None
+        key = (kind, flag, wraps)
+        if key not in self.names:
+            name = f"xfgen-{len(self.names) + 1}"
+            header = kind == "header"
+            style = NamedStyle(
+                name,
+                font=Font(name=FONT, size=10, bold=header),
+                border=_BORDER,
+                fill=_HEADER_FILL if header else (fill or PatternFill()),
+                alignment=Alignment(
+                    horizontal="center" if header else None,
+                    vertical="center" if header else "top",
+                    wrap_text=wraps,
+                ),
+                number_format=DATE_FORMAT if kind == "date" else kind if "0" in kind else "General",
+            )
+            self.book.add_named_style(style)
+            self.names[key] = name
+        return self.names[key]
+
+
+def _shown(value: Any, column: Column) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and column.number_format == PERCENT_FORMAT:
+        return f"{value * 100:.1f}%"
+    return str(value)
+
+
+def _display_width(text: str) -> int:
+    """Width in Latin characters: a CJK (wide) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _sheet_title(title: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "Sheet1"
