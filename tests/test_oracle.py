@@ -32,6 +32,8 @@ from xfgen.cli import cli
 
 SEED = 20261126
 TREES = 14
+CASES = 90
+ACTIVITIES = 25
 TODAY = date(2026, 11, 25)
 EARLIEST = date(2022, 7, 1)
 DAY = timedelta(days=1)
@@ -46,6 +48,9 @@ KINDS = ["建议意见类", "检举控告类", "申诉求决类"]
 SATISFACTIONS = ["满意", "基本满意", "不满意", "未评价"]
 RESULTS = ["维持", "撤销", "变更"]
 LEADERS = ["李明（副镇长）", "张伟（县长）", "王芳（局长）"]
+ACTIVITY_KINDS = ["接访", "下访", "约访"]
+LEADER_LEVELS = ["县级领导", "乡镇领导", "部门领导"]
+SUPERVISION_KINDS = ["督办", "挂牌督办"]
 
 PERIODS = [
     "2024H1",
@@ -96,6 +101,7 @@ class TreeMaker:
         self.anchors = sorted(d for d in edges if EARLIEST <= d <= TODAY)
         self.config = self._config()
         self.cases: list[dict[str, Any]] = []
+        self.activities: list[dict[str, Any]] = []
 
     # -- dates
 
@@ -166,7 +172,14 @@ class TreeMaker:
             board["weights"] = weights
         if board:
             config["leaderboard"] = board
+        if rng.random() < 0.3:
+            config["activity_kinds"] = ACTIVITY_KINDS + ["走访"]
+            config["leader_levels"] = ["乡镇领导", "县级领导"]
+            config["supervision_kinds"] = ["挂牌督办", "专项督办", "督办"]
         return config
+
+    def vocabulary(self, key: str, default: list[str]) -> list[str]:
+        return list(self.config.get(key, default))
 
     def days(self, key: str) -> int:
         defaults = {"accept_days": 15, "handle_days": 60}
@@ -174,11 +187,12 @@ class TreeMaker:
 
     # -- cases
 
-    def make(self, count: int) -> None:
+    def make(self, count: int, activities: int = 0) -> None:
         for _ in range(count):
             self.cases.append(self._case(len(self.cases) + 1))
         if self.rng.random() < 0.5:
             self._clone_unit()
+        self.activities = [self._activity(n + 1) for n in range(activities)]
 
     def _case(self, number: int) -> dict[str, Any]:
         rng = self.rng
@@ -246,11 +260,45 @@ class TreeMaker:
             case["unit"] = rng.choices(units, weights=[6, 5, 1, 4, 2])[0]
         if rng.random() < 0.3:
             case["leader"] = rng.choice(LEADERS)
+        if rng.random() < 0.25:
+            self._supervise(case, received)
         if accepted is None:
             return case
         case["accepted"] = accepted
         self._handle(case, accepted)
         return case
+
+    def _supervise(self, case: dict[str, Any], received: date) -> None:
+        kinds = self.vocabulary("supervision_kinds", SUPERVISION_KINDS)
+        entries = []
+        day = received
+        for _ in range(self.rng.choice([1, 1, 2, 3])):
+            day = self.some_day(day, within=200)
+            if day > TODAY:
+                break
+            entries.append({"date": day, "by": "市信访局", "kind": self.rng.choice(kinds)})
+        if entries:
+            case["supervision"] = entries
+
+    def _activity(self, number: int) -> dict[str, Any]:
+        rng = self.rng
+        day = min(self.some_day(), TODAY)
+        batches = rng.choice([0, 1, 2, rng.randint(0, 9)])
+        activity: dict[str, Any] = {
+            "id": f"HD{day.year}-{number:04d}",
+            "date": day,
+            "kind": rng.choice(self.vocabulary("activity_kinds", ACTIVITY_KINDS)),
+            "leader": rng.choice(LEADERS),
+            "level": rng.choice(self.vocabulary("leader_levels", LEADER_LEVELS)),
+            "batches": batches,
+            "people": batches + rng.choice([0, 0, 1, rng.randint(0, 20)]),
+        }
+        earlier = [c["id"] for c in self.cases if c["received"] <= day]
+        if earlier and rng.random() < 0.3:
+            activity["cases"] = rng.sample(earlier, min(2, len(earlier)))
+        if rng.random() < 0.5:
+            activity["place"] = "县群众来访接待中心"
+        return activity
 
     def _handle(self, case: dict[str, Any], accepted: date) -> None:
         rng = self.rng
@@ -275,6 +323,7 @@ class TreeMaker:
                 deadline,
                 deadline + DAY,
                 self.some_day(accepted, within=120),
+                self.some_day(accepted + 366 * DAY, within=400),  # a backlog resolved
             ]
         )
         closed = max(closed, accepted)
@@ -329,6 +378,11 @@ class TreeMaker:
         dump(root / "xfgen.yaml", self.config)
         for case in self.cases:
             dump(root / "cases" / str(case["received"].year) / f"{case['id']}.yaml", case)
+        for activity in self.activities:
+            dump(
+                root / "activities" / str(activity["date"].year) / f"{activity['id']}.yaml",
+                activity,
+            )
 
 
 class _NoAliases(yaml.SafeDumper):
@@ -421,7 +475,7 @@ def check(root: Path, label: str, as_of: date, tree: dict[str, Any]) -> list[str
 @pytest.mark.parametrize("number", range(TREES))
 def test_random_tree_matches_oracle(number: int, tmp_path: Path) -> None:
     maker = TreeMaker(SEED + number)
-    maker.make(70)
+    maker.make(CASES, activities=ACTIVITIES)
     maker.write(tmp_path)
     tree = oracle.load_tree(tmp_path)
     found: list[str] = []
@@ -440,11 +494,20 @@ def test_default_as_of_is_the_period_end_or_today(tmp_path: Path) -> None:
 
 def test_the_generator_reaches_the_boundaries(tmp_path: Path) -> None:
     """The random trees do hold the edge cases they are meant to test."""
-    seen = {"backlog edge": 0, "due on as-of": 0, "tie": 0, "unranked": 0, "null rate": 0}
+    seen = dict.fromkeys(
+        ["backlog edge", "due on as-of", "tie", "unranked", "null rate", "backlog resolved"]
+        + ["leader closed", "supervised closed", "office work"],
+        0,
+    )
     for number in range(TREES):
         maker = TreeMaker(SEED + number)
-        maker.make(70)
-        tree = {"config": maker.config, "cases": maker.cases, "activities": [], "holidays": {}}
+        maker.make(CASES, activities=ACTIVITIES)
+        tree = {
+            "config": maker.config,
+            "cases": maker.cases,
+            "activities": maker.activities,
+            "holidays": {},
+        }
         cal = oracle.Calendar(maker.config, {})
         for label, as_of in maker.queries:
             for case in maker.cases:
@@ -455,5 +518,11 @@ def test_the_generator_reaches_the_boundaries(tmp_path: Path) -> None:
             ranks = [row["rank"] for row in board["leaderboard"]]
             seen["tie"] += len(ranks) != len(set(ranks))
             seen["unranked"] += bool(board["unranked"])
-            seen["null rate"] += None in oracle.figures(tree, label, as_of)["rates"].values()
+            figures = oracle.figures(tree, label, as_of)
+            seen["null rate"] += None in figures["rates"].values()
+            seen["backlog resolved"] += figures["counts"]["backlog_resolved"]
+            seen["leader closed"] += figures["counts"]["leader_closed"]
+            seen["supervised closed"] += figures["counts"]["supervised_closed"]
+            seen["office work"] += oracle.office_work(tree, label, as_of)["total"]["events"]
     assert all(seen.values()), seen
+    print(seen)
