@@ -136,7 +136,7 @@ class Calendar:
         if self._china is None:
             import holidays  # only needed with the holiday rule
 
-            self._china = holidays.China(years=range(1950, 2101))
+            self._china = holidays.China()  # fills in each year when first asked
         return bool(self._china.is_working_day(day))
 
     def move(self, day: date) -> date:
