@@ -9,7 +9,7 @@ import yaml
 from conftest import VALID_CASE, Repo
 from test_cli import run
 
-from xfgen.commands.new import next_case_id
+from xfgen.commands.new import next_id
 from xfgen.records.validation import CASE_FIELDS, load_project
 from xfgen.records.writer import record_yaml
 
@@ -32,8 +32,8 @@ from xfgen.records.writer import record_yaml
         (["xf2026-0002", "XF2025-0001"], 2026, "xf2026-0003"),
     ],
 )
-def test_next_case_id(ids: list[str], year: int, expected: str) -> None:
-    assert next_case_id(ids, year) == expected
+def test_next_id(ids: list[str], year: int, expected: str) -> None:
+    assert next_id(ids, year) == expected
 
 
 def test_new_skeleton_lists_what_is_left(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -136,3 +136,28 @@ def test_writer_round_trips_a_full_case(repo: Repo) -> None:
     assert (case.summary, case.leader, case.petitioner.phone) == ("yes", "#1 李明", "13800001234")
     assert case.notes == "内部备注\n" and case.progress[0].note == "交城关镇办理"
     assert case.review is not None and case.review.result == "维持"
+
+
+def test_new_activity(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("activities/2026/HD2026-0007.yaml", "id: HD2026-0007\n")
+    code, out, _ = run(
+        capsys, "-C", str(repo.root), "--today", "2026-11-25", "new", "activity",
+        "--leader", "张伟（县长）", "--kind", "接访", "--batches", "3", "--people", "11",
+    )  # fmt: skip
+    path = repo.root / "activities" / "2026" / "HD2026-0008.yaml"
+    assert (code, out) == (0, f"{path}\n")
+    assert path.read_text(encoding="utf-8").splitlines()[:5] == [
+        "id: HD2026-0008",
+        "date: 2026-11-25",
+        "kind: 接访",
+        "leader: 张伟（县长）",
+        "level:          # 必填，领导层级，可选：县级领导 | 乡镇领导 | 部门领导",
+    ]
+    (repo.root / "activities" / "2026" / "HD2026-0007.yaml").unlink()
+    code, out, _ = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "check")
+    assert out.splitlines() == [
+        "activities/2026/HD2026-0008.yaml:5:1: level: 必填项 level（领导层级）还没有填写。",
+        "共检查 1 个文件：1 个文件有问题，共 1 处。",
+    ]
+    code, _, err = run(capsys, "-C", str(repo.root), "new", "activity", "--level", "省级")
+    assert code == 2 and "--level: “省级” 不是可用的领导层级" in err

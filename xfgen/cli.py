@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from xfgen import __version__
+from xfgen.commands.new import ACTIVITY, CASE, RecordKind, new_record, option_fields
 from xfgen.errors import ConfigError, PeriodError, XfgenError
 from xfgen.figures.periods import (
     check_as_of,
@@ -23,6 +24,7 @@ from xfgen.figures.periods import (
     refuse_future,
 )
 from xfgen.records.validation import Project, load_project
+from xfgen.records.writer import field_comment
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -188,39 +190,50 @@ def build(
     )
 
 
-def _case_options(command):  # type: ignore[no-untyped-def]
-    """One option per case field ``xfgen new`` takes, declared where the validator's are."""
-    from xfgen.commands.new import option_fields
-    from xfgen.records.writer import field_comment
-
+def _field_options(kind: RecordKind):  # type: ignore[no-untyped-def]
+    """One option per field of a record kind, declared where the validator's are."""
     types = {"date": DATE, "int": click.INT, "number": click.FLOAT}
-    for spec in reversed(option_fields()):
-        flag = "--" + spec.name.replace("_", "-")
-        help_text = field_comment(spec, {}).removeprefix("必填，")
-        if spec.kind == "bool":
-            command = click.option(flag, spec.name, is_flag=True, default=None, help=help_text)(
-                command
-            )
-        else:
-            command = click.option(
-                flag, spec.name, type=types.get(spec.kind, str), default=None, help=help_text
-            )(command)
-    return command
+
+    def decorate(command):  # type: ignore[no-untyped-def]
+        for spec in reversed(option_fields(kind)):
+            flag = "--" + spec.name.replace("_", "-")
+            help_text = field_comment(spec, {}).removeprefix("必填，")
+            if spec.kind == "bool":
+                option = click.option(flag, spec.name, is_flag=True, default=None, help=help_text)
+            else:
+                option = click.option(
+                    flag, spec.name, type=types.get(spec.kind, str), default=None, help=help_text
+                )
+            command = option(command)
+        return command
+
+    return decorate
 
 
-@cli.command()
-@_case_options
-@click.pass_context
-def new(ctx: click.Context, **values: object) -> None:
-    """新建一件信访事项：用下一个空闲编号写好文件骨架，打印文件路径。"""
-    from xfgen.commands.new import new_case
-
+def _write_new(ctx: click.Context, values: dict[str, object], kind: RecordKind) -> None:
     given = {
         name: value for name, value in values.items() if value is not None and value is not False
     }
-    path = new_case(ctx.obj["root"], ctx.obj["today"], given)
+    path = new_record(ctx.obj["root"], ctx.obj["today"], given, kind)
     click.echo(path)
     click.echo("请填写其余各项，然后运行 xfgen check 检查。", err=True)
+
+
+@cli.group(invoke_without_command=True)
+@_field_options(CASE)
+@click.pass_context
+def new(ctx: click.Context, **values: object) -> None:
+    """新建一件信访事项：用下一个空闲编号写好文件骨架，打印文件路径（xfgen new activity 新建领导接访记录）。"""
+    if ctx.invoked_subcommand is None:
+        _write_new(ctx, values, CASE)
+
+
+@new.command("activity")
+@_field_options(ACTIVITY)
+@click.pass_context
+def new_activity(ctx: click.Context, **values: object) -> None:
+    """新建一条领导接访、下访、约访记录（activities/<年>/<编号>.yaml）。"""
+    _write_new(ctx, values, ACTIVITY)
 
 
 @cli.command()

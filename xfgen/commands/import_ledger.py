@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from xfgen.commands.new import existing_ids, next_case_id
+from xfgen.commands.new import existing_ids, next_id
 from xfgen.errors import XfgenError
 from xfgen.records.config import vocabularies
 from xfgen.records.loading import LoadFailed, Mapping, Scalar, load_file
@@ -805,7 +805,7 @@ def _case_values(values: dict[str, Any], case_id: str) -> dict[str, Any]:
 def _next_free_id(ids: list[str], reserved: set[str], year: int) -> str:
     """The next id of the year's pattern that no file and no row of the ledger uses."""
     skipped: list[str] = []
-    while (case_id := next_case_id([*ids, *skipped], year)).lower() in reserved:
+    while (case_id := next_id([*ids, *skipped], year)).lower() in reserved:
         skipped.append(case_id)
     return case_id
 

@@ -1,4 +1,5 @@
-"""``xfgen new``: a new case file with the next free id, ready to fill in.
+"""``xfgen new`` / ``xfgen new activity``: a new case (or activity) file with the next
+free id, ready to fill in.
 
 The file is a skeleton written by :func:`~xfgen.records.writer.record_yaml`:
 the given values filled in, the other required fields empty with their allowed
@@ -11,58 +12,72 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from xfgen.errors import Problem, XfgenError
+from xfgen.records.activities import ACTIVITIES_DIR, ACTIVITY_FIELDS
 from xfgen.records.config import load_config, vocabularies
 from xfgen.records.loading import parse
 from xfgen.records.schema import Field, Reader
 from xfgen.records.validation import CASE_FIELDS, CASES_DIR
 from xfgen.records.writer import record_yaml
 
-DEFAULT_PREFIX = "XF{year}-"
 DEFAULT_WIDTH = 4
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
-# Filled in by xfgen itself, or personal data that has no place in a shell history.
-_NOT_OPTIONS = ("id", "petitioner", "notes")
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """What ``xfgen new`` needs to know about one kind of record."""
+
+    fields: tuple[Field, ...]
+    folder: str  # records live in <folder>/<year>/<id>.yaml
+    date_field: str  # the date whose year files the record
+    default_prefix: str  # for the very first id
+    not_options: tuple[str, ...]  # filled in by xfgen, or with no place in a shell history
+
+
+CASE = RecordKind(CASE_FIELDS, CASES_DIR, "received", "XF{year}-", ("id", "petitioner", "notes"))
+ACTIVITY = RecordKind(ACTIVITY_FIELDS, ACTIVITIES_DIR, "date", "HD{year}-", ("id", "notes"))
 
 
 class NewRecordError(XfgenError):
     """The record cannot be written (bad value given, file exists...)."""
 
 
-def option_fields() -> tuple[Field, ...]:
-    """The case fields ``xfgen new`` takes as options: every top-level single value."""
+def option_fields(kind: RecordKind = CASE) -> tuple[Field, ...]:
+    """The fields ``xfgen new`` takes as options: every top-level single value."""
     return tuple(
         f
-        for f in CASE_FIELDS
-        if f.name not in _NOT_OPTIONS and f.kind in ("text", "date", "int", "number", "bool")
+        for f in kind.fields
+        if f.name not in kind.not_options and f.kind in ("text", "date", "int", "number", "bool")
     )
 
 
-def new_case(root: Path, today: date, values: Mapping[str, Any]) -> Path:
-    """Write a new case file holding ``values`` (``received`` defaults to today); its path."""
+def new_record(root: Path, today: date, values: Mapping[str, Any], kind: RecordKind = CASE) -> Path:
+    """Write a new record holding ``values`` (its date defaults to today); its path."""
     config = load_config(root)
     vocab = vocabularies(config)
     given = {k: v for k, v in values.items() if v is not None}
-    received = given.setdefault("received", today)
-    if received > today:
+    day = given.setdefault(kind.date_field, today)
+    if day > today:
+        label = next(f.label for f in kind.fields if f.name == kind.date_field)
         raise NewRecordError(
-            f"登记日期 {received.isoformat()} 晚于今天（{today.isoformat()}），不能填写将来的日期。"
+            f"{label} {day.isoformat()} 晚于今天（{today.isoformat()}），不能填写将来的日期。"
         )
-    ids = existing_ids(root)
+    ids = existing_ids(root, kind.folder)
     repeat_of = given.get("repeat_of")
     if repeat_of is not None and repeat_of.lower() not in {i.lower() for i in ids}:
         raise NewRecordError(
             f"找不到编号为 {repeat_of} 的事项：--repeat-of 应填此前已登记事项的编号。"
         )
-    case_id = next_case_id(ids, received.year)
-    text = record_yaml(CASE_FIELDS, {"id": case_id, **given}, vocab)
-    _check_given(text, given, vocab)
-    rel = Path(CASES_DIR) / str(received.year) / f"{case_id}.yaml"
-    path = root / rel
+    record_id = next_id(ids, day.year, kind.default_prefix)
+    text = record_yaml(kind.fields, {"id": record_id, **given}, vocab)
+    _check_given(text, given, vocab, kind.fields)
+    path = root / kind.folder / str(day.year) / f"{record_id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as out:  # "x": never overwrite
@@ -72,13 +87,13 @@ def new_case(root: Path, today: date, values: Mapping[str, Any]) -> Path:
     return path
 
 
-def existing_ids(root: Path) -> list[str]:
-    """Every case id of the tree, read from the file names (a file is named after its id)."""
-    folder = root / CASES_DIR
+def existing_ids(root: Path, records: str = CASES_DIR) -> list[str]:
+    """Every id under ``records``, read from the file names (a file is named after its id)."""
+    folder = root / records
     return sorted(p.stem for p in folder.glob("**/*.yaml")) if folder.is_dir() else []
 
 
-def next_case_id(ids: Iterable[str], year: int) -> str:
+def next_id(ids: Iterable[str], year: int, default_prefix: str = CASE.default_prefix) -> str:
     """The next free id of ``year``, in the pattern that year's ids use.
 
     The pattern is the most common prefix and digit count among the year's ids
@@ -113,7 +128,7 @@ def next_case_id(ids: Iterable[str], year: int) -> str:
             prefix, width = _dominant(patterns[0])
             number = numbers[(prefix, width)] + 1
         else:
-            prefix, width, number = DEFAULT_PREFIX.format(year=year), DEFAULT_WIDTH, 1
+            prefix, width, number = default_prefix.format(year=year), DEFAULT_WIDTH, 1
     while f"{prefix}{number:0{width}d}".lower() in taken:
         number += 1
     return f"{prefix}{number:0{width}d}"
@@ -123,10 +138,15 @@ def _dominant(counts: Counter[tuple[str, int]]) -> tuple[str, int]:
     return max(counts, key=lambda key: (counts[key], key[1], key[0]))
 
 
-def _check_given(text: str, given: Mapping[str, Any], vocab: dict[str, tuple[str, ...]]) -> None:
+def _check_given(
+    text: str,
+    given: Mapping[str, Any],
+    vocab: dict[str, tuple[str, ...]],
+    fields: tuple[Field, ...],
+) -> None:
     """Read the new text back with the validator's reader; a given value it refuses stops us."""
     problems: list[Problem] = []
-    Reader("", vocab, problems).read_mapping(parse(text), CASE_FIELDS)
+    Reader("", vocab, problems).read_mapping(parse(text), fields)
     refused = [p for p in problems if p.field in given]
     if refused:
         lines = "\n".join(f"--{p.field.replace('_', '-')}: {p.message}" for p in refused)
