@@ -342,6 +342,23 @@ def publish(ctx: click.Context, destination: str | None) -> None:
     click.echo(format_published(result))
 
 
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="预览用的端口（只在本机 127.0.0.1 上开放）。")  # fmt: skip
+@click.option("--no-pdf", is_flag=True, help="只生成网页，不生成 PDF（更快）。")
+@click.pass_context
+def serve(ctx: click.Context, port: int, no_pdf: bool) -> None:
+    """生成网页并在本机预览；修改事项、总结文字、模板或配置后自动重新生成并刷新浏览器。"""
+    from xfgen.commands.serve import serve as serve_site
+    from xfgen.site.build import OUTPUT
+
+    root: Path = ctx.obj["root"]
+    today = (
+        ctx.parent.params.get("today") if ctx.parent else None
+    )  # None: the real day, each rebuild
+    serve_site(root, root / OUTPUT, today, port, pdfs=not no_pdf, echo=click.echo)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns errors into messages and exit codes."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])

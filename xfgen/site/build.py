@@ -117,8 +117,12 @@ def build_site(
     internal: bool = False,
     progress: Callable[[str], None] = lambda message: None,
     ledger_part_rows: int = LEDGER_PART_ROWS,
+    pdfs: bool = True,
 ) -> BuildResult:
-    """Validate, compute and render the site into ``out``, replacing it only on success."""
+    """Validate, compute and render the site into ``out``, replacing it only on success.
+
+    Without ``pdfs`` only the web pages are made (``xfgen serve`` shows them at once).
+    """
     chosen = [parse_period(p) for p in periods]
     if as_of is not None:
         refuse_future(as_of, today)
@@ -165,7 +169,7 @@ def build_site(
                 site_path(folder, p.pdf_path),
             )
             for p in pages
-            if p.pdf
+            if p.pdf and pdfs
         ]
         progress(f"生成 {len(jobs)} 份 PDF")
         warnings = render_all(jobs)
