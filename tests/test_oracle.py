@@ -560,7 +560,7 @@ def test_the_generator_reaches_the_boundaries(tmp_path: Path) -> None:
     """The random trees do hold the edge cases they are meant to test."""
     seen = dict.fromkeys(
         ["backlog edge", "due on as-of", "tie", "unranked", "null rate", "backlog resolved"]
-        + ["leader closed", "supervised closed", "office work"],
+        + ["leader closed", "supervised closed", "office work", "null score, enough cases"],
         0,
     )
     for number in range(TREES):
@@ -582,6 +582,9 @@ def test_the_generator_reaches_the_boundaries(tmp_path: Path) -> None:
             ranks = [row["rank"] for row in board["leaderboard"]]
             seen["tie"] += len(ranks) != len(set(ranks))
             seen["unranked"] += bool(board["unranked"])
+            seen["null score, enough cases"] += any(
+                u["score"] is None and u["cases"] >= 3 for u in board["units"].values()
+            )
             figures = oracle.figures(tree, label, as_of)
             seen["null rate"] += None in figures["rates"].values()
             seen["backlog resolved"] += figures["counts"]["backlog_resolved"]
@@ -590,3 +593,64 @@ def test_the_generator_reaches_the_boundaries(tmp_path: Path) -> None:
             seen["office work"] += oracle.office_work(tree, label, as_of)["total"]["events"]
     assert all(seen.values()), seen
     print(seen)
+
+
+def _small_repo(root: Path, config_extra: str, cases: list[dict[str, Any]]) -> None:
+    base = yaml.safe_dump(
+        {
+            "office": "测试县信访局",
+            "channels": CHANNELS,
+            "sources": SOURCES,
+            "categories": CATEGORIES,
+            "units": UNITS,
+            "outcomes": OUTCOMES,
+        },
+        allow_unicode=True,
+        sort_keys=False,
+    )
+    (root / "xfgen.yaml").write_text(base + config_extra, encoding="utf-8")
+    for case in cases:
+        dump(root / "cases" / str(case["received"].year) / f"{case['id']}.yaml", case)
+
+
+def _case(number: int, unit: str, **fields: Any) -> dict[str, Any]:
+    case: dict[str, Any] = {
+        "id": f"XF2025-{number:04d}",
+        "received": date(2025, 5, 5),
+        "channel": "来信",
+        "source": "本级受理",
+        "kind": "申诉求决类",
+        "category": CATEGORIES[0],
+        "summary": "反映问题",
+        "unit": unit,
+        "accepted": date(2025, 5, 6),
+    }
+    case.update(fields)
+    return case
+
+
+def test_a_score_joins_the_group_of_the_first_score_within_1e_9(tmp_path: Path) -> None:
+    """Three units, scores 1, ≈1−6e-10 and ≈1−1.2e-9: ranks 1, 1, 3 (not 1, 2, 3 nor 1, 1, 1).
+
+    Weights: timely_acceptance 1, closure x = 1.2e-9, satisfaction y = 6e-10; every
+    case accepted the day after receipt (timely 1), as of 2025-06-30 before any
+    deadline (on-time null).
+      河口镇: closed, 满意    → closure 1, satisfaction 1 → score 1
+      城关镇: closed, 不满意  → closure 1, satisfaction 0 → (1+x)/(1+x+y) ≈ 1 − 6e-10
+      青山镇: open           → closure 0, satisfaction —  → 1/(1+x)       ≈ 1 − 1.2e-9
+    城关镇 is within 1e-9 of 河口镇 (rank 1, listed first by label); 青山镇 is within
+    1e-9 of 城关镇 but not of the group's first score, so it starts a group: rank 3.
+    """
+    closed = {"closed": date(2025, 6, 1), "outcome": "解决"}
+    cases = [_case(n, "河口镇", satisfaction="满意", **closed) for n in (1, 2, 3)]
+    cases += [_case(n, "城关镇", satisfaction="不满意", **closed) for n in (4, 5, 6)]
+    cases += [_case(n, "青山镇") for n in (7, 8, 9)]
+    weights = "leaderboard:\n  weights: {timely_acceptance: 1, closure: 0.0000000012, satisfaction: 0.0000000006}\n"
+    _small_repo(tmp_path, weights, cases)
+    actual = run_stats(tmp_path, "2025H1", date(2025, 6, 30))
+    assert [(row["rank"], row["unit"]) for row in actual["leaderboard"]] == [
+        (1, "城关镇"),
+        (1, "河口镇"),
+        (3, "青山镇"),
+    ]
+    assert check(tmp_path, "2025H1", date(2025, 6, 30), oracle.load_tree(tmp_path)) == []
