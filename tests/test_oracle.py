@@ -654,3 +654,42 @@ def test_a_score_joins_the_group_of_the_first_score_within_1e_9(tmp_path: Path) 
         (3, "青山镇"),
     ]
     assert check(tmp_path, "2025H1", date(2025, 6, 30), oracle.load_tree(tmp_path)) == []
+
+
+def test_corrected_records_are_seen_at_once(tmp_path: Path) -> None:
+    """Figures follow the files as they are now: a same-size correction, a reopened case
+    and a deleted case, written right after a first run, all show in the next run."""
+    maker = TreeMaker(SEED + 500)
+    maker.make(CASES)
+    maker.write(tmp_path)
+    referred = {c.get("repeat_of") for c in maker.cases}
+    closed = [
+        c
+        for c in maker.cases
+        if c.get("closed")
+        and c["closed"] - DAY
+        >= max(c["accepted"], c.get("extension", {}).get("approved", EARLIEST))
+        and c["closed"].month == (c["closed"] - DAY).month
+    ]
+    moved, reopened = closed[0], closed[1]
+    gone = next(c for c in maker.cases if c["id"] not in referred and c not in (moved, reopened))
+    as_of = moved["closed"] - DAY
+    label = f"{as_of.year}H{1 if as_of.month <= 6 else 2}"
+    before = run_stats(tmp_path, label, as_of)
+
+    def path(case: dict[str, Any]) -> Path:
+        return tmp_path / "cases" / str(case["received"].year) / f"{case['id']}.yaml"
+
+    size = path(moved).stat().st_size
+    moved["closed"] = as_of  # one digit earlier: the file keeps its size
+    dump(path(moved), moved)
+    assert path(moved).stat().st_size == size
+    for key in ("closed", "outcome", "satisfaction", "review", "recheck"):
+        reopened.pop(key, None)
+    dump(path(reopened), reopened)
+    path(gone).unlink()
+
+    found = check(tmp_path, label, as_of, oracle.load_tree(tmp_path))
+    assert not found, "\n".join(found)
+    after = run_stats(tmp_path, label, as_of)
+    assert after != before
