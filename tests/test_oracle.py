@@ -467,7 +467,7 @@ def compare(actual: Any, expected: Any, path: str, found: list[str]) -> None:
                 found.append(f"{path}.{key}: xfgen prints a key the oracle does not know")
                 continue
             compare(actual[key], expected[key], f"{path}.{key}", found)
-        if path != ".units" and set(expected) - set(actual) and is_label_map(path):
+        if set(expected) - set(actual) and is_label_map(path):
             missing = sorted(set(expected) - set(actual))
             found.append(f"{path}: labels missing from xfgen's map: {missing}")
         if is_label_map(path) and list(actual) != sorted(actual):
@@ -478,10 +478,12 @@ def compare(actual: Any, expected: Any, path: str, found: list[str]) -> None:
             return
         for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
             compare(a, e, f"{path}[{i}]", found)
-    elif isinstance(expected, Fraction) or isinstance(actual, float):
+    elif isinstance(expected, Fraction) or (expected is None and isinstance(actual, float)):
         if actual is None or expected is None or isinstance(actual, bool):
             if actual is not expected:
                 found.append(f"{path}: {actual!r} != {as_text(expected)}")
+        elif not isinstance(actual, float):
+            found.append(f"{path}: {actual!r} is not a float (rates, days, scores are)")
         elif abs(Fraction(actual) - Fraction(expected)) > Fraction(1, 10**9):
             found.append(f"{path}: {actual!r} != {as_text(expected)}")
     elif type(actual) is not type(expected) or actual != expected:
