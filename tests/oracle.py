@@ -512,3 +512,65 @@ def stats(tree: dict[str, Any], label: str, as_of: date) -> dict[str, Any]:
         "avg_handling_days": earlier["avg_handling_days"],
     }
     return result
+
+
+# ---------------------------------------------------------------- shown values (rounding)
+
+
+def half_up_tenths(value: Fraction) -> Fraction:
+    """``value`` rounded half up (away from zero) to one decimal place."""
+    magnitude = abs(value) * 10
+    rounded = Fraction(int(magnitude + Fraction(1, 2)), 10)
+    return rounded if value >= 0 else -rounded
+
+
+def tenths(value: Fraction) -> str:
+    """A value that is already a whole number of tenths, written with one decimal."""
+    whole, rest = divmod(abs(value) * 10, 10)
+    assert rest.denominator == 1
+    return f"{'-' if value < 0 else ''}{int(whole)}.{int(rest)}"
+
+
+def shown_rate(rate: Fraction | None) -> str:
+    """A rate as printed: ×100, one decimal, half up; "—" without data."""
+    return "—" if rate is None else tenths(half_up_tenths(rate * 100)) + "%"
+
+
+def shown_days(days: Fraction | None) -> str:
+    return "—" if days is None else tenths(half_up_tenths(days))
+
+
+def rate_change(now: Fraction | None, before: Fraction | None, earlier: str) -> str | None:
+    """The change of a rate: the difference of the two shown values, in points.
+
+    ``earlier`` is "上年同期" or "上期". None where DOMAIN.md does not say (no current value).
+    """
+    if before is None:
+        return f"{earlier}无数据"
+    if now is None:
+        return None
+    diff = half_up_tenths(now * 100) - half_up_tenths(before * 100)
+    if diff == 0:
+        return "持平"
+    return f"{'提高' if diff > 0 else '降低'}{tenths(abs(diff))}个百分点"
+
+
+def days_change(now: Fraction | None, before: Fraction | None, earlier: str) -> str | None:
+    if before is None:
+        return f"{earlier}无数据"
+    if now is None:
+        return None
+    diff = half_up_tenths(now) - half_up_tenths(before)
+    if diff == 0:
+        return "持平"
+    return f"{'增加' if diff > 0 else '减少'}{tenths(abs(diff))}天"
+
+
+def count_change(now: int, before: int, earlier: str) -> str:
+    """(now − before) ÷ before, shown half up; 16 → 15 is 下降6.3%."""
+    if now == before:
+        return "持平"
+    if before == 0:
+        return f"{earlier}为0"
+    change = half_up_tenths(Fraction(now - before, before) * 100)
+    return f"{'上升' if change > 0 else '下降'}{tenths(abs(change))}%"

@@ -695,3 +695,186 @@ def test_corrected_records_are_seen_at_once(tmp_path: Path) -> None:
     assert not found, "\n".join(found)
     after = run_stats(tmp_path, label, as_of)
     assert after != before
+
+
+# ---------------------------------------------------------------- shown values in the terminal
+
+COUNT_ROWS = {
+    "受理总量（件）": "cases",
+    "已受理（件）": "accepted",
+    "不予受理（件）": "not_accepted",
+    "待定（件）": "undecided",
+    "已办结（件）": "closed",
+    "来访批次": "visit_batches",
+    "来访人次": "visit_people",
+    "集体访批次": "collective_batches",
+    "集体访人次": "collective_people",
+    "越级访（件）": "skip_level",
+    "重复信访（件）": "repeat",
+    "初信初访（件）": "first_time",
+    "人次（全部形式）": "people",
+    "申请复查（件）": "review_requested",
+    "复查办结（件）": "review_decided",
+    "复查维持（件）": "review_upheld",
+    "申请复核（件）": "recheck_requested",
+    "复核办结（件）": "recheck_decided",
+    "复核维持（件）": "recheck_upheld",
+    "超期未办结（件）": "overdue_open",
+    "期初积案（件）": "backlog_start",
+    "积案化解（件）": "backlog_resolved",
+    "积案（件）": "backlog",
+    "领导包案（件）": "leader_cases",
+    "包案办结（件）": "leader_closed",
+    "督办（件）": "supervised",
+    "督办办结（件）": "supervised_closed",
+}
+RATE_ROWS = {
+    "及时受理率": "timely_acceptance",
+    "按期办结率": "on_time_closure",
+    "办结率": "closure",
+    "参评率": "rating_participation",
+    "满意率": "satisfaction",
+    "重复信访率": "repeat",
+    "复查率": "review",
+    "复查维持率": "review_upheld",
+    "初信初访办结率": "first_time_closure",
+    "积案化解率": "backlog_resolution",
+    "包案办结率": "leader_closure",
+    "督办办结率": "supervised_closure",
+}
+DAYS_ROW = "平均办理天数"
+
+
+def terminal_rows(text: str) -> dict[str, list[str]]:
+    """The figure rows of ``xfgen stats``' table, by their label."""
+    rows = {}
+    for line in text.splitlines():
+        tokens = line.split()
+        if tokens and (tokens[0] in COUNT_ROWS or tokens[0] in RATE_ROWS or tokens[0] == DAYS_ROW):
+            rows[tokens[0]] = tokens[1:]
+    return rows
+
+
+def expected_row(label: str, now: dict[str, Any], olds: list[tuple[dict[str, Any], str]]) -> list:
+    """本期, then for 上年同期 and 上期: the value and the change (None: DOMAIN.md is silent).
+
+    A previous period with no cases at all has no data: every change says so
+    (DOMAIN.md: "a previous period with no cases at all: 上年同期无数据"); what its
+    value cells show then is not said.
+    """
+    if label in COUNT_ROWS:
+        key = COUNT_ROWS[label]
+        row: list[Any] = [str(now["counts"][key])]
+        for old, earlier in olds:
+            change = oracle.count_change(now["counts"][key], old["counts"][key], earlier)
+            row += [str(old["counts"][key]), change]
+    elif label in RATE_ROWS:
+        key = RATE_ROWS[label]
+        row = [oracle.shown_rate(now["rates"][key])]
+        for old, earlier in olds:
+            change = oracle.rate_change(now["rates"][key], old["rates"][key], earlier)
+            row += [oracle.shown_rate(old["rates"][key]), change]
+    else:
+        row = [oracle.shown_days(now["avg_handling_days"])]
+        for old, earlier in olds:
+            change = oracle.days_change(now["avg_handling_days"], old["avg_handling_days"], earlier)
+            row += [oracle.shown_days(old["avg_handling_days"]), change]
+    for i, (old, earlier) in enumerate(olds):
+        if old["counts"]["cases"] == 0:
+            row[1 + 2 * i : 3 + 2 * i] = [None, f"{earlier}无数据"]
+    return row
+
+
+def board_rows(text: str) -> list[list[str]]:
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if "责任单位排名" in line)
+    header = lines[start + 1].split()
+    rows = [header]
+    for line in lines[start + 3 :]:
+        tokens = line.split()
+        if not tokens or not tokens[0].isdigit():
+            break
+        rows.append(tokens)
+    return rows
+
+
+def check_terminal(root: Path, label: str, as_of: date, tree: dict[str, Any]) -> list[str]:
+    args = ["-C", str(root), "--today", TODAY.isoformat(), "stats", "--period", label]
+    text = CliRunner().invoke(cli, [*args, "--as-of", as_of.isoformat()]).stdout
+    expected = oracle.stats(tree, label, as_of)
+    olds = [(expected["previous_year"], "上年同期")]
+    if len(label) != 4:  # year reports show only 同比
+        olds.append((expected["previous_period"], "上期"))
+    found = []
+    rows = terminal_rows(text)
+    if "及时受理率" not in rows or "受理总量（件）" not in rows:
+        return [f"{label} as of {as_of}: no figure table in:\n{text}"]
+    for name, tokens in rows.items():
+        want = expected_row(name, expected, olds)
+        got: list[Any] = [g if w is not None else None for g, w in zip(tokens, want, strict=False)]
+        if got != want or len(tokens) != len(want):
+            found.append(f"{label} as of {as_of}: {name}: {tokens} != {want}")
+    board = board_rows(text)
+    columns = {name: i for i, name in enumerate(board[0])}
+    for tokens in board[1:]:
+        unit = expected["units"][tokens[columns["责任单位"]]]
+        want_cells = {
+            name: oracle.shown_rate(unit["rates"][RATE_ROWS[name]])
+            for name in columns
+            if name in RATE_ROWS
+        }
+        want_cells["得分"] = oracle.shown_days(unit["score"] * 100)
+        for name, want_cell in want_cells.items():
+            if tokens[columns[name]] != want_cell:
+                found.append(f"{label} as of {as_of}: board {tokens}: {name} {want_cell}")
+    return found
+
+
+@pytest.mark.parametrize("number", range(4))
+def test_shown_values_and_changes_match_the_oracle(number: int, tmp_path: Path) -> None:
+    """The terminal table: rates ×100 and days to one decimal, half up; changes of
+    rates and days are differences of the shown values; counts change in exact percent."""
+    maker = TreeMaker(SEED + number)
+    maker.make(CASES, activities=ACTIVITIES)
+    maker.write(tmp_path)
+    tree = oracle.load_tree(tmp_path)
+    found: list[str] = []
+    for label, as_of in maker.queries:
+        found += check_terminal(tmp_path, label, as_of, tree)
+    assert not found, "\n".join(found[:40])
+
+
+def test_half_up_rounding_on_exact_halves(tmp_path: Path) -> None:
+    """Exact halves round up, from exact fractions (binary-float round would go to even).
+
+    2024H1: 16 cases, XF2024-0002 a repeat              → 重复信访率 1/16 = 6.25% → 6.3%
+    2025H1: 15 cases, XF2025-0002..0004 repeats         → 3/15 = 20.0%
+            change 20.0 − 6.3 = 13.7                    → 提高13.7个百分点
+            cases 15 against 16: −1/16 = −6.25%         → 下降6.3%
+            4 closed after 10, 10, 10, 11 days: 41/4    → 平均办理天数 10.25 → 10.3
+    """
+    day = date(2024, 3, 1)
+    cases = [
+        _case(n, "城关镇", id=f"XF2024-{n:04d}", received=day, accepted=day) for n in range(1, 17)
+    ]
+    cases[1]["repeat_of"] = "XF2024-0001"
+    day = date(2025, 3, 3)
+    for n in range(1, 16):
+        case = _case(n, "城关镇", received=day, accepted=day)
+        if n <= 4:
+            case.update(closed=day + (10 if n < 4 else 11) * DAY, outcome="解决")
+        if 2 <= n <= 4:
+            case["repeat_of"] = "XF2025-0001"
+        cases.append(case)
+    _small_repo(tmp_path, "", cases)
+    as_of = date(2025, 6, 30)
+    rows = terminal_rows(
+        CliRunner()
+        .invoke(cli, ["-C", str(tmp_path), "--today", TODAY.isoformat(), "stats", "-p", "2025H1"])
+        .stdout
+    )
+    assert rows["受理总量（件）"][:3] == ["15", "16", "下降6.3%"]
+    assert rows["重复信访率"][:3] == ["20.0%", "6.3%", "提高13.7个百分点"]
+    assert rows["平均办理天数"][:3] == ["10.3", "—", "上年同期无数据"]
+    assert check(tmp_path, "2025H1", as_of, oracle.load_tree(tmp_path)) == []
+    assert check_terminal(tmp_path, "2025H1", as_of, oracle.load_tree(tmp_path)) == []
