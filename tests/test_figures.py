@@ -905,3 +905,36 @@ def test_trend_holds_the_last_five_years_with_cases() -> None:
         ("2026", d("2026-11-25"), 5),
     ]
     assert figures(summary_history()).trend == ()  # half years have none
+
+
+def test_a_unit_whose_available_rates_all_weigh_0_has_no_score_and_is_not_too_few() -> None:
+    weights = {"on_time_closure": 0, "satisfaction": 1, "timely_acceptance": 0, "closure": 0}
+    config = replace(CONFIG, leaderboard=LeaderboardSettings(3, weights))
+    # 城关镇: 3 cases closed, none rated: satisfaction (the only weighted rate) is null.
+    # 河口镇: 2 cases, rated 满意: score 1, but fewer than 3 cases.
+    # 县人社局: 3 cases, rated 满意, 满意, 不满意: satisfaction 2/3, the score.
+    unrated = [make("2026-01-05", accepted="2026-01-06", closed="2026-01-20") for _ in range(3)]
+    rated = [perfect("河口镇"), perfect("河口镇")]
+    mixed = [
+        make("2026-01-05", unit="县人社局", accepted="2026-01-06", closed="2026-01-20",
+             satisfaction=s)
+        for s in ("满意", "满意", "不满意")
+    ]  # fmt: skip
+    f = figures([*unrated, *rated, *mixed], config=config)
+    assert f.units["城关镇"].rates.on_time_closure == 1.0  # has data, but weighs 0
+    assert f.units["城关镇"].score is None
+    assert [(row.rank, row.unit) for row in f.leaderboard] == [(1, "县人社局")]
+    assert f.leaderboard[0].score == pytest.approx(2 / 3)
+    assert f.unranked == ("城关镇", "河口镇")
+    assert (f.too_few, f.no_score) == (("河口镇",), ("城关镇",))
+    text = format_stats(f)
+    assert "不参与排名：城关镇（3件，暂无得分）、河口镇（2件，样本不足）" in text
+
+
+def test_provisional_years_of_a_period_come_from_its_counted_cases() -> None:
+    # Natural days consult no calendar, so nothing is ever provisional.
+    f = figures([make("2026-06-25", accepted="2026-06-26")], rules=NATURAL)
+    assert f.provisional_years == ()
+    # Under the holiday rule, 2026 (published) is not provisional.
+    f = figures([make("2026-06-25", accepted="2026-06-26")], rules=WORKDAYS)
+    assert f.provisional_years == ()

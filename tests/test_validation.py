@@ -366,3 +366,172 @@ def test_config_defaults_and_overrides(repo: Repo) -> None:
     assert project.config.leaderboard.min_cases == 5
     assert project.config.leaderboard.weights["on_time_closure"] == 0.4
     assert project.rules.holidays is not None
+
+
+# ---------------------------------------------------------------- issue 8: rule gaps
+
+
+def same_day_case(case_id: str, repeat_of: str | None) -> str:
+    text = with_changes(("id: XF2026-0001", f"id: {case_id}"))
+    if repeat_of:
+        text = text.replace("skip_level: false", f"skip_level: false\nrepeat_of: {repeat_of}")
+    return text
+
+
+def test_a_repeat_of_cycle_is_an_error_on_each_file(repo: Repo) -> None:
+    # A → B → A, all received 2026-01-05 (same-day links are allowed, cycles are not).
+    repo.case(same_day_case("XF2026-0001", "XF2026-0002"))
+    repo.case(same_day_case("XF2026-0002", "XF2026-0001"))
+    found = problems(repo)
+    assert [p.split(": repeat_of: ")[0] for p in found] == [
+        "cases/2026/XF2026-0001.yaml:7:12",
+        "cases/2026/XF2026-0002.yaml:7:12",
+    ]
+    assert all("形成了循环" in p for p in found)
+    assert load_project(repo.root, TODAY).cases == ()
+
+
+def test_a_longer_cycle_and_the_cases_that_lead_into_it(repo: Repo) -> None:
+    # A → B → C → A is a cycle; D → A leads into it but is not part of it.
+    repo.case(same_day_case("XF2026-000A", "XF2026-000B"))
+    repo.case(same_day_case("XF2026-000B", "XF2026-000C"))
+    repo.case(same_day_case("XF2026-000C", "XF2026-000A"))
+    repo.case(same_day_case("XF2026-000D", "XF2026-000A"))
+    found = problems(repo)
+    assert sorted(p.split(":")[0] for p in found) == [
+        "cases/2026/XF2026-000A.yaml",
+        "cases/2026/XF2026-000B.yaml",
+        "cases/2026/XF2026-000C.yaml",
+    ]
+    assert "XF2026-000A → XF2026-000B → XF2026-000C → XF2026-000A" in found[0]
+
+
+def test_same_day_repeat_links_without_a_cycle_are_valid(repo: Repo) -> None:
+    repo.case(same_day_case("XF2026-0001", None))
+    repo.case(same_day_case("XF2026-0002", "XF2026-0001"))
+    repo.case(same_day_case("XF2026-0003", "XF2026-0002"))
+    assert problems(repo) == []
+
+
+def test_recheck_requested_before_the_review_was_decided(repo: Repo) -> None:
+    text = with_changes(("  requested: 2026-04-20", "  requested: 2026-04-01"))
+    assert only(repo, text) == (
+        "cases/2026/XF2026-0001.yaml:34:14: recheck.requested: "
+        "复核申请日期 2026-04-01 早于复查决定日期 2026-04-02。"
+    )
+
+
+def test_recheck_needs_a_review_with_a_decided_date(repo: Repo) -> None:
+    text = with_changes(("  decided: 2026-04-02\n  result: 维持\n", ""))
+    assert "recheck: 复核 recheck 只能在复查作出决定（review.decided）之后。" in only(repo, text)
+    # recheck on the same day as the review decision is fine
+    repo.case(with_changes(("  requested: 2026-04-20", "  requested: 2026-04-02")))
+    assert problems(repo) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("received: 2026-01-05", "received: 1949-12-31", "received"),
+        ("  requested: 2026-03-10", "  requested: 2101-01-01", "review.requested"),
+    ],
+)
+def test_dates_before_1950_or_after_2100_are_errors(
+    repo: Repo, old: str, new: str, field: str
+) -> None:
+    day = new.split(": ")[1]
+    found = problems(repo.case(with_changes((old, new))) and repo, today=date(2101, 6, 1))
+    assert any(f"{field}: 日期 {day} 不在 1950–2100 年之间，请检查年份。" in p for p in found), (
+        found
+    )
+
+
+def test_a_date_in_year_1_is_an_error_not_a_crash(repo: Repo) -> None:
+    repo.case(with_changes(("accepted: 2026-01-08", "accepted: 0001-01-08")))
+    found = problems(repo)
+    assert any("accepted: 日期 0001-01-08 不在 1950–2100 年之间" in p for p in found), found
+
+
+def config_errors(repo: Repo, extra: str) -> list[str]:
+    from conftest import CONFIG
+
+    repo.write("xfgen.yaml", CONFIG + extra)
+    with pytest.raises(ConfigError) as caught:
+        load_project(repo.root, TODAY)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_weights_need_one_positive_weight(repo: Repo) -> None:
+    # CONFIG has 6 lines: leaderboard is line 7, weights line 8.
+    assert config_errors(repo, "leaderboard:\n  weights: {satisfaction: 0, closure: 0.0}\n") == [
+        "xfgen.yaml:8:12: leaderboard.weights: "
+        "权重中至少要有一项大于 0（没有写出的比率权重为 0），否则无法计算得分。"
+    ]
+    assert config_errors(repo, "leaderboard:\n  weights: {}\n") == [
+        "xfgen.yaml:8:12: leaderboard.weights: "
+        "权重中至少要有一项大于 0（没有写出的比率权重为 0），否则无法计算得分。"
+    ]
+
+
+def test_weights_unknown_names_and_negative_numbers_are_errors(repo: Repo) -> None:
+    found = config_errors(repo, "leaderboard:\n  weights: {satisfation: 1, closure: -0.5}\n")
+    assert found[0].startswith(
+        "xfgen.yaml:8:13: leaderboard.weights.satisfation: 未知的项 “satisfation”。你是不是想写 satisfaction？"
+    )
+    assert found[1].startswith("xfgen.yaml:8:38: leaderboard.weights.closure:")
+
+
+def test_a_rate_left_out_of_weights_weighs_0(repo: Repo) -> None:
+    from conftest import CONFIG
+
+    repo.write("xfgen.yaml", CONFIG + "leaderboard:\n  weights: {satisfaction: 0.5}\n")
+    weights = load_project(repo.root, TODAY).config.leaderboard.weights
+    assert weights == {
+        "on_time_closure": 0,
+        "satisfaction": 0.5,
+        "timely_acceptance": 0,
+        "closure": 0,
+    }
+
+
+def holidays_errors(repo: Repo, text: str) -> list[str]:
+    from conftest import CONFIG
+
+    repo.write("xfgen.yaml", CONFIG + "deadlines: {calendar: workdays}\n")
+    repo.write("holidays.yaml", text)
+    with pytest.raises(ConfigError) as caught:
+        load_project(repo.root, TODAY)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_holidays_yaml_a_date_in_both_lists_is_an_error(repo: Repo) -> None:
+    text = "holidays:\n  - 2027-02-06\n  - 2027-02-07\nworkdays:\n  - 2027-02-07\n"
+    assert holidays_errors(repo, text) == [
+        "holidays.yaml:5:5: workdays: 2027-02-07 同时列在 holidays（放假）和 workdays（调休上班）中，只能保留一处。"
+    ]
+
+
+def test_holidays_yaml_years_and_dates_are_checked(repo: Repo) -> None:
+    text = "years: [2027, 1899, 2101, 二〇二七]\nholidays:\n  - 2027-02-30\n  - 春节\n"
+    found = holidays_errors(repo, text)
+    assert found[0] == "holidays.yaml:1:15: years[2]: 年份不能小于 1900，现在是 1899。"
+    assert found[1] == "holidays.yaml:1:21: years[3]: 年份不能大于 2100，现在是 2101。"
+    assert found[2].startswith("holidays.yaml:1:27: years[4]: 年份应为整数")
+    assert found[3] == "holidays.yaml:3:5: holidays[1]: 日期 2027-02-30 不存在，请检查年、月、日。"
+    assert found[4].startswith(
+        "holidays.yaml:4:5: holidays[2]: 放假日期应写成 YYYY-MM-DD 格式的日期"
+    )
+    assert len(found) == 5
+
+
+def test_holidays_yaml_is_read_into_the_calendar(repo: Repo) -> None:
+    from conftest import CONFIG
+
+    repo.write("xfgen.yaml", CONFIG + "deadlines: {calendar: workdays}\n")
+    repo.write("holidays.yaml", "years: [2030]\nholidays: [2030-02-04]\nworkdays: [2030-02-09]\n")
+    calendar = load_project(repo.root, TODAY).rules.holidays
+    assert calendar is not None
+    assert calendar.office.years == frozenset({2030})
+    assert not calendar.is_workday(date(2030, 2, 4))  # a Monday the file gives off
+    assert calendar.is_workday(date(2030, 2, 9))  # a Saturday the file makes a working day
+    assert not calendar.is_provisional(2030)

@@ -74,6 +74,11 @@ def _print_problems(project: Project) -> None:
         click.echo(str(problem))
 
 
+def _print_warnings(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        click.echo(f"警告：{warning}", err=True)
+
+
 @cli.command()
 @click.option(
     "--staged", is_flag=True, help="检查 git 暂存区中（即将提交）的文件，供 pre-commit 钩子使用。"
@@ -88,6 +93,7 @@ def check(ctx: click.Context, staged: bool) -> None:
     else:
         project = _load(ctx)
     _print_problems(project)
+    _print_warnings(project.warnings)
     if project.problems:
         click.echo(
             f"共检查 {project.files} 个文件：{project.invalid_files} 个文件有问题，"
@@ -123,6 +129,7 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
         _print_problems(project)
         click.echo(f"有 {len(project.problems)} 处问题，请先修正（xfgen check 可查看）。", err=True)
         ctx.exit(EXIT_INVALID)
+    _print_warnings(project.warnings)
     as_of = as_of or default_as_of(the_period, ctx.obj["today"])
     check_as_of(the_period, as_of)
     figures = compute_figures(
@@ -183,8 +190,7 @@ def build(
             click.echo(str(problem))
         click.echo(f"有 {len(invalid.problems)} 处问题，未生成报告；{target} 保持不变。", err=True)
         ctx.exit(EXIT_INVALID)
-    for warning in result.warnings:
-        click.echo(f"警告：{warning}", err=True)
+    _print_warnings(result.warnings)
     click.echo(
         f"已生成 {result.pages} 个网页、{result.pdfs} 份 PDF（{'、'.join(result.periods)}）到 {result.out}"
     )

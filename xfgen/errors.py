@@ -34,10 +34,6 @@ class ConfigError(XfgenError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class CalendarError(XfgenError):
-    """A deadline needs a holiday calendar for a year nobody has supplied."""
-
-
 class PeriodError(XfgenError):
     """A period or date given on the command line is not understood."""
 

@@ -170,6 +170,11 @@ def _open_at(case: Case, as_of: date) -> bool:
     return case.closed is None or case.closed > as_of
 
 
+def _counted(case: Case, period: Period, as_of: date) -> bool:
+    """In the cohort: received within the period, up to the as-of date."""
+    return period.start <= case.received <= min(period.end, as_of)
+
+
 def _backlog_at(case: Case, as_of: date) -> bool:
     if not _open_at(case, as_of):
         return False
@@ -379,6 +384,8 @@ class PeriodFigures:
     holiday_rule: bool  # deadlines counted with the workdays rule, to be stated on reports
     office_work: OfficeWork  # 领导接访、下访、约访 of the period
     by_supervision_kind: Mapping[str, int]  # 督办 cases per configured kind, configuration order
+    provisional_years: tuple[int, ...] = ()  # years of counted deadlines whose holidays are 推算
+    too_few: tuple[str, ...] = ()  # the unranked units with fewer than min_cases cases (样本不足)
 
     @property
     def start(self) -> date:
@@ -397,6 +404,11 @@ class PeriodFigures:
     def previous_leaderboard(self) -> bool:
         """Whether the previous period ranked anyone, so that rank changes mean something."""
         return any(row.previous_rank is not None for row in self.leaderboard)
+
+    @property
+    def no_score(self) -> tuple[str, ...]:
+        """Unranked units with enough cases but a null score (no weighted rate has data)."""
+        return tuple(unit for unit in self.unranked if unit not in self.too_few)
 
     def in_cohort(self, case: Case) -> bool:
         """Received within the period, up to the as-of date."""
@@ -478,6 +490,10 @@ def compute_figures(
         holiday_rule=rules.uses_holiday_rule,
         office_work=current.office_work,
         by_supervision_kind=current.case_work.by_supervision_kind,
+        provisional_years=rules.provisional_years(
+            (c for c in cases if _counted(c, period, as_of) or _open_at(c, as_of)), as_of
+        ),
+        too_few=current.too_few,
     )
 
 
@@ -615,6 +631,7 @@ class _Core:
     unranked: tuple[str, ...]
     case_work: CaseWork
     office_work: OfficeWork
+    too_few: tuple[str, ...]
 
     @property
     def snapshot(self) -> Snapshot:
@@ -748,6 +765,7 @@ def _compute(
         office_work=office_work(
             activities, period, as_of, config.activity_kinds, config.leader_levels
         ),
+        too_few=tuple(u.unit for u in units.values() if u.cases < config.leaderboard.min_cases),
     )
 
 

@@ -3,50 +3,74 @@
 DOMAIN.md: a period of N days starting on D ends on D + N. With
 ``calendar: workdays`` (民法典 art. 203) a deadline whose last day is a rest day
 (a statutory holiday, or a weekend that is not a make-up working day) moves to
-the next working day. The holiday data comes from the ``chinesecalendar``
-package, extended or corrected by the office's own ``holidays.yaml``; a year
-that neither covers is an error, never a guess.
+the next working day. Working days come from the ``holidays`` package's China
+calendar, overridden by the office's own ``holidays.yaml``. A year after the
+package's last published State Council arrangement is *provisional*: its days
+are the package's rule-based ones, and the reports say so; it is never an error.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from xfgen.errors import CalendarError
+import holidays
+from holidays.countries.china import ChinaStaticHolidays
+
 from xfgen.records.models import Case, Deadlines
 
 HOLIDAYS_FILE = "holidays.yaml"
 
 
+def last_published_year() -> int:
+    """The last year whose arrangement (放假调休安排) the installed package carries."""
+    return max(ChinaStaticHolidays.special_public_holidays)
+
+
+@dataclass(frozen=True)
+class OfficeDays:
+    """The office's ``holidays.yaml``: extra rest days and working days, and whole years."""
+
+    rest_days: frozenset[date] = frozenset()
+    workdays: frozenset[date] = frozenset()
+    years: frozenset[int] = frozenset()  # defined by the file alone: weekends plus its dates
+
+
 @dataclass(frozen=True)
 class HolidayCalendar:
-    """Rest days and make-up working days for the years it covers."""
+    """Which days are working days: the package's China calendar, under the office's file."""
 
-    rest_days: frozenset[date]
-    make_up_workdays: frozenset[date]
-    years: frozenset[int]
+    office: OfficeDays = OfficeDays()
+    first_provisional: int = field(default_factory=lambda: last_published_year() + 1)
+    _package: holidays.HolidayBase = field(
+        default_factory=lambda: holidays.country_holidays("CN"), repr=False, compare=False
+    )
+    _known: dict[date, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def is_workday(self, day: date) -> bool:
-        if day.year not in self.years:
-            first, last = min(self.years), max(self.years)
-            raise CalendarError(
-                f"节假日日历没有 {day.year} 年的数据（已有 {first}–{last} 年），"
-                f"无法按工作日规则计算期限（日期 {day.isoformat()}）。"
-                f"请在仓库根目录的 {HOLIDAYS_FILE} 中补充 {day.year} 年的放假和调休安排"
-                f"（years、holidays、workdays 三项，格式见 README），"
-                f"或升级 chinesecalendar 包，或把 deadlines.calendar 改为 natural。"
-            )
-        if day in self.make_up_workdays:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: date) -> bool:
+        if day in self.office.workdays:
             return True
-        if day in self.rest_days:
+        if day in self.office.rest_days:
             return False
-        return day.weekday() < 5
+        if day.year in self.office.years:
+            return day.weekday() < 5
+        return bool(self._package.is_working_day(day))
 
     def next_workday(self, day: date) -> date:
         while not self.is_workday(day):
             day += timedelta(days=1)
         return day
+
+    def is_provisional(self, year: int) -> bool:
+        """A year whose arrangement is not published yet and that the office has not defined."""
+        return year >= self.first_provisional and year not in self.office.years
 
 
 def statutory_calendar(
@@ -54,21 +78,8 @@ def statutory_calendar(
     extra_workdays: frozenset[date] = frozenset(),
     extra_years: frozenset[int] = frozenset(),
 ) -> HolidayCalendar:
-    """The chinesecalendar package's data, with the office's own additions.
-
-    A date the office lists overrides the package: listed as a working day it is
-    removed from the rest days, and the other way round.
-    """
-    from chinese_calendar import constants
-
-    rest = set(constants.holidays) - extra_workdays
-    work = set(constants.workdays) - extra_rest_days
-    years = {d.year for d in constants.holidays} | {d.year for d in constants.workdays}
-    return HolidayCalendar(
-        rest_days=frozenset(rest | extra_rest_days),
-        make_up_workdays=frozenset(work | extra_workdays),
-        years=frozenset(years | extra_years),
-    )
+    """The package's calendar with the office's own days and years on top."""
+    return HolidayCalendar(OfficeDays(extra_rest_days, extra_workdays, extra_years))
 
 
 @dataclass(frozen=True)
@@ -83,18 +94,21 @@ class DeadlineRules:
         return self.settings.calendar == "workdays"
 
     def add_days(self, start: date, days: int) -> date:
-        end = start + timedelta(days=days)
-        if self.uses_holiday_rule:
-            assert self.holidays is not None
-            end = self.holidays.next_workday(end)
-        return end
+        """``start`` + ``days``, moved to the next working day under the holiday rule."""
+        return self.move(start + timedelta(days=days))
+
+    def move(self, day: date) -> date:
+        if not self.uses_holiday_rule:
+            return day
+        assert self.holidays is not None
+        return self.holidays.next_workday(day)
 
     def acceptance_deadline(self, case: Case) -> date:
-        """The last day on which the acceptance decision is still in time."""
+        """The last day on which the acceptance decision is still in time: move(received + 15)."""
         return self.add_days(case.received, self.settings.accept_days)
 
     def original_deadline(self, case: Case) -> date | None:
-        """The handling deadline without any extension."""
+        """The handling deadline without any extension: move(accepted + 60)."""
         if case.accepted is None:
             return None
         return self.add_days(case.accepted, self.settings.handle_days)
@@ -103,8 +117,9 @@ class DeadlineRules:
         """The handling deadline as known at ``as_of``.
 
         An extension counts only once approved (on or before ``as_of``). It runs
-        from the original deadline; with natural days this is exactly
-        accepted + handle_days + extension.days.
+        from the original deadline as moved, and is moved again:
+        move(move(accepted + 60) + extension.days); with natural days this is
+        exactly accepted + handle_days + extension.days.
         """
         original = self.original_deadline(case)
         if original is None or case.extension is None:
@@ -112,3 +127,42 @@ class DeadlineRules:
         if as_of is not None and case.extension.approved > as_of:
             return original
         return self.add_days(original, case.extension.days)
+
+    def provisional_years(
+        self, cases: Iterable[Case], as_of: date | None = None
+    ) -> tuple[int, ...]:
+        """The provisional years in which an acceptance limit or deadline of ``cases`` falls.
+
+        Deadlines are as known at ``as_of`` (every extension when None). Empty
+        under natural days, where no calendar is consulted.
+        """
+        if not self.uses_holiday_rule:
+            return ()
+        assert self.holidays is not None
+        years: set[int] = set()
+        for case in cases:
+            for day in (
+                self.acceptance_deadline(case),
+                self.original_deadline(case),
+                self.handling_deadline(case, as_of),
+            ):
+                if day is not None and self.holidays.is_provisional(day.year):
+                    years.add(day.year)
+        return tuple(sorted(years))
+
+
+def provisional_warning(years: Iterable[int], published: int) -> str:
+    """The one warning check, stats and build give for provisional years (Chinese)."""
+    listed = "、".join(f"{year}年" for year in years)
+    return (
+        f"{listed}的节假日安排尚未公布（已安装的 holidays 包只含到 {published} 年的放假调休安排），"
+        f"落在{listed}的期限按法定节日推算，公布后可能变化。可以升级 holidays 包"
+        f"（pip install -U holidays），或在仓库根目录的 {HOLIDAYS_FILE} 中写明{listed}的安排"
+        f"（在 years 中列出该年，并列出 holidays 放假日期和 workdays 调休上班日期）。"
+    )
+
+
+def provisional_note(years: Iterable[int]) -> str:
+    """What a page says when its figures depend on a provisional year ("" when none does)."""
+    listed = "、".join(f"{year}年" for year in years)
+    return f"{listed}节假日安排尚未公布，期限按法定节日推算" if listed else ""

@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from xfgen.errors import ConfigError, Problem
-from xfgen.figures.deadlines import HOLIDAYS_FILE, DeadlineRules, statutory_calendar
-from xfgen.records.loading import LoadFailed, load_file
+from xfgen.figures.deadlines import HOLIDAYS_FILE, DeadlineRules, HolidayCalendar, OfficeDays
+from xfgen.records.loading import LoadFailed, Mapping, Position, Sequence, load_file
 from xfgen.records.models import (
     ACTIVITY_KINDS,
     LEADER_LEVELS,
@@ -24,6 +24,7 @@ from xfgen.records.models import (
 from xfgen.records.schema import Field, Reader
 
 CONFIG_FILE = "xfgen.yaml"
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # years holidays.yaml may define
 WEIGHT_NAMES = ("on_time_closure", "satisfaction", "timely_acceptance", "closure")
 
 _DEFAULT_DEADLINES = Deadlines()
@@ -180,7 +181,15 @@ _OFFICE_VOCABULARIES = {
 }
 
 HOLIDAY_FIELDS: tuple[Field, ...] = (
-    Field("years", "list", "覆盖年份", item="int", doc="本文件完整覆盖的年份"),
+    Field(
+        "years",
+        "list",
+        "年份",
+        item="int",
+        minimum=FIRST_YEAR,
+        maximum=LAST_YEAR,
+        doc="由本文件完整规定的年份：只按周末和本文件的 holidays、workdays 计算，不用 holidays 包的数据",
+    ),
     Field("holidays", "list", "放假日期", item="date", doc="法定节假日（放假）的日期"),
     Field("workdays", "list", "调休上班日期", item="date", doc="调休上班的周末日期"),
 )
@@ -226,11 +235,23 @@ def load_config(root: Path) -> Config:
             problems.append(
                 Problem(CONFIG_FILE, node.pos.line, node.pos.column, name, f"{name} 中有重复的值。")
             )
+    board = values.get("leaderboard") or {}
+    weights = board.get("weights")
+    # A bad number is reported already; otherwise some weight must be positive.
+    if weights is not None and all(w is not None and w == 0 for w in weights.values()):
+        pos = reader.positions["leaderboard.weights"]
+        problems.append(
+            Problem(
+                CONFIG_FILE,
+                pos.line,
+                pos.column,
+                "leaderboard.weights",
+                "权重中至少要有一项大于 0（没有写出的比率权重为 0），否则无法计算得分。",
+            )
+        )
     if problems:
         raise ConfigError(problems)
     deadlines = values.get("deadlines") or {}
-    board = values.get("leaderboard") or {}
-    weights = board.get("weights")
     return Config(
         office=values["office"],
         channels=tuple(values["channels"]),
@@ -249,7 +270,11 @@ def load_config(root: Path) -> Config:
         ),
         leaderboard=LeaderboardSettings(
             min_cases=board.get("min_cases", _DEFAULT_BOARD.min_cases),
-            weights=dict(weights) if weights else dict(_DEFAULT_BOARD.weights),
+            weights=(
+                dict(_DEFAULT_BOARD.weights)
+                if weights is None
+                else {name: weights.get(name, 0) for name in WEIGHT_NAMES}
+            ),
         ),
         **{
             name: tuple(values[name]) if values.get(name) else default
@@ -269,26 +294,48 @@ def load_rules(root: Path, config: Config) -> DeadlineRules:
     if config.deadlines.calendar != "workdays":
         return DeadlineRules(config.deadlines)
     path = root / HOLIDAYS_FILE
-    extra: dict = {}
+    office = OfficeDays()
     if path.exists() or path.is_symlink():  # a pipe or a link is refused by load_file
-        problems: list[Problem] = []
-        try:
-            node = load_file(path, root)
-        except LoadFailed as failed:
-            p = failed.problem
-            raise ConfigError(
-                [Problem(HOLIDAYS_FILE, p.pos.line, p.pos.column, p.field, p.message)]
-            ) from None
-        extra = Reader(HOLIDAYS_FILE, {}, problems).read_mapping(node, HOLIDAY_FIELDS) or {}
-        if problems:
-            raise ConfigError(problems)
-    calendar = statutory_calendar(
-        extra_rest_days=frozenset(_dates(extra.get("holidays"))),
-        extra_workdays=frozenset(_dates(extra.get("workdays"))),
-        extra_years=frozenset(y for y in extra.get("years") or () if y is not None),
+        office = _load_office_days(path, root)
+    return DeadlineRules(config.deadlines, HolidayCalendar(office))
+
+
+def _load_office_days(path: Path, root: Path) -> OfficeDays:
+    """``holidays.yaml``: every problem, with its line, or the office's days."""
+    problems: list[Problem] = []
+    try:
+        node = load_file(path, root)
+    except LoadFailed as failed:
+        p = failed.problem
+        raise ConfigError(
+            [Problem(HOLIDAYS_FILE, p.pos.line, p.pos.column, p.field, p.message)]
+        ) from None
+    reader = Reader(HOLIDAYS_FILE, {}, problems)
+    values = reader.read_mapping(node, HOLIDAY_FIELDS) or {}
+    listed: dict[str, dict[date, Position]] = {"holidays": {}, "workdays": {}}
+    if isinstance(node, Mapping):
+        for key, value in node.items:
+            if key.text not in listed or not isinstance(value, Sequence):
+                continue
+            for item, day in zip(value.items, values.get(key.text) or (), strict=False):
+                if day is None:
+                    continue
+                if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                    reader.problem(
+                        item.pos, key.text, f"日期 {day} 超出 {FIRST_YEAR}–{LAST_YEAR} 年的范围。"
+                    )
+                listed[key.text].setdefault(day, item.pos)
+    for day, pos in sorted(listed["workdays"].items()):
+        if day in listed["holidays"]:
+            reader.problem(
+                pos,
+                "workdays",
+                f"{day} 同时列在 holidays（放假）和 workdays（调休上班）中，只能保留一处。",
+            )
+    if problems:
+        raise ConfigError(sorted(problems))
+    return OfficeDays(
+        rest_days=frozenset(listed["holidays"]),
+        workdays=frozenset(listed["workdays"]),
+        years=frozenset(y for y in values.get("years") or () if y is not None),
     )
-    return DeadlineRules(config.deadlines, calendar)
-
-
-def _dates(values: list[date | None] | None) -> list[date]:
-    return [d for d in values or () if d is not None]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from xfgen.errors import Problem
-from xfgen.figures.deadlines import DeadlineRules
+from xfgen.figures.deadlines import DeadlineRules, last_published_year, provisional_warning
 from xfgen.records.activities import load_activities
 from xfgen.records.config import load_config, load_rules, vocabularies
 from xfgen.records.loading import LoadFailed, Position, load_file
@@ -39,6 +39,7 @@ from xfgen.records.schema import Field, Reader
 
 CASES_DIR = "cases"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9-]+$")
+FIRST_YEAR, LAST_YEAR = 1950, 2100  # a case date outside these years is a typo
 
 _REVIEW_FIELDS = (
     Field("requested", "date", "申请日期", required=True),
@@ -164,6 +165,7 @@ class Project:
     problems: tuple[Problem, ...]
     files: int
     activities: tuple[Activity, ...] = ()  # the valid ones, in order of date, then id
+    warnings: tuple[str, ...] = ()  # shown by check, stats and build; never stop them
 
     @property
     def invalid_files(self) -> int:
@@ -185,11 +187,16 @@ def load_project(root: Path, today: date) -> Project:
         if case is not None:
             read.append((case, reader.positions))
     _check_across_files(read, problems)
+    _check_repeat_cycles(read, problems)
     activities, activity_files = load_activities(
         root, vocab, {c.id: c.received for c, _ in read}, today, problems
     )
     invalid = {p.path for p in problems}
     cases = sorted((c for c, _ in read if c.path not in invalid), key=lambda c: (c.received, c.id))
+    warnings = []
+    provisional = rules.provisional_years(cases)
+    if provisional:
+        warnings.append(provisional_warning(provisional, last_published_year()))
     return Project(
         root,
         config,
@@ -198,6 +205,7 @@ def load_project(root: Path, today: date) -> Project:
         tuple(sorted(problems)),
         len(paths) + activity_files,
         tuple(activities),
+        tuple(warnings),
     )
 
 
@@ -290,8 +298,15 @@ def _check_case(
             "id", f"编号 “{case.id}” 与文件名 “{stem}.yaml” 不一致：文件名应为 {case.id}.yaml。"
         )
 
+    out_of_range = False
     for field, day in _dates(case):
-        if day > today:
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            out_of_range = True
+            problem(
+                field,
+                f"日期 {day.isoformat()} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间，请检查年份。",
+            )
+        elif day > today:
             problem(
                 field,
                 f"日期 {day.isoformat()} 晚于今天（{today.isoformat()}），不能填写将来的日期。",
@@ -320,7 +335,8 @@ def _check_case(
                 "satisfaction", f"满意度 “{case.satisfaction}” 只能在办结（填写 closed）后填写。"
             )
 
-    _check_extension(case, problem, config, rules)
+    if not out_of_range:  # deadlines cannot be counted from such a date
+        _check_extension(case, problem, config, rules)
     _check_progress(case, reader)
     _check_reviews(case, problem)
     _check_supervision(case, problem)
@@ -466,3 +482,42 @@ def _check_across_files(
             )
         if message:
             problems.append(Problem(case.path, pos.line, pos.column, "repeat_of", message))
+
+
+def _check_repeat_cycles(
+    read: list[tuple[Case, dict[str, Position]]], problems: list[Problem]
+) -> None:
+    """Following ``repeat_of`` must never come back to a case: each file of a cycle is an error.
+
+    Links between cases received on the same day are allowed, so a cycle can
+    only join same-day cases; a link to the case itself is reported elsewhere.
+    """
+    by_id: dict[str, tuple[Case, dict[str, Position]]] = {}
+    for case, positions in read:
+        by_id.setdefault(case.id, (case, positions))
+    done: set[str] = set()
+    for start, _ in read:
+        path: dict[str, int] = {}  # id -> place on the path followed from start
+        current: str | None = start.id
+        while current is not None and current not in done and current not in path:
+            path[current] = len(path)
+            found = by_id.get(current)
+            link = found[0].repeat_of if found else None
+            current = link if link != current else None
+        if current is not None and current in path:
+            cycle = list(path)[path[current] :]
+            chain = " → ".join([*cycle, cycle[0]])
+            for case_id in cycle:
+                case, positions = by_id[case_id]
+                pos = positions["repeat_of"]
+                problems.append(
+                    Problem(
+                        case.path,
+                        pos.line,
+                        pos.column,
+                        "repeat_of",
+                        f"重复信访的关联形成了循环（{chain}）：repeat_of 应指向最初的事项，"
+                        "请删去其中一处关联。",
+                    )
+                )
+        done.update(path)

@@ -143,6 +143,7 @@ class Renderer:
         name = path.rsplit("/", 1)[-1]
         context.setdefault("part", False)  # a print part of a long ledger (no page numbers)
         context.setdefault("continued", False)  # a part after the first (no page heading)
+        context.setdefault("provisional_note", "")  # the page counts a 推算 deadline
         try:
             return self.env.get_template(template).render(
                 site=self.site,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from xfgen.figures.compute import Change, PeriodFigures
+from xfgen.figures.deadlines import provisional_note
 from xfgen.figures.office_work import Activities
 from xfgen.reports.formatting import (
     NO_DATA,
@@ -81,6 +82,8 @@ def format_stats(f: PeriodFigures) -> str:
     ]
     if f.holiday_rule:
         lines.append("期限按节假日顺延规则计算：期限最后一日为休息日的，顺延至下一个工作日。")
+    if f.provisional_years:
+        lines.append(provisional_note(f.provisional_years) + "。")
     header = ["项目", "本期", "上年同期", "同比"] + (["上期", "环比"] if with_before else [])
     align = "lrrl" + ("rl" if with_before else "")
 
@@ -251,7 +254,7 @@ def _count(cases: int, value: int) -> str:
 
 def _unranked(f: PeriodFigures, label: str) -> str:
     unit = f.units[label]
-    reason = "暂无评分" if unit.score is None else "样本不足"
+    reason = "样本不足" if label in f.too_few else "暂无得分"
     return f"{label}（{unit.cases}件，{reason}）"
 
 

@@ -17,12 +17,14 @@ from typing import Any
 
 from xfgen.errors import Problem, XfgenError
 from xfgen.figures.compute import (
+    CaseStatus,
     PeriodFigures,
     backlog_cases,
     case_status,
     compute_figures,
     open_cases,
 )
+from xfgen.figures.deadlines import provisional_note
 from xfgen.figures.periods import (
     Period,
     check_as_of,
@@ -176,7 +178,9 @@ def build_site(
         for p in pages:
             for part in p.part_paths:
                 site_path(folder, part).unlink()
-    return BuildResult(out, len(pages), len(jobs), tuple(p.label for p in chosen), tuple(warnings))
+    return BuildResult(
+        out, len(pages), len(jobs), tuple(p.label for p in chosen), (*project.warnings, *warnings)
+    )
 
 
 def meeting_changes(
@@ -227,12 +231,16 @@ def ledger_page(
     as_of: date,
     f: PeriodFigures | None,
     part_rows: int,
+    provisional: str = "",
 ) -> Page:
-    """A ledger's page, with its .xlsx; printed in parts of at most ``part_rows`` rows when long."""
+    """A ledger's page, with its .xlsx; printed in parts of at most ``part_rows`` rows when long.
+
+    ``provisional`` is the note for rows whose deadline falls in a provisional year.
+    """
     xlsx = office_file(path, "xlsx")
     html = renderer.page(
         "ledger.html", path=path, title=ledger.title, as_of=as_of, ledger=ledger, f=f,
-        downloads=(download(xlsx),),
+        downloads=(download(xlsx),), provisional_note=provisional,
     )  # fmt: skip
     parts: tuple[str, ...] = ()
     if len(ledger.rows) > part_rows:
@@ -242,7 +250,7 @@ def ledger_page(
             renderer.page(
                 "ledger.html", path=path, title=ledger.title, as_of=as_of, f=f,
                 ledger=replace(ledger, rows=ledger.rows[start : start + size]),
-                part=True, continued=start > 0,
+                part=True, continued=start > 0, provisional_note=provisional,
             )
             for start in range(0, len(ledger.rows), size)
         )  # fmt: skip
@@ -286,18 +294,23 @@ def period_site(
     label = f.period.label
     name = f.period.name
     cohort = [case_status(c, project.rules, f.as_of) for c in project.cases if f.in_cohort(c)]
+    open_now = open_cases(project.cases, project.rules, f.as_of)
+    backlog_now = backlog_cases(project.cases, project.rules, f.as_of)
     ledger_list = [
-        ("register", ledgers.register_ledger(cohort, f"{name}信访事项登记台账", internal)),
-        ("open", ledgers.open_ledger(open_cases(project.cases, project.rules, f.as_of), f"{name}在办事项台账", internal)),
-        ("backlog", ledgers.backlog_ledger(backlog_cases(project.cases, project.rules, f.as_of), f"{name}积案台账", internal)),
+        ("register", ledgers.register_ledger(cohort, f"{name}信访事项登记台账", internal), cohort),
+        ("open", ledgers.open_ledger(open_now, f"{name}在办事项台账", internal), open_now),
+        ("backlog", ledgers.backlog_ledger(backlog_now, f"{name}积案台账", internal), backlog_now),
     ]  # fmt: skip
+    note = provisional_note(f.provisional_years)
     pages = [
         page(renderer, f"{label}/summary.html", "summary.html", f"{name}信访工作统计", f.as_of,
-             f=f, view=summary_view(f, renderer.site.scope, project), narrative=renderer.narrative(f)),
-        leaderboard_page(renderer, f, f"{label}/leaderboard.html", f"{name}责任单位排行榜"),
+             f=f, view=summary_view(f, renderer.site.scope, project), narrative=renderer.narrative(f),
+             provisional_note=note),
+        leaderboard_page(renderer, f, f"{label}/leaderboard.html", f"{name}责任单位排行榜", note),
     ]  # fmt: skip
-    for slug, ledger in ledger_list:
-        pages.append(ledger_page(renderer, f"{label}/{slug}.html", ledger, f.as_of, f, part_rows))
+    for slug, ledger, rows in ledger_list:
+        pages.append(ledger_page(renderer, f"{label}/{slug}.html", ledger, f.as_of, f, part_rows,
+                                 provisional(project, rows, f.as_of)))  # fmt: skip
     unit_links = []
     for unit in sorted(project.config.units):
         rows = [s for s in cohort if s.case.unit == unit]
@@ -305,7 +318,8 @@ def period_site(
             continue
         ledger = ledgers.register_ledger(rows, f"{unit} {name}信访事项台账", internal)
         path = f"{label}/units/{unit}.html"
-        pages.append(ledger_page(renderer, path, ledger, f.as_of, f, part_rows))
+        pages.append(ledger_page(renderer, path, ledger, f.as_of, f, part_rows,
+                                 provisional(project, rows, f.as_of)))  # fmt: skip
         unit_links.append(Link(unit, path, ("xlsx",)))
     links = (
         Link("工作统计（总结）", f"{label}/summary.html"),
@@ -322,30 +336,37 @@ def current_site(
 ) -> tuple[list[Page], tuple[Link, ...]]:
     """The ledgers as of the build day: what is open and what is backlog now."""
     internal = renderer.site.internal
-    open_ledger = ledgers.open_ledger(
-        open_cases(project.cases, project.rules, as_of), "当前在办事项台账", internal
-    )
-    backlog = ledgers.backlog_ledger(
-        backlog_cases(project.cases, project.rules, as_of), "当前积案台账", internal
-    )
+    open_now = open_cases(project.cases, project.rules, as_of)
+    backlog_now = backlog_cases(project.cases, project.rules, as_of)
+    open_ledger = ledgers.open_ledger(open_now, "当前在办事项台账", internal)
+    backlog = ledgers.backlog_ledger(backlog_now, "当前积案台账", internal)
     pages = [
-        ledger_page(renderer, f"{CURRENT}/open.html", open_ledger, as_of, None, part_rows),
-        ledger_page(renderer, f"{CURRENT}/backlog.html", backlog, as_of, None, part_rows),
-    ]
+        ledger_page(renderer, f"{CURRENT}/open.html", open_ledger, as_of, None, part_rows,
+                    provisional(project, open_now, as_of)),
+        ledger_page(renderer, f"{CURRENT}/backlog.html", backlog, as_of, None, part_rows,
+                    provisional(project, backlog_now, as_of)),
+    ]  # fmt: skip
     return pages, (
         Link("在办事项台账", f"{CURRENT}/open.html", ("xlsx",)),
         Link("积案台账", f"{CURRENT}/backlog.html", ("xlsx",)),
     )
 
 
-def leaderboard_page(renderer: Renderer, f: PeriodFigures, path: str, title: str) -> Page:
+def leaderboard_page(
+    renderer: Renderer, f: PeriodFigures, path: str, title: str, provisional: str = ""
+) -> Page:
     """The leaderboard's page, with the same table as an .xlsx."""
     xlsx = office_file(path, "xlsx")
     html = renderer.page("leaderboard.html", path=path, title=title, as_of=f.as_of, f=f,
-                         downloads=(download(xlsx),))  # fmt: skip
+                         downloads=(download(xlsx),), provisional_note=provisional)  # fmt: skip
     site = renderer.site
     workbook = spreadsheets.leaderboard_workbook(f, site.config.office, title, site.internal)
     return Page(path, html, files=((xlsx, workbook),))
+
+
+def provisional(project: Project, rows: Iterable[CaseStatus], as_of: date) -> str:
+    """The note a ledger carries when a row's limit or deadline falls in a provisional year."""
+    return provisional_note(project.rules.provisional_years((s.case for s in rows), as_of))
 
 
 @dataclass(frozen=True)
