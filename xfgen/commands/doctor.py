@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from xfgen.errors import CalendarError, ConfigError, RenderError
+from xfgen.errors import ConfigError, RenderError
+from xfgen.figures.deadlines import HOLIDAYS_FILE, last_published_year
 from xfgen.records.config import CONFIG_FILE, load_config, load_rules
 from xfgen.records.validation import CASES_DIR
 from xfgen.reports.pdf import find_cjk_font
@@ -128,27 +129,16 @@ def check_configuration(root: Path, today: date) -> list[Finding]:
         found.append(Finding("节假日日历", True, "期限按自然日计算，不需要节假日日历"))
         return found
     years = sorted(_record_years(root) | {today.year})
-    missing = []
-    for year in years:
-        try:
-            rules.holidays.is_workday(date(year, 1, 1))
-        except CalendarError:
-            missing.append(year)
-    if missing:
-        listed = "、".join(str(y) for y in missing)
-        found.append(
-            Finding(
-                "节假日日历",
-                False,
-                f"没有 {listed} 年的放假和调休安排，按工作日规则无法计算这些年份的期限",
-                f"在 holidays.yaml 中补充 {listed} 年的 years、holidays、workdays（格式见 README），"
-                "或升级节假日数据包（pip install -U chinesecalendar），"
-                "或把 xfgen.yaml 中 deadlines.calendar 改为 natural。",
-            )
+    provisional = [year for year in years if rules.holidays.is_provisional(year)]
+    covered = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    detail = f"覆盖 {covered} 年（holidays 包，已公布到 {last_published_year()} 年）"
+    if provisional:
+        listed = "、".join(f"{year}年" for year in provisional)
+        detail += (
+            f"；{listed}的放假安排尚未公布，期限按法定节日推算，报告上会注明"
+            f"（公布后升级 holidays 包，或在 {HOLIDAYS_FILE} 中写明该年安排）"
         )
-    else:
-        covered = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-        found.append(Finding("节假日日历", True, f"覆盖 {covered} 年"))
+    found.append(Finding("节假日日历", True, detail))
     return found
 
 
