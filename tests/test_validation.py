@@ -535,3 +535,10 @@ def test_holidays_yaml_is_read_into_the_calendar(repo: Repo) -> None:
     assert not calendar.is_workday(date(2030, 2, 4))  # a Monday the file gives off
     assert calendar.is_workday(date(2030, 2, 9))  # a Saturday the file makes a working day
     assert not calendar.is_provisional(2030)
+
+
+def test_a_repeat_of_cycle_is_found_ignoring_letter_case(repo: Repo) -> None:
+    repo.case(same_day_case("XF2026-000A", "xf2026-000b"))
+    repo.case(same_day_case("XF2026-000B", "XF2026-000A"))
+    found = problems(repo)
+    assert len(found) == 2 and all("XF2026-000A → XF2026-000B → XF2026-000A" in p for p in found)

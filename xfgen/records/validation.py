@@ -492,24 +492,23 @@ def _check_repeat_cycles(
     Links between cases received on the same day are allowed, so a cycle can
     only join same-day cases; a link to the case itself is reported elsewhere.
     """
-    by_id: dict[str, tuple[Case, dict[str, Position]]] = {}
+    by_id: dict[str, tuple[Case, dict[str, Position]]] = {}  # by id ignoring letter case
     for case, positions in read:
-        by_id.setdefault(case.id, (case, positions))
+        by_id.setdefault(case.id.upper(), (case, positions))
     done: set[str] = set()
     for start, _ in read:
         path: dict[str, int] = {}  # id -> place on the path followed from start
-        current: str | None = start.id
+        current: str | None = start.id.upper()
         while current is not None and current not in done and current not in path:
             path[current] = len(path)
             found = by_id.get(current)
-            link = found[0].repeat_of if found else None
+            link = found[0].repeat_of.upper() if found and found[0].repeat_of else None
             current = link if link != current else None
         if current is not None and current in path:
-            cycle = list(path)[path[current] :]
-            chain = " → ".join([*cycle, cycle[0]])
-            for case_id in cycle:
-                case, positions = by_id[case_id]
-                pos = positions["repeat_of"]
+            cycle = [by_id[key][0] for key in list(path)[path[current] :]]
+            chain = " → ".join(case.id for case in [*cycle, cycle[0]])
+            for case in cycle:
+                pos = by_id[case.id.upper()][1]["repeat_of"]
                 problems.append(
                     Problem(
                         case.path,
