@@ -136,6 +136,20 @@ def test_a_year_listed_in_holidays_yaml_decides_and_ends_the_warning(office: Rep
     assert json.loads(out)["rates"]["timely_acceptance"] == 1.0
 
 
+def test_an_extension_whose_original_deadline_is_provisional_is_checked_not_refused(
+    office: Repo,
+) -> None:
+    # accepted 11-02 of the last published year: + 60 = 01-01 of YEAR (New Year), moved by
+    # the package's days; the extension approved 12-20 is before it, so the case is valid.
+    office.write(f"cases/{YEAR - 1}/XF{YEAR - 1}-0001.yaml", OLD_CASE.replace(
+        "XF2025-0001", f"XF{YEAR - 1}-0001").replace("2025-03-03", f"{YEAR - 1}-11-01").replace(
+        "accepted: 2025-03-04\nclosed: 2025-03-20\noutcome: 解决\n",
+        f"accepted: {YEAR - 1}-11-02\nextension:\n  days: 30\n  approved: {YEAR - 1}-12-20\n"))  # fmt: skip
+    code, out, err = xfgen(office.root, "check")
+    assert (code, out) == (0, "共检查 3 个文件，全部通过。\n")
+    assert len(warnings(err)) == 1
+
+
 def test_natural_days_never_warn(office: Repo) -> None:
     office.write("xfgen.yaml", CONFIG)
     code, _, err = xfgen(office.root, "check")

@@ -478,7 +478,10 @@ def test_weights_unknown_names_and_negative_numbers_are_errors(repo: Repo) -> No
     assert found[0].startswith(
         "xfgen.yaml:8:13: leaderboard.weights.satisfation: 未知的项 “satisfation”。你是不是想写 satisfaction？"
     )
-    assert found[1].startswith("xfgen.yaml:8:38: leaderboard.weights.closure:")
+    assert (
+        found[1]
+        == "xfgen.yaml:8:38: leaderboard.weights.closure: 权重 closure不能小于 0，现在是 -0.5。"
+    )
 
 
 def test_a_rate_left_out_of_weights_weighs_0(repo: Repo) -> None:

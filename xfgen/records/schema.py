@@ -27,7 +27,7 @@ _YAML_TYPE_NAMES = {
 }
 _DATE_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DECIMAL = re.compile(r"^(0|[1-9][0-9]*)$")
-_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # a sign, so that a bound can say "不能小于"
 
 
 @dataclass(frozen=True)

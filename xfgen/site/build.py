@@ -194,8 +194,11 @@ def meeting_changes(
         found = changes_since(project.root, meeting, today, project)
     except GitError:  # a damaged or shallow history: the rest of the site still builds
         return None
+    shown = [event.case for events in found.events.values() for event in events]
+    note = provisional_note(project.rules.provisional_years(shown, today))
     pages.append(page(renderer, CHANGES_PAGE, "changes.html", CHANGES_TITLE, today,
-                      changes=found, kinds=EVENT_KINDS, late_title=LATE_EDITS))  # fmt: skip
+                      changes=found, kinds=EVENT_KINDS, late_title=LATE_EDITS,
+                      provisional_note=note))  # fmt: skip
     return Link(f"{CHANGES_TITLE}（自 {meeting}）", CHANGES_PAGE)
 
 
