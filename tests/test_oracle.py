@@ -816,7 +816,20 @@ def check_terminal(root: Path, label: str, as_of: date, tree: dict[str, Any]) ->
             found.append(f"{label} as of {as_of}: {name}: {tokens} != {want}")
     board = board_rows(text)
     columns = {name: i for i, name in enumerate(board[0])}
+    prev = oracle.previous_period(label)
+    earlier = oracle.units_and_board(tree, prev, oracle.parse_period(prev)[1])["leaderboard"]
+    earlier_rank = {row["unit"]: row["rank"] for row in earlier}
     for tokens in board[1:]:
+        rank, unit_label = int(tokens[0]), tokens[columns["责任单位"]]
+        if not earlier:
+            moved = "—"  # the previous period ranked nobody
+        elif unit_label not in earlier_rank:
+            moved = "新上榜"
+        else:
+            up = earlier_rank[unit_label] - rank
+            moved = "持平" if up == 0 else f"↑{up}" if up > 0 else f"↓{-up}"
+        if tokens[columns["名次变化"]] != moved:
+            found.append(f"{label} as of {as_of}: board {tokens}: 名次变化 {moved}")
         unit = expected["units"][tokens[columns["责任单位"]]]
         want_cells = {
             name: oracle.shown_rate(unit["rates"][RATE_ROWS[name]])
