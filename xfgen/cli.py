@@ -147,7 +147,13 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
     "-p",
     "periods",
     multiple=True,
-    help="只生成这些期间（可重复）；默认为有事项的每个半年和每一年。",
+    help="只生成这些期间（可重复）；默认为有事项的每个半年和每一年。网站中其他期间的报告原样保留。",
+)
+@click.option(
+    "--remove-period",
+    "removed",
+    multiple=True,
+    help="从网站中删除这个期间的报告（可重复）。",
 )
 @click.option(
     "--as-of",
@@ -171,6 +177,7 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
 def build(
     ctx: click.Context,
     periods: tuple[str, ...],
+    removed: tuple[str, ...],
     as_of: date | None,
     out: Path | None,
     internal: bool,
@@ -183,7 +190,7 @@ def build(
     try:
         result = build_site(
             root, target, ctx.obj["today"], periods, as_of, internal,
-            progress=lambda message: click.echo(message, err=True),
+            progress=lambda message: click.echo(message, err=True), remove=removed,
         )  # fmt: skip
     except InvalidData as invalid:
         for problem in invalid.problems:
@@ -194,6 +201,10 @@ def build(
     click.echo(
         f"已生成 {result.pages} 个网页、{result.pdfs} 份 PDF（{'、'.join(result.periods)}）到 {result.out}"
     )
+    if result.kept:
+        click.echo(f"保留了网站中原有的其他期间：{'、'.join(result.kept)}")
+    if result.removed:
+        click.echo(f"已从网站中删除：{'、'.join(result.removed)}")
 
 
 def _field_options(kind: RecordKind):  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ new site in for the old one.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -15,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from xfgen.errors import Problem, XfgenError
+from xfgen.errors import PeriodError, Problem, XfgenError
 from xfgen.figures.compute import (
     CaseStatus,
     PeriodFigures,
@@ -43,7 +44,16 @@ from xfgen.site.changes import PAGE as CHANGES_PAGE
 from xfgen.site.changes import PAGE_TITLE as CHANGES_TITLE
 from xfgen.site.gitinfo import data_version
 from xfgen.site.history import GitError
-from xfgen.site.publish import MARKER, check_target, site_path, staging
+from xfgen.site.manifest import (
+    MANIFEST,
+    Link,
+    Manifest,
+    PeriodEntry,
+    period_order,
+    read_manifest,
+    write_manifest,
+)
+from xfgen.site.publish import MARKER, PublishError, check_target, site_path, staging
 
 OUTPUT = "output"
 INTERNAL_OUTPUT = "output-internal"
@@ -87,26 +97,13 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Link:
-    title: str
-    path: str  # the HTML page; the PDF sits beside it
-    formats: tuple[str, ...] = ()  # office formats beside it too: "xlsx", "docx"
-
-
-@dataclass(frozen=True)
-class PeriodEntry:
-    period: Period
-    as_of: date
-    links: tuple[Link, ...]
-    unit_links: tuple[Link, ...]
-
-
-@dataclass(frozen=True)
 class BuildResult:
     out: Path
     pages: int
     pdfs: int
-    periods: tuple[str, ...]
+    periods: tuple[str, ...]  # the periods rendered by this build
+    kept: tuple[str, ...]  # other periods of the last site, kept as they were
+    removed: tuple[str, ...]  # periods taken out of the site on request
     warnings: tuple[str, ...]
 
 
@@ -120,20 +117,31 @@ def build_site(
     progress: Callable[[str], None] = lambda message: None,
     ledger_part_rows: int = LEDGER_PART_ROWS,
     pdfs: bool = True,
+    remove: Sequence[str] = (),
 ) -> BuildResult:
     """Validate, compute and render the site into ``out``, replacing it only on success.
 
-    Without ``pdfs`` only the web pages are made (``xfgen serve`` shows them at once).
+    The periods asked for (by default every half year and year with cases) are
+    rendered; every other period of the last site is kept as it was, except
+    those in ``remove``. Without ``pdfs`` only the web pages are made
+    (``xfgen serve`` shows them at once).
     """
     chosen = [parse_period(p) for p in periods]
+    removed = [parse_period(p) for p in remove]
+    clash = [p.label for p in chosen if p in removed]
+    if clash:
+        raise PeriodError(
+            f"期间 {'、'.join(clash)} 不能同时生成又删除（--period 和 --remove-period）"
+        )
     if as_of is not None:
         refuse_future(as_of, today)
-    check_target(out, root, DATA_PATHS, "internal" if internal else "public")
+    kind = "internal" if internal else "public"
+    check_target(out, root, DATA_PATHS, kind)
     project = load_project(root, today)
     if project.problems:
         raise InvalidData(project.problems)
     find_cjk_font()
-    chosen = chosen or default_periods(project.cases, today)
+    chosen = chosen or [p for p in default_periods(project.cases, today) if p not in removed]
     site = SiteInfo(
         project.config,
         datetime.now().replace(microsecond=0),
@@ -157,14 +165,23 @@ def build_site(
     current_pages, current_links = current_site(renderer, project, as_of or today, ledger_part_rows)
     pages += current_pages
     changes_link = None if as_of else meeting_changes(renderer, project, today, pages)
-    pages.append(page(renderer, "index.html", "index.html", "信访工作报告", None, pdf=False,
-                      entries=entries, current=current_links, current_as_of=as_of or today,
-                      changes=changes_link))  # fmt: skip
 
-    kind = "internal" if internal else "public"
     with staging(out) as folder:
+        last = read_manifest(out, kind)
+        kept = [
+            entry
+            for entry in (last.periods if last else ())
+            if entry.period not in chosen and entry.period not in removed
+        ]
+        entries = sorted(entries + kept, key=period_order)
+        notes = kept_notes(out, last, removed)
+        pages.append(page(renderer, "index.html", "index.html", "信访工作报告", None, pdf=False,
+                          entries=entries, current=current_links, current_as_of=as_of or today,
+                          changes=changes_link))  # fmt: skip
         (folder / MARKER).write_text(kind + "\n", encoding="utf-8")
         write_site(folder, pages)
+        for entry in kept:
+            keep_period(out, folder, entry)
         jobs = [
             PdfJob(
                 tuple(site_path(folder, part) for part in (p.part_paths or (p.path,))),
@@ -178,9 +195,49 @@ def build_site(
         for p in pages:
             for part in p.part_paths:
                 site_path(folder, part).unlink()
+        write_manifest(folder, Manifest(kind, tuple(entries)))
     return BuildResult(
-        out, len(pages), len(jobs), tuple(p.label for p in chosen), (*project.warnings, *warnings)
+        out,
+        len(pages),
+        len(jobs),
+        tuple(p.label for p in chosen),
+        tuple(e.period.label for e in kept),
+        tuple(e.period.label for e in (last.periods if last else ()) if e.period in removed),
+        (*project.warnings, *notes, *warnings),
     )
+
+
+def kept_notes(out: Path, last: Manifest | None, removed: Sequence[Period]) -> list[str]:
+    """Warnings about periods that could not be kept or were not there to remove."""
+    notes = []
+    if last is None and (out / MARKER).is_file():
+        notes.append(
+            f"{out} 是旧版 xfgen 生成的网站（没有 {MANIFEST}），其中其他期间的报告未能保留；"
+            "不带 --period 完整生成一次即可。"
+        )
+    present = {entry.period for entry in last.periods} if last else set()
+    notes += [f"网站中本来就没有期间 {p.label}，无需删除。" for p in removed if p not in present]
+    return notes
+
+
+def keep_period(last_site: Path, folder: Path, entry: PeriodEntry) -> None:
+    """Carry a period's folder over from the last site unchanged (hard links where possible)."""
+    source = last_site / entry.period.label
+    if source.is_symlink() or not source.is_dir():
+        raise PublishError(
+            f"上次生成的网站缺少期间 {entry.period.label} 的目录 {source}，无法保留；"
+            f"请用 --period {entry.period.label} 重新生成它，或用 --remove-period {entry.period.label} 删除它。"
+        )
+    shutil.copytree(source, folder / entry.period.label, copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    # Files of a published site are never changed in place (a new build writes new
+    # files), so the new site may share them with the old one.
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def meeting_changes(
