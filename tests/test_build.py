@@ -548,7 +548,7 @@ def test_public_build_succeeds_and_says_what_it_made(site: Site) -> None:
         + [f"2026H1/units/{u}.{ext}" for u in ("城关镇", "河口镇", "县人社局")
            for ext in ("html", "pdf", "xlsx")]
         + [f"current/{n}.{ext}" for n in ("open", "backlog") for ext in ("html", "pdf", "xlsx")]
-        + ["index.html", "style.css", ".xfgen-site"]
+        + ["index.html", "style.css", ".xfgen-site", ".xfgen-manifest.json"]
     )  # fmt: skip
     assert no_staging_left(site.root) == []
 
