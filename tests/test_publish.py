@@ -37,7 +37,7 @@ def test_publish_a_real_build_to_a_folder(
     assert (
         out.splitlines()[0] == f"已发布到 {share}：新增 {len(files)} 个文件，更新 0 个，删除 0 个。"
     )
-    assert out.splitlines()[1:3] == ["  新增 .xfgen-site", "  新增 2026/backlog.html"]
+    assert out.splitlines()[1:3] == ["  新增 .xfgen-manifest.json", "  新增 .xfgen-site"]
     assert out.splitlines()[-1] == f"  ……另有 {len(files) - 20} 个"
     # Published again unchanged: nothing to report.
     code, out, _ = run(capsys, *args, "publish")
