@@ -535,16 +535,19 @@ def copy_of(site: Site, tmp_path: Path) -> Path:
 
 def test_public_build_succeeds_and_says_what_it_made(site: Site) -> None:
     code, out, err = site.public_run
-    # 2026H1: summary, leaderboard, 3 ledgers, 3 unit ledgers; current: 2 ledgers; index (no PDF).
+    # 2026H1: summary, leaderboard, 6 ledgers (3 of them office work), 3 unit ledgers;
+    # current: 2 ledgers; index (no PDF).
     assert code == 0, out + err
-    assert out == f"已生成 11 个网页、10 份 PDF（2026H1）到 {site.out}\n"
+    assert out == f"已生成 14 个网页、13 份 PDF（2026H1）到 {site.out}\n"
     assert "Traceback" not in err
     # WeasyPrint warnings (a CSS property it ignores, a missing font...) are echoed as 警告.
     assert "警告" not in err, err
     assert sorted(tree(site.out)) == sorted(
-        [f"2026H1/{n}.{ext}" for n in ("summary", "leaderboard", "register", "open", "backlog")
+        [f"2026H1/{n}.{ext}" for n in ("summary", "leaderboard", "register", "open", "backlog",
+                                        "leaders", "supervision", "activities")
          for ext in ("html", "pdf")]
-        + [f"2026H1/{n}.xlsx" for n in ("leaderboard", "register", "open", "backlog")]
+        + [f"2026H1/{n}.xlsx" for n in ("leaderboard", "register", "open", "backlog",
+                                         "leaders", "supervision", "activities")]
         + [f"2026H1/units/{u}.{ext}" for u in ("城关镇", "河口镇", "县人社局")
            for ext in ("html", "pdf", "xlsx")]
         + [f"current/{n}.{ext}" for n in ("open", "backlog") for ext in ("html", "pdf", "xlsx")]
@@ -567,7 +570,7 @@ def test_internal_build_writes_only_to_output_internal(site: Site) -> None:
 
 def test_no_personal_data_in_any_public_output(site: Site) -> None:
     texts = output_text(site.out)
-    assert len([name for name in texts if name.endswith(".pdf")]) == 10
+    assert len([name for name in texts if name.endswith(".pdf")]) == 13
     for secret in ("建国", "13812345678", "110101199001011234", "东关村", "绝密XYZ", "内部备注",
                    "李四海", "李*", "13900001111", "110101198002022222", "西湾村"):  # fmt: skip
         leaks = [name for name, text in texts.items() if secret in text]
@@ -609,18 +612,18 @@ def test_case_text_is_escaped_never_markup(site: Site) -> None:
 
 def test_every_internal_page_is_marked(site: Site) -> None:
     pages = files(site.internal, ".html")
-    assert len(pages) == 11
+    assert len(pages) == 14
     for page in pages:
         assert f'<div class="internal-banner">{INTERNAL_MARK}</div>' in page.read_text(
             encoding="utf-8"
         ), page
     pdfs = files(site.internal, ".pdf")
-    assert len(pdfs) == 10
+    assert len(pdfs) == 13
     for pdf in pdfs:
         for number, text in enumerate(pdf_pages(pdf), start=1):
             assert INTERNAL_MARK in text, f"{pdf} page {number}"
     workbooks = files(site.internal, ".xlsx")
-    assert len(workbooks) == 9
+    assert len(workbooks) == 12
     for workbook in workbooks:
         assert INTERNAL_MARK in str(workbook_rows(workbook)[2][0]), workbook
 
@@ -634,7 +637,7 @@ def test_public_pages_carry_no_internal_mark(site: Site) -> None:
 # ---------------------------------------------------------------- PDFs
 
 
-LANDSCAPE = re.compile(r"(register|open|backlog|units/.*)\.pdf$")
+LANDSCAPE = re.compile(r"(register|open|backlog|leaders|supervision|activities|units/.*)\.pdf$")
 
 
 def check_pdf(pdf: Path, folder: Path, as_of: str) -> None:
@@ -658,7 +661,7 @@ def check_pdf(pdf: Path, folder: Path, as_of: str) -> None:
 
 def test_every_public_pdf_page_has_header_footer_and_embedded_fonts(site: Site) -> None:
     pdfs = files(site.out, ".pdf")
-    assert len(pdfs) == 10
+    assert len(pdfs) == 13
     for pdf in pdfs:
         as_of = TODAY if pdf.parent.name == "current" else "2026-06-30"
         check_pdf(pdf, site.out, as_of)
@@ -873,7 +876,7 @@ def test_leaderboard_workbook_holds_the_leaderboard_table(site: Site) -> None:
 
 def test_narrative_fills_in_figures_and_loses_raw_html(site: Site) -> None:
     html = (site.out / "2026H1/summary.html").read_text(encoding="utf-8")
-    assert "<h2>五、问题与打算</h2>" in html
+    assert "<h2>六、问题与打算</h2>" in html
     assert "<h3>问题与不足</h3>" in html  # the staff's ## sits under the section heading
     assert "<p>本期共受理9件，按期办结率60.0%。</p>" in html
     assert "<li>部分单位办理周期偏长</li>" in html
@@ -915,6 +918,7 @@ def test_index_links_every_report_relatively(site: Site) -> None:
         assert not href.startswith("/") and "http" not in href and "//" not in href, href
     linked = {unquote(h) for h in hrefs}
     reports = ["summary", "leaderboard", "register", "open", "backlog",
+               "leaders", "supervision", "activities",
                "units/城关镇", "units/河口镇", "units/县人社局"]  # fmt: skip
     expected = {f"2026H1/{r}.{ext}" for r in reports for ext in ("html", "pdf")}
     expected |= {f"current/{r}.{ext}" for r in ("open", "backlog") for ext in ("html", "pdf")}

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from xfgen.figures.compute import CaseStatus
+from xfgen.figures.office_work import Activities
+from xfgen.records.models import Activity, Supervision
 from xfgen.reports.privacy import petitioner_view
 
 FLAG_OVERDUE = "超期"
@@ -31,6 +33,7 @@ class Column:
 class LedgerRow:
     cells: dict[str, str]
     flag: str  # "", 超期 or 临期: the row is highlighted
+    group_start: bool = False  # the first row of a group (领导包案台账: of a leader)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,22 @@ BACKLOG_COLUMNS = (
     _C("petitioner", "信访人", 12), _C("summary", "反映问题", 58), _C("category", "问题类别", 26),
     _C("unit", "责任单位", 22), _C("leader", "包案领导", 24), _C("accepted", "受理日期", 17, **NOWRAP),
     _C("age", "已历时（天）", 19, **NUMBER), _C("deadline", "办理期限", 17, **NOWRAP), _C("status", "状态", 20, **NOWRAP),
+)  # fmt: skip
+# Office work (DOMAIN.md "Ledgers"): no petitioner column in any of them.
+LEADER_COLUMNS = (
+    _C("leader", "包案领导", 30), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 17, **NOWRAP),
+    _C("summary", "反映问题", 70), _C("unit", "责任单位", 24), _C("deadline", "办理期限", 17, **NOWRAP),
+    _C("closed", "办结日期", 17, **NOWRAP), _C("outcome", "办理结果", 16, **NOWRAP), _C("status", "状态", 18, **NOWRAP),
+)  # fmt: skip
+SUPERVISION_COLUMNS = (
+    _C("id", "编号", 22, **NOWRAP), _C("supervised", "督办日期", 17, **NOWRAP), _C("by", "督办单位", 28),
+    _C("supervision_kind", "督办类型", 18), _C("summary", "反映问题", 66), _C("unit", "责任单位", 24),
+    _C("deadline", "办理期限", 17, **NOWRAP), _C("closed", "办结日期", 17, **NOWRAP), _C("status", "状态", 18, **NOWRAP),
+)  # fmt: skip
+ACTIVITY_COLUMNS = (
+    _C("date", "日期", 17, **NOWRAP), _C("kind", "形式", 12, **NOWRAP), _C("leader", "领导", 34),
+    _C("level", "层级", 18), _C("batches", "批次", 10, **NUMBER), _C("people", "人次", 10, **NUMBER),
+    _C("place", "地点", 36), _C("summary", "内容", 80),
 )  # fmt: skip
 
 
@@ -158,3 +177,72 @@ def backlog_ledger(statuses: Sequence[CaseStatus], title: str, internal: bool) -
         rows,
         f"共 {len(rows)} 件积案（受理超过 365 天仍未办结），按受理日期排列。{privacy_note(internal)}",
     )
+
+
+def leader_ledger(statuses: Sequence[CaseStatus], title: str, closed: int) -> Ledger:
+    """领导包案台账: the period's 领导包案 cases, grouped by leader (``statuses`` in that order).
+
+    ``closed`` is the period's 包案办结 count (from the figures), quoted in the note.
+    """
+    rows = []
+    for i, s in enumerate(statuses):
+        cells = _cells(i + 1, s, internal=False)  # no petitioner column is shown
+        # The header already sets off the first group.
+        first = i > 0 and statuses[i - 1].case.leader != s.case.leader
+        rows.append(LedgerRow(cells, _flag(s), group_start=first))
+    leaders = len({s.case.leader for s in statuses})
+    note = (
+        f"共 {len(rows)} 件（包案领导 {leaders} 人），其中本期办结 {closed} 件；按包案领导分组，"
+        "组内按登记日期排列。领导包案：有包案领导、期末（截至日期）前已受理、期初尚未办结的事项。"
+    )
+    return Ledger("leaders", title, LEADER_COLUMNS, tuple(rows), note)
+
+
+def supervision_ledger(
+    supervised: Sequence[tuple[CaseStatus, Supervision]],
+    title: str,
+    closed: int,
+    by_kind: Sequence[tuple[str, int]],
+) -> Ledger:
+    """督办事项台账: one row per supervised case, with its latest entry in the period.
+
+    ``closed`` and ``by_kind`` (督办办结 and the cases per supervision kind) come
+    from the figures and are quoted in the note.
+    """
+    rows = []
+    for i, (s, entry) in enumerate(supervised, start=1):
+        cells = _cells(i, s, internal=False)  # no petitioner column is shown
+        cells |= {"supervised": _day(entry.date), "by": entry.by, "supervision_kind": entry.kind}
+        rows.append(LedgerRow(cells, _flag(s)))
+    kinds = "、".join(f"{kind} {count} 件" for kind, count in by_kind if count)
+    note = (
+        f"共 {len(rows)} 件，截至统计截止日已办结 {closed} 件"
+        + (f"；按督办类型：{kinds}（一件事项可有多种督办）" if kinds else "")
+        + "。每件列出本期最近一次督办，按督办日期排列。"
+    )
+    return Ledger("supervision", title, SUPERVISION_COLUMNS, tuple(rows), note)
+
+
+def activity_ledger(activities: Sequence[Activity], title: str, total: Activities) -> Ledger:
+    """领导接访登记表: the period's activities in date order; ``notes`` are never shown."""
+    rows = tuple(
+        LedgerRow(
+            {
+                "date": _day(a.date),
+                "kind": a.kind,
+                "leader": a.leader,
+                "level": a.level,
+                "batches": str(a.batches),
+                "people": str(a.people),
+                "place": a.place or EMPTY,
+                "summary": a.summary or EMPTY,
+            },
+            EMPTY,
+        )
+        for a in activities
+    )
+    note = (
+        f"共 {total.events} 次、{total.batches} 批、{total.people} 人次（领导接访、下访、约访），"
+        "按日期排列。"
+    )
+    return Ledger("activities", title, ACTIVITY_COLUMNS, rows, note)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from xfgen.errors import PeriodError, Problem, XfgenError
+from xfgen.figures import office_work
 from xfgen.figures.compute import (
     CaseStatus,
     PeriodFigures,
@@ -360,6 +361,7 @@ def period_site(
         ("register", ledgers.register_ledger(cohort, f"{name}信访事项登记台账", internal), cohort),
         ("open", ledgers.open_ledger(open_now, f"{name}在办事项台账", internal), open_now),
         ("backlog", ledgers.backlog_ledger(backlog_now, f"{name}积案台账", internal), backlog_now),
+        *office_work_ledgers(project, f),
     ]  # fmt: skip
     note = provisional_note(f.provisional_years)
     pages = [
@@ -387,8 +389,36 @@ def period_site(
         Link("信访事项登记台账", f"{label}/register.html", ("xlsx",)),
         Link("在办事项台账", f"{label}/open.html", ("xlsx",)),
         Link("积案台账", f"{label}/backlog.html", ("xlsx",)),
+        Link("领导包案台账", f"{label}/leaders.html", ("xlsx",)),
+        Link("督办事项台账", f"{label}/supervision.html", ("xlsx",)),
+        Link("领导接访登记表", f"{label}/activities.html", ("xlsx",)),
     )
     return pages, PeriodEntry(f.period, f.as_of, links, tuple(unit_links))
+
+
+def office_work_ledgers(
+    project: Project, f: PeriodFigures
+) -> list[tuple[str, ledgers.Ledger, list[CaseStatus]]]:
+    """领导包案台账, 督办事项台账 and 领导接访登记表 of one period (no petitioner data in any),
+    each with the cases whose deadlines it shows."""
+    name, rules = f.period.name, project.rules
+    leader_rows = [
+        case_status(c, rules, f.as_of)
+        for c in office_work.leader_cases(project.cases, f.period, f.as_of)
+    ]
+    supervised = [
+        (case_status(c, rules, f.as_of), entry)
+        for c, entry in office_work.supervised_cases(project.cases, f.period, f.as_of)
+    ]
+    activities = office_work.period_activities(project.activities, f.period, f.as_of)
+    return [
+        ("leaders", ledgers.leader_ledger(leader_rows, f"{name}领导包案台账", f.counts.leader_closed),
+         leader_rows),
+        ("supervision", ledgers.supervision_ledger(
+            supervised, f"{name}督办事项台账", f.counts.supervised_closed, list(f.by_supervision_kind.items())),
+         [s for s, _ in supervised]),
+        ("activities", ledgers.activity_ledger(activities, f"{name}领导接访登记表", f.office_work.total), []),
+    ]  # fmt: skip
 
 
 def current_site(
