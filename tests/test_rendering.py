@@ -23,7 +23,7 @@ from xfgen.figures.compute import (
 )
 from xfgen.figures.deadlines import DeadlineRules
 from xfgen.figures.periods import parse_period
-from xfgen.records.models import Case, Deadlines, NotAccepted, Petitioner
+from xfgen.records.models import Case, Deadlines, LeaderboardSettings, NotAccepted, Petitioner
 from xfgen.records.validation import Project, load_project
 from xfgen.reports import charts
 from xfgen.reports.formatting import percent, rank_change, score_points
@@ -655,3 +655,15 @@ def test_bar_chart_labels_fit_their_column() -> None:
     assert label.text.endswith("…") and long_label.startswith(label.text[:-1])
     assert text_width(label.text) <= chart.plot_left - 10
     assert fit_label("城关镇", 100) == "城关镇"
+
+
+def test_units_without_a_score_are_listed_apart_from_too_few(project: Project) -> None:
+    # min_cases 1, only satisfaction weighted: 城关镇 (closed, 满意) scores 100;
+    # 河口镇 (open, nothing rated) has no weighted rate with data: no score, not 样本不足.
+    weights = {"on_time_closure": 0, "satisfaction": 1, "timely_acceptance": 0, "closure": 0}
+    board = LeaderboardSettings(1, weights)  # as load_config gives it: omitted rates weigh 0
+    config = dataclasses.replace(project.config, leaderboard=board)
+    f = compute_figures(project.cases, config, project.rules, parse_period("2026H1"), AS_OF)
+    html = render_leaderboard(project, f, leaderboard=board)
+    assert "暂无得分（计入得分的比率均无数据，不参与排名）：\n河口镇（1 件）。" in html
+    assert "样本不足" not in html
