@@ -938,3 +938,21 @@ def test_provisional_years_of_a_period_come_from_its_counted_cases() -> None:
     # Under the holiday rule, 2026 (published) is not provisional.
     f = figures([make("2026-06-25", accepted="2026-06-26")], rules=WORKDAYS)
     assert f.provisional_years == ()
+
+
+def test_a_case_closed_in_the_period_from_an_earlier_cohort_counts_for_the_note() -> None:
+    from xfgen.figures.deadlines import last_published_year
+
+    year = last_published_year() + 1  # provisional, whatever the installed package
+    # Received and accepted in the last published year, deadline in `year`, closed in
+    # `year`H1: outside the cohort and not open at the as-of date, but counted as closed
+    # within the period (积案化解, 包案办结), so the page names the year.
+    case = make(f"{year - 1}-12-01", accepted=f"{year - 1}-12-02", closed=f"{year}-01-10")
+    f = figures([case], f"{year}H1", f"{year}-06-30", rules=WORKDAYS)
+    assert (f.counts.cases, f.provisional_years) == (0, (year,))
+    # its own half year counts it as a cohort case too.
+    f = figures([case], f"{year - 1}H2", f"{year - 1}-12-31", rules=WORKDAYS)
+    assert f.provisional_years == (year,)
+    # a half year that counts it nowhere says nothing.
+    f = figures([case], f"{year}Q2", f"{year}-06-30", rules=WORKDAYS)
+    assert f.provisional_years == ()

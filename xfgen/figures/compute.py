@@ -171,8 +171,15 @@ def _open_at(case: Case, as_of: date) -> bool:
 
 
 def _counted(case: Case, period: Period, as_of: date) -> bool:
-    """In the cohort: received within the period, up to the as-of date."""
-    return period.start <= case.received <= min(period.end, as_of)
+    """Whether any figure of the period counts ``case``: in its cohort, open at the as-of
+    date (超期, 积案, 包案), closed within the period (积案化解, 包案办结) or supervised in it."""
+    last = min(period.end, as_of)
+    return (
+        period.start <= case.received <= last
+        or _open_at(case, as_of)
+        or (case.closed is not None and period.start <= case.closed <= last)
+        or any(period.start <= entry.date <= last for entry in case.supervision)
+    )
 
 
 def _backlog_at(case: Case, as_of: date) -> bool:
@@ -491,7 +498,7 @@ def compute_figures(
         office_work=current.office_work,
         by_supervision_kind=current.case_work.by_supervision_kind,
         provisional_years=rules.provisional_years(
-            (c for c in cases if _counted(c, period, as_of) or _open_at(c, as_of)), as_of
+            (c for c in cases if _counted(c, period, as_of)), as_of
         ),
         too_few=current.too_few,
     )
