@@ -29,6 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
+import docx
 import openpyxl
 import pytest
 from conftest import VALID_CASE, Repo
@@ -372,6 +373,8 @@ def output_text(folder: Path) -> dict[str, str]:
         p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
         for p in [*files(folder, ".html"), *files(folder, ".css")]
     }
+    for p in files(folder, ".docx"):
+        texts[p.relative_to(folder).as_posix()] = "\n".join(docx_text(p))
     for p in files(folder, ".xlsx"):
         texts[p.relative_to(folder).as_posix()] = "\n".join(
             "\t".join(str(v) for v in row) for row in workbook_rows(p)
@@ -380,6 +383,15 @@ def output_text(folder: Path) -> dict[str, str]:
         text = "\n".join(pdf_pages(p))
         # Table cells wrap: 王建国 may print as 王建 / 国. Search the text both ways.
         texts[p.relative_to(folder).as_posix()] = text + "\n" + text.replace("\n", "")
+    return texts
+
+
+def docx_text(path: Path) -> list[str]:
+    """Every paragraph, table cell and page header of a Word document, in order."""
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    texts += [p.text for section in document.sections for p in section.header.paragraphs]
     return texts
 
 
@@ -546,6 +558,7 @@ def test_public_build_succeeds_and_says_what_it_made(site: Site) -> None:
         [f"2026H1/{n}.{ext}" for n in ("summary", "leaderboard", "register", "open", "backlog",
                                         "leaders", "supervision", "activities")
          for ext in ("html", "pdf")]
+        + ["2026H1/summary.docx"]
         + [f"2026H1/{n}.xlsx" for n in ("leaderboard", "register", "open", "backlog",
                                          "leaders", "supervision", "activities")]
         + [f"2026H1/units/{u}.{ext}" for u in ("城关镇", "河口镇", "县人社局")
@@ -626,6 +639,8 @@ def test_every_internal_page_is_marked(site: Site) -> None:
     assert len(workbooks) == 12
     for workbook in workbooks:
         assert INTERNAL_MARK in str(workbook_rows(workbook)[2][0]), workbook
+    draft = docx_text(site.internal / "2026H1/summary.docx")
+    assert INTERNAL_MARK in draft[2] and INTERNAL_MARK in draft[-1]  # under the title, page header
 
 
 def test_public_pages_carry_no_internal_mark(site: Site) -> None:
@@ -871,6 +886,46 @@ def test_leaderboard_workbook_holds_the_leaderboard_table(site: Site) -> None:
     assert sheet.freeze_panes == "A6"
 
 
+def test_summary_docx_holds_the_pages_headings_sentences_and_tables(site: Site) -> None:
+    html = (site.out / "2026H1/summary.html").read_text(encoding="utf-8")
+    document = docx.Document(str(site.out / "2026H1/summary.docx"))
+    paragraphs = [(p.style.name if p.style else "", p.text) for p in document.paragraphs]
+    assert paragraphs[0] == ("Title", "2026年上半年信访工作统计")
+    assert paragraphs[1] == ("Subtitle", f"{OFFICE}　数据截至2026年6月30日")
+
+    def plain(text: str) -> str:
+        return "".join(re.sub(r"<[^>]+>", "", text).split())
+
+    # The same section headings (标题 1) and sentences (正文), in the same order.
+    headings = [plain(h) for h in re.findall(r"<h2>(.*?)</h2>", html)]
+    assert [t for style, t in paragraphs if style == "Heading 1"] == headings
+    assert "一、基本情况" in headings
+    sentences = [plain(p) for p in re.findall(r'<p class="lead">(.*?)</p>', html, re.S)]
+    assert sentences and all(sentences)
+    body = [plain(t) for style, t in paragraphs if style == "Normal"]
+    assert [b for b in body if b in sentences] == sentences
+    assert any("共受理信访事项9件" in s for s in sentences)  # the hand-computed count
+    # The narrative's own headings come along (h3 → 标题 2).
+    assert [t for style, t in paragraphs if style == "Heading 2"] == [
+        plain(h) for h in re.findall(r"<h3>(.*?)</h3>", html)
+    ]
+    # Every table of the page as a Word table with the same cells.
+    tables = Tables(html).tables
+    assert len(document.tables) == len(tables)
+    for (caption, rows), table in zip(tables, document.tables, strict=True):
+        cells = [[plain(c.text) for c in row.cells] for row in table.rows]
+        assert cells == [[plain(c) for c in row] for row in rows if len(row) == len(cells[0])], (
+            caption
+        )
+        assert table.style is not None and table.style.name == "Table Grid"
+    captions = [t for style, t in paragraphs if style == "Caption"]
+    assert captions == [caption for caption, _ in tables]
+    # Word's own styles, Chinese fonts set for East Asian text.
+    styles = document.styles.element.xml
+    assert re.search(r'w:styleId="Normal".*?w:eastAsia="宋体"', styles, re.S)
+    assert re.search(r'w:styleId="Heading1".*?w:eastAsia="黑体"', styles, re.S)
+
+
 # ---------------------------------------------------------------- narrative
 
 
@@ -925,6 +980,7 @@ def test_index_links_every_report_relatively(site: Site) -> None:
     # Every ledger and the leaderboard also as a workbook.
     expected |= {f"2026H1/{r}.xlsx" for r in reports if r != "summary"}
     expected |= {f"current/{r}.xlsx" for r in ("open", "backlog")}
+    expected |= {"2026H1/summary.docx"}
     assert expected <= linked
     assert linked - expected <= {"index.html"}
     assert "%E5%9F%8E%E5%85%B3%E9%95%87" in index  # 城关镇, percent-encoded in the href

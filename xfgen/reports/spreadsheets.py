@@ -61,16 +61,23 @@ class Heading:
     internal: bool
 
 
-def ledger_workbook(ledger: Ledger, office: str, as_of: date | None, internal: bool) -> bytes:
-    """The ledger's rows as a worksheet: the HTML table's cells, dates and numbers typed."""
+def ledger_workbook(
+    ledger: Ledger, office: str, as_of: date | None, internal: bool, provisional: str = ""
+) -> bytes:
+    """The ledger's rows as a worksheet: the HTML table's cells, dates and numbers typed.
+
+    ``provisional`` is the page's note on deadlines in a provisional holiday year, if any.
+    """
     columns = [Column(c.header, c.wraps) for c in ledger.columns]
     rows = [[_typed(row.cells[c.key], c.numeric) for c in ledger.columns] for row in ledger.rows]
     fills = [_FLAG_FILLS.get(row.flag) for row in ledger.rows]
-    heading = Heading(office, ledger.title, as_of, ledger.note, internal)
+    heading = Heading(office, ledger.title, as_of, _join(ledger.note, provisional), internal)
     return _workbook(heading, columns, rows, fills)
 
 
-def leaderboard_workbook(f: PeriodFigures, office: str, title: str, internal: bool) -> bytes:
+def leaderboard_workbook(
+    f: PeriodFigures, office: str, title: str, internal: bool, provisional: str = ""
+) -> bytes:
     """The leaderboard page's table; units with too few cases follow, unranked."""
     columns = [
         Column("名次"),
@@ -103,8 +110,13 @@ def leaderboard_workbook(f: PeriodFigures, office: str, title: str, internal: bo
         f"与{f.previous_period.name}相比。得分为各项比率的加权平均，以百分制显示；"
         "“样本不足”的单位不参与排名。排名只衡量事项办理质量，不以信访量多少论优劣。"
     )
-    heading = Heading(office, title, f.as_of, note, internal)
+    heading = Heading(office, title, f.as_of, _join(note, provisional), internal)
     return _workbook(heading, columns, rows, [None] * len(rows))
+
+
+def _join(note: str, provisional: str) -> str:
+    """The page's note, then the provisional-year sentence if there is one."""
+    return note + (f"{provisional}。" if provisional else "")
 
 
 def _rates(rates: UnitRates) -> list[Any]:

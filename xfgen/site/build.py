@@ -36,7 +36,7 @@ from xfgen.figures.periods import (
 )
 from xfgen.records.models import Case
 from xfgen.records.validation import Project, load_project
-from xfgen.reports import charts, ledgers, spreadsheets
+from xfgen.reports import charts, documents, ledgers, spreadsheets
 from xfgen.reports.formatting import percent
 from xfgen.reports.pdf import PdfJob, find_cjk_font, render_all
 from xfgen.reports.rendering import Renderer, SiteInfo
@@ -316,7 +316,9 @@ def ledger_page(
             for start in range(0, len(ledger.rows), size)
         )  # fmt: skip
     site = renderer.site
-    workbook = spreadsheets.ledger_workbook(ledger, site.config.office, as_of, site.internal)
+    workbook = spreadsheets.ledger_workbook(
+        ledger, site.config.office, as_of, site.internal, provisional
+    )
     return Page(path, html, True, parts, files=((xlsx, workbook),))
 
 
@@ -365,9 +367,9 @@ def period_site(
     ]  # fmt: skip
     note = provisional_note(f.provisional_years)
     pages = [
-        page(renderer, f"{label}/summary.html", "summary.html", f"{name}信访工作统计", f.as_of,
-             f=f, view=summary_view(f, renderer.site.scope, project), narrative=renderer.narrative(f),
-             provisional_note=note),
+        summary_page(renderer, f, f"{label}/summary.html", f"{name}信访工作统计",
+                     view=summary_view(f, renderer.site.scope, project), narrative=renderer.narrative(f),
+                     provisional_note=note),
         leaderboard_page(renderer, f, f"{label}/leaderboard.html", f"{name}责任单位排行榜", note),
     ]  # fmt: skip
     for slug, ledger, rows in ledger_list:
@@ -384,7 +386,7 @@ def period_site(
                                  provisional(project, rows, f.as_of)))  # fmt: skip
         unit_links.append(Link(unit, path, ("xlsx",)))
     links = (
-        Link("工作统计（总结）", f"{label}/summary.html"),
+        Link("工作统计（总结）", f"{label}/summary.html", ("docx",)),
         Link("责任单位排行榜", f"{label}/leaderboard.html", ("xlsx",)),
         Link("信访事项登记台账", f"{label}/register.html", ("xlsx",)),
         Link("在办事项台账", f"{label}/open.html", ("xlsx",)),
@@ -442,6 +444,18 @@ def current_site(
     )
 
 
+def summary_page(
+    renderer: Renderer, f: PeriodFigures, path: str, title: str, **context: Any
+) -> Page:
+    """The summary's page, with a Word draft made from the rendered page itself."""
+    docx = office_file(path, "docx")
+    html = renderer.page("summary.html", path=path, title=title, as_of=f.as_of, f=f,
+                         downloads=(download(docx),), **context)  # fmt: skip
+    site = renderer.site
+    draft = documents.summary_document(html, site.config.office, f.as_of, site.internal)
+    return Page(path, html, files=((docx, draft),))
+
+
 def leaderboard_page(
     renderer: Renderer, f: PeriodFigures, path: str, title: str, provisional: str = ""
 ) -> Page:
@@ -450,7 +464,9 @@ def leaderboard_page(
     html = renderer.page("leaderboard.html", path=path, title=title, as_of=f.as_of, f=f,
                          downloads=(download(xlsx),), provisional_note=provisional)  # fmt: skip
     site = renderer.site
-    workbook = spreadsheets.leaderboard_workbook(f, site.config.office, title, site.internal)
+    workbook = spreadsheets.leaderboard_workbook(
+        f, site.config.office, title, site.internal, provisional
+    )
     return Page(path, html, files=((xlsx, workbook),))
 
 
