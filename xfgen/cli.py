@@ -376,6 +376,55 @@ def serve(ctx: click.Context, port: int, no_pdf: bool) -> None:
     serve_site(root, root / OUTPUT, today, port, pdfs=not no_pdf, echo=click.echo)
 
 
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "json", "parquet"]),
+    required=True,
+    help="文件格式：csv、xlsx（一个工作簿）、json（一个文件）或 parquet。",
+)
+@click.option(
+    "--period",
+    "-p",
+    "periods",
+    multiple=True,
+    help="只导出这些期间的事项和统计数字（可重复）；默认全部事项、每个有事项的半年和年度。",
+)
+@click.option("--as-of", "as_of", type=DATE, default=None, help="统计数字的截至日期。")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="导出目录，默认 export/（内部版为 export-internal/）。",
+)
+@click.option("--internal", is_flag=True, help="不脱敏（内部资料，另存 export-internal/）。")
+@click.pass_context
+def export_(
+    ctx: click.Context,
+    fmt: str,
+    periods: tuple[str, ...],
+    as_of: date | None,
+    out: Path | None,
+    internal: bool,
+) -> None:
+    """导出事项表、领导接访表和各期统计数字，供其他程序（Excel、DuckDB 等）使用。"""
+    from xfgen.commands.export import export
+    from xfgen.site.build import InvalidData
+
+    try:
+        result = export(ctx.obj["root"], out, ctx.obj["today"], fmt, internal, periods, as_of)
+    except InvalidData as invalid:
+        for problem in invalid.problems:
+            click.echo(str(problem))
+        click.echo(f"有 {len(invalid.problems)} 处问题，未导出。", err=True)
+        ctx.exit(EXIT_INVALID)
+    click.echo(
+        f"已导出 {result.cases} 件事项、{result.activities} 条领导接访记录和"
+        f" {len(result.periods)} 个期间的统计数字到 {result.out}：{'、'.join(result.files)}"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns errors into messages and exit codes."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
