@@ -923,3 +923,38 @@ def test_half_up_rounding_on_exact_halves(tmp_path: Path) -> None:
     assert rows["平均办理天数"][:3] == ["10.3", "—", "上年同期无数据"]
     assert check(tmp_path, "2025H1", as_of, oracle.load_tree(tmp_path)) == []
     assert check_terminal(tmp_path, "2025H1", as_of, oracle.load_tree(tmp_path)) == []
+
+
+def test_build_as_of_without_period_builds_the_site_of_that_day(tmp_path: Path) -> None:
+    """DOMAIN.md: the half years and years that have begun by D and hold a case received
+    by D, each as at the earlier of its last day and D.
+
+    Cases received 2024-03-10, 2025-02-01 and 2025-08-01; D = 2025-07-15:
+      2024H1 (as at 2024-06-30), 2024 (2024-12-31), 2025H1 (2025-06-30), 2025 (2025-07-15);
+      not 2024H2 (no case), not 2025H2 (begun, but its only case came after D).
+    """
+    cases = [
+        _case(
+            1, "城关镇", id="XF2024-0001", received=date(2024, 3, 10), accepted=date(2024, 3, 11)
+        ),
+        _case(2, "城关镇", received=date(2025, 2, 1), accepted=date(2025, 2, 2)),
+        _case(3, "城关镇", received=date(2025, 8, 1), accepted=date(2025, 8, 2)),
+    ]
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _small_repo(repo, "", cases)
+    out = tmp_path / "out"
+    args = ["-C", str(repo), "--today", TODAY.isoformat(), "build", "--as-of", "2025-07-15"]
+    result = CliRunner().invoke(cli, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    built = {}
+    for summary in sorted(out.glob("*/summary.html")):
+        text = summary.read_text(encoding="utf-8")
+        found = re.search(r"数据截至\s*(?:<[^>]*>\s*)*(\d{4}-\d{2}-\d{2})", text)
+        built[summary.parent.name] = found.group(1) if found else None
+    assert built == {
+        "2024H1": "2024-06-30",
+        "2024": "2024-12-31",
+        "2025H1": "2025-06-30",
+        "2025": "2025-07-15",
+    }
