@@ -929,16 +929,19 @@ def test_build_as_of_without_period_builds_the_site_of_that_day(tmp_path: Path) 
     """DOMAIN.md: the half years and years that have begun by D and hold a case received
     by D, each as at the earlier of its last day and D.
 
-    Cases received 2024-03-10, 2025-02-01 and 2025-08-01; D = 2025-07-15:
+    Cases received 2024-03-10, 2025-02-01, 2025-05-20 and 2025-08-01; D = 2025-07-15:
       2024H1 (as at 2024-06-30), 2024 (2024-12-31), 2025H1 (2025-06-30), 2025 (2025-07-15);
       not 2024H2 (no case), not 2025H2 (begun, but its only case came after D).
+    The year's table of halves computes each half as at the year's as-of date: 2025H1
+    as at 2025-07-15 has XF2025-0002 closed (on 2025-07-10), 2025H2 has no case yet.
     """
+    closed = {"closed": date(2025, 7, 10), "outcome": "解决", "satisfaction": "满意"}
+    first = {"id": "XF2024-0001", "received": date(2024, 3, 10), "accepted": date(2024, 3, 11)}
     cases = [
-        _case(
-            1, "城关镇", id="XF2024-0001", received=date(2024, 3, 10), accepted=date(2024, 3, 11)
-        ),
-        _case(2, "城关镇", received=date(2025, 2, 1), accepted=date(2025, 2, 2)),
+        _case(1, "城关镇", **first),
+        _case(2, "城关镇", received=date(2025, 2, 1), accepted=date(2025, 2, 2), **closed),
         _case(3, "城关镇", received=date(2025, 8, 1), accepted=date(2025, 8, 2)),
+        _case(4, "河口镇", received=date(2025, 5, 20), accepted=date(2025, 6, 20)),
     ]
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -958,3 +961,41 @@ def test_build_as_of_without_period_builds_the_site_of_that_day(tmp_path: Path) 
         "2025H1": "2025-06-30",
         "2025": "2025-07-15",
     }
+    tree = oracle.load_tree(repo)
+    checked = 0
+    for year, as_of in (("2024", date(2024, 12, 31)), ("2025", date(2025, 7, 15))):
+        table = html_table(out / year / "summary.html", "上半年与下半年对比")
+        columns = {f"{year}年上半年": f"{year}H1", f"{year}年下半年": f"{year}H2", "全年": year}
+        header = [columns.get(cell) for cell in table[0]]
+        for row in table[1:]:
+            for label, cell in zip(header[1:], row[1:], strict=True):
+                if label is None:
+                    continue
+                want = halves_cell(row[0], oracle.figures(tree, label, as_of))
+                assert want is None or cell == want, (year, row[0], label, cell, want)
+                checked += want is not None
+    assert checked >= 30
+
+
+def html_table(path: Path, caption: str) -> list[list[str]]:
+    """The cells of the table with ``caption`` in an HTML page, tags stripped."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index(caption)
+    table = text[text.rindex("<table", 0, start) : text.index("</table>", start)]
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S):
+        cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)
+        rows.append([re.sub(r"<[^>]+>", "", cell).strip() for cell in cells])
+    return rows
+
+
+def halves_cell(label: str, figures: dict[str, Any]) -> str | None:
+    if label in COUNT_ROWS:
+        return str(figures["counts"][COUNT_ROWS[label]])
+    if label == "人次":
+        return str(figures["counts"]["people"])
+    if label in RATE_ROWS:
+        return oracle.shown_rate(figures["rates"][RATE_ROWS[label]])
+    if label == DAYS_ROW:
+        return oracle.shown_days(figures["avg_handling_days"])
+    return None
