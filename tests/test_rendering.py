@@ -39,6 +39,7 @@ from xfgen.reports.privacy import (
     HIDDEN,
     REPORTER_HIDDEN,
     PetitionerView,
+    Privacy,
     mask_address,
     mask_id_number,
     mask_name,
@@ -208,7 +209,7 @@ def test_register_columns_are_those_of_domain_md_in_order() -> None:
 
 
 def test_register_rows() -> None:
-    ledger = register_ledger(statuses(), "2026年上半年信访事项登记台账", internal=False)
+    ledger = register_ledger(statuses(), "2026年上半年信访事项登记台账", Privacy.of(LEDGER_CASES, False))
     assert ledger.kind == "register" and len(ledger.rows) == len(LEDGER_CASES)
     first = ledger.rows[0].cells
     assert {k: first[k] for k in [c.key for c in REGISTER_COLUMNS]} == {
@@ -232,7 +233,7 @@ def test_register_rows() -> None:
 
 
 def test_register_rows_internal_show_names_but_not_the_reporter() -> None:
-    ledger = register_ledger(statuses(), "台账", internal=True)
+    ledger = register_ledger(statuses(), "台账", Privacy.of(LEDGER_CASES, True))
     by_id = {row.cells["id"]: row.cells for row in ledger.rows}
     assert by_id["XF2026-0001"]["petitioner"] == "王建国"
     assert by_id["XF2026-0002"]["petitioner"] == REPORTER_HIDDEN
@@ -243,9 +244,9 @@ def test_no_ledger_cell_holds_contact_data_notes_or_the_reporter(internal: bool)
     cells = [
         value
         for ledger in (
-            register_ledger(statuses(), "t", internal),
-            open_ledger(statuses(), "t", internal),
-            backlog_ledger(statuses(), "t", internal),
+            register_ledger(statuses(), "t", Privacy.of(LEDGER_CASES, internal)),
+            open_ledger(statuses(), "t", Privacy.of(LEDGER_CASES, internal)),
+            backlog_ledger(statuses(), "t", Privacy.of(LEDGER_CASES, internal)),
         )
         for row in ledger.rows
         for value in [*row.cells.values(), ledger.note, ledger.title]
@@ -264,7 +265,7 @@ def test_no_ledger_cell_holds_contact_data_notes_or_the_reporter(internal: bool)
 
 
 def test_open_ledger_flags_overdue_and_due_soon() -> None:
-    ledger = open_ledger(open_cases(LEDGER_CASES, RULES, AS_OF), "在办事项台账", internal=False)
+    ledger = open_ledger(open_cases(LEDGER_CASES, RULES, AS_OF), "在办事项台账", Privacy.of(LEDGER_CASES, False))
     rows = {row.cells["id"]: row for row in ledger.rows}
     assert list(rows) == ["XF2025-0008", "XF2026-0003", "XF2026-0004", "XF2026-0005"]
     assert [row.cells["number"] for row in ledger.rows] == ["1", "2", "3", "4"]
@@ -282,7 +283,7 @@ def test_open_ledger_flags_overdue_and_due_soon() -> None:
 
 
 def test_backlog_ledger_shows_age() -> None:
-    ledger = backlog_ledger(backlog_cases(LEDGER_CASES, RULES, AS_OF), "积案台账", internal=False)
+    ledger = backlog_ledger(backlog_cases(LEDGER_CASES, RULES, AS_OF), "积案台账", Privacy.of(LEDGER_CASES, False))
     assert [(r.cells["id"], r.cells["age"], r.flag) for r in ledger.rows] == [
         ("XF2025-0008", "544", "超期")  # 2025-01-02 to 2026-06-30
     ]

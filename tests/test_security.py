@@ -9,6 +9,8 @@ so they are cheap.
 from __future__ import annotations
 
 import os
+import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,10 @@ from conftest import CONFIG, VALID_CASE, Repo
 
 from xfgen.cli import main
 from xfgen.records.inputs import MAX_INPUT_BYTES
+from xfgen.records.models import Case, Petitioner
+from xfgen.records.validation import load_project
+from xfgen.reports.privacy import Privacy
+from xfgen.site.guard import Secrets, find_leaks
 from xfgen.site.publish import PublishError, site_path
 
 TODAY = "2026-11-25"
@@ -300,3 +306,150 @@ def test_a_tag_on_a_mapping_or_list_is_an_error(
     assert out.splitlines()[0].startswith(
         f"cases/2026/XF2026-0001.yaml:{line}:{column}: (文件): 不允许使用 YAML 标签（tag:yaml.org,2002:"
     )
+
+
+# ---------------------------------------------------------------- 9. personal data in free text
+
+REPORTING_CASE = (
+    VALID_CASE.replace("kind: 申诉求决类", "kind: 检举控告类")
+    .replace("name: 王某某", "name: 郭某某")
+    .replace('"13800001234"', '"17512345678"')
+    .replace(
+        "summary: 反映征地补偿款未足额发放",
+        "summary: 举报人郭某某，电话175 1234 5678，反映王小明、李大伟侵占补偿款，证人电话13912345678",
+    )
+)
+OTHER_CASE = (
+    VALID_CASE.replace("XF2026-0001", "XF2026-0002")
+    .replace("name: 王某某", "name: 王小明")
+    .replace('"13800001234"', '"0371-6612345"')
+    .replace('"110101199001011234"', '"41010119800202567X"')
+    .replace("summary: 反映征地补偿款未足额发放", "summary: 王小明反映身份证41010119800202567X被冒用")
+)
+
+
+def privacy_of(repo: Repo, internal: bool) -> tuple[Privacy, dict[str, Case]]:
+    project = load_project(repo.root, date(2026, 11, 25))
+    assert not project.problems, project.problems
+    return Privacy.of(project.cases, internal), {c.id: c for c in project.cases}
+
+
+def test_free_text_is_screened_in_public_outputs(repo: Repo) -> None:
+    repo.case(REPORTING_CASE)
+    repo.case(OTHER_CASE)
+    privacy, cases = privacy_of(repo, internal=False)
+    reporting, other = cases["XF2026-0001"], cases["XF2026-0002"]
+    # Its own reporter's name and phone: （略）; another petitioner's name (王小明)
+    # masked like a name; a phone pattern masked (first 3, last 4); 李大伟 is nobody's name.
+    assert privacy.case_text(reporting.summary, reporting) == (
+        "举报人（略），电话（略），反映王**、李大伟侵占补偿款，证人电话139****5678"
+    )
+    assert privacy.case_text(other.summary, other) == "王**反映身份证410101********567X被冒用"
+    assert privacy.text("王小明 0371-6612345 +86 139 1234 5678 金额12000000元") == (
+        "王** 037****2345 139****5678 金额12000000元"
+    )
+
+
+def test_internal_outputs_still_hide_the_reporter(repo: Repo) -> None:
+    repo.case(REPORTING_CASE)
+    repo.case(OTHER_CASE)
+    privacy, cases = privacy_of(repo, internal=True)
+    reporting, other = cases["XF2026-0001"], cases["XF2026-0002"]
+    assert privacy.case_text(reporting.summary, reporting) == (
+        "举报人（略），电话（略），反映王小明、李大伟侵占补偿款，证人电话13912345678"
+    )
+    assert privacy.case_text(other.summary, other) == other.summary
+
+
+def test_check_warns_when_a_summary_holds_its_own_petitioner_data(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.case(REPORTING_CASE)
+    repo.case(OTHER_CASE)
+    code, out, err = check(repo, capsys)
+    assert (code, out) == (0, "共检查 2 个文件，全部通过。\n")
+    assert err.splitlines() == [
+        "警告：cases/2026/XF2026-0001.yaml:9:10: summary: 事由摘要中写有本事项信访人的姓名、电话"
+        "（公开报告中不会显示）：个人信息请只写在 petitioner 中，摘要只写反映的问题。",
+        "警告：cases/2026/XF2026-0002.yaml:9:10: summary: 事由摘要中写有本事项信访人的姓名、身份证号"
+        "（公开报告中会脱敏显示）：个人信息请只写在 petitioner 中，摘要只写反映的问题。",
+    ]
+
+
+def test_the_public_site_shows_no_personal_value_of_a_summary(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.case(REPORTING_CASE)
+    repo.case(OTHER_CASE)
+    code, _, err = build(repo, capsys, "--period", "2026H1")
+    assert code == 0, err
+    register = (repo.root / "output/2026H1/register.html").read_text(encoding="utf-8")
+    assert "举报人（略），电话（略），反映王**、李大伟侵占补偿款，证人电话139****5678" in register
+    pdf = subprocess.run(
+        ["pdftotext", "-raw", str(repo.root / "output/2026H1/register.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for text in (register, pdf):
+        for value in ("郭某某", "17512345678", "1234 5678", "王小明", "13912345678", "202567X"):
+            assert value not in text, value
+    assert "举报人（略）" in pdf
+
+
+# ---------------------------------------------------------------- the privacy guard
+
+
+def test_the_guard_finds_phones_ids_and_notes_lines() -> None:
+    case = Case(
+        id="XF2026-0001",
+        path="cases/2026/XF2026-0001.yaml",
+        received=date(2026, 1, 5),
+        channel="来访",
+        source="本级受理",
+        kind="申诉求决类",
+        category="城乡建设/征地拆迁",
+        summary="反映征地补偿款未足额发放",
+        petitioner=Petitioner(name="王某某", phone="138-0000-1234", id_number="11010119900101123X"),
+        notes="- 当事人情绪激动，需要重点回访 <注意>\n短行\n反映征地补偿款未足额发放\n",
+    )
+    secrets = Secrets.of([case], [], internal=False)
+    pages = [
+        ("a.html", "<td>电话 138</td><td>00001234</td>"),  # split by a tag: a new run
+        ("b.html", "<p>电话 13800001234 号</p>"),
+        ("c.html", "<p>编号11010119900101123x</p>"),
+        ("d.html", "<p>当事人情绪激动，\n需要重点回访 &lt;注意&gt;</p>"),
+        ("e.html", "<p>短行</p><p>反映征地补偿款未足额发放</p><p>138****1234</p>"),
+        ("f.html", "<p>9913800001234</p>"),
+    ]
+    assert [str(leak) for leak in find_leaks(pages, secrets)] == [
+        "b.html 含有 cases/2026/XF2026-0001.yaml 中信访人的电话",
+        "c.html 含有 cases/2026/XF2026-0001.yaml 中信访人的身份证号",
+        "d.html 含有 cases/2026/XF2026-0001.yaml 中 notes（内部备注）第 1 行的内容",
+        "f.html 含有 cases/2026/XF2026-0001.yaml 中信访人的电话",
+    ]
+    # An internal build shows phones and ID numbers, never notes.
+    internal = Secrets.of([case], [], internal=True)
+    assert [leak.page for leak in find_leaks(pages, internal)] == ["d.html"]
+
+
+def test_the_build_refuses_to_publish_a_page_holding_a_phone(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.case(VALID_CASE.replace("内部备注", "当事人要求不要公开其家庭住址和工作单位"))
+    repo.write("output/.xfgen-site", "public\n")
+    repo.write("output/index.html", "旧网站")
+    repo.write(
+        "reports/2026H1.md",
+        "王某某（电话 138 0000 1234）反映的问题已解决。\n\n当事人要求不要公开其家庭住址和工作单位。\n",
+    )
+    code, out, err = build(repo, capsys, "--period", "2026H1")
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert lines[lines.index("错误：隐私检查未通过，没有发布，原来的输出保持不变：") :][:3] == [
+        "错误：隐私检查未通过，没有发布，原来的输出保持不变：",
+        "  2026H1/summary.html 含有 cases/2026/XF2026-0001.yaml 中信访人的电话",
+        "  2026H1/summary.html 含有 cases/2026/XF2026-0001.yaml 中 notes（内部备注）第 1 行的内容",
+    ]
+    assert files_under(repo.root / "output") == {".xfgen-site", "index.html"}
+    assert (repo.root / "output/index.html").read_text(encoding="utf-8") == "旧网站"

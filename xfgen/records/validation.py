@@ -193,7 +193,7 @@ def load_project(root: Path, today: date) -> Project:
     )
     invalid = {p.path for p in problems}
     cases = sorted((c for c, _ in read if c.path not in invalid), key=lambda c: (c.received, c.id))
-    warnings = []
+    warnings = [w for case, positions in read if (w := _personal_data_in_summary(case, positions))]
     provisional = rules.provisional_years(cases)
     if provisional:
         warnings.append(provisional_warning(provisional, last_published_year()))
@@ -520,3 +520,38 @@ def _check_repeat_cycles(
                     )
                 )
         done.update(path)
+
+
+def _personal_data_in_summary(case: Case, positions: dict[str, Position]) -> str | None:
+    """A warning (file:line) when the summary holds its own petitioner's name, phone or
+    ID number (DOMAIN.md "Privacy"): outputs screen it, but the record should not hold it."""
+    p = case.petitioner
+    flat = re.sub(r"[\s-]", "", case.summary).upper()
+    found = [
+        label
+        for label, value, present in (
+            ("姓名", p.name, p.name and len(p.name) >= 2 and p.name in case.summary),
+            ("电话", p.phone, p.phone and _digits_in(p.phone, flat)),
+            ("身份证号", p.id_number, p.id_number and _digits_in(p.id_number, flat)),
+        )
+        if value and present
+    ]
+    if not found:
+        return None
+    pos = positions.get("summary", Position(1, 1))
+    shown = "不会显示" if case.is_reporting else "会脱敏显示"
+    return str(
+        Problem(
+            case.path,
+            pos.line,
+            pos.column,
+            "summary",
+            f"事由摘要中写有本事项信访人的{'、'.join(found)}（公开报告中{shown}）："
+            "个人信息请只写在 petitioner 中，摘要只写反映的问题。",
+        )
+    )
+
+
+def _digits_in(value: str, flat: str) -> bool:
+    digits = re.sub(r"[\s-]", "", value).upper()
+    return len(digits) >= 7 and digits in flat

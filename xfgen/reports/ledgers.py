@@ -13,7 +13,7 @@ from datetime import date
 from xfgen.figures.compute import CaseStatus
 from xfgen.figures.office_work import Activities
 from xfgen.records.models import Activity, Supervision
-from xfgen.reports.privacy import petitioner_view
+from xfgen.reports.privacy import Privacy
 
 FLAG_OVERDUE = "超期"
 FLAG_DUE_SOON = "临期"
@@ -101,7 +101,7 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else EMPTY
 
 
-def _cells(number: int, status: CaseStatus, internal: bool) -> dict[str, str]:
+def _cells(number: int, status: CaseStatus, privacy: Privacy) -> dict[str, str]:
     case = status.case
     return {
         "number": str(number),
@@ -109,8 +109,8 @@ def _cells(number: int, status: CaseStatus, internal: bool) -> dict[str, str]:
         "received": _day(case.received),
         "channel": case.channel,
         "people": str(case.people),
-        "petitioner": petitioner_view(case, internal).name,
-        "summary": case.summary,
+        "petitioner": privacy.petitioner(case).name,
+        "summary": privacy.case_text(case.summary, case),
         "category": case.category,
         "unit": case.unit or EMPTY,
         "leader": case.leader or EMPTY,
@@ -131,23 +131,23 @@ def _flag(status: CaseStatus) -> str:
     return FLAG_DUE_SOON if status.due_soon else EMPTY
 
 
-def register_ledger(statuses: Sequence[CaseStatus], title: str, internal: bool) -> Ledger:
+def register_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy) -> Ledger:
     """信访事项登记台账: the cohort in order of receipt."""
-    rows = tuple(LedgerRow(_cells(i, s, internal), EMPTY) for i, s in enumerate(statuses, start=1))
+    rows = tuple(LedgerRow(_cells(i, s, privacy), EMPTY) for i, s in enumerate(statuses, start=1))
     return Ledger(
         "register",
         title,
         REGISTER_COLUMNS,
         rows,
-        f"共 {len(rows)} 件，按登记日期排列。{privacy_note(internal)}",
+        f"共 {len(rows)} 件，按登记日期排列。{privacy_note(privacy.internal)}",
     )
 
 
-def open_ledger(statuses: Sequence[CaseStatus], title: str, internal: bool) -> Ledger:
+def open_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy) -> Ledger:
     """在办事项台账: open accepted cases, soonest deadline first, flagged 超期 / 临期."""
     rows = []
     for i, s in enumerate(statuses, start=1):
-        cells = _cells(i, s, internal)
+        cells = _cells(i, s, privacy)
         flag = _flag(s)
         if flag == FLAG_OVERDUE:
             cells["days_left"] = "—"
@@ -161,32 +161,34 @@ def open_ledger(statuses: Sequence[CaseStatus], title: str, internal: bool) -> L
         rows.append(LedgerRow(cells, flag))
     overdue = sum(1 for r in rows if r.flag == FLAG_OVERDUE)
     soon = sum(1 for r in rows if r.flag == FLAG_DUE_SOON)
-    note = f"共 {len(rows)} 件在办，其中超期 {overdue} 件、临期（7 天内到期）{soon} 件；按办理期限排列。{privacy_note(internal)}"
+    note = f"共 {len(rows)} 件在办，其中超期 {overdue} 件、临期（7 天内到期）{soon} 件；按办理期限排列。{privacy_note(privacy.internal)}"
     return Ledger("open", title, OPEN_COLUMNS, tuple(rows), note)
 
 
-def backlog_ledger(statuses: Sequence[CaseStatus], title: str, internal: bool) -> Ledger:
+def backlog_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy) -> Ledger:
     """积案台账: accepted more than 365 days ago and still open, oldest first."""
     rows = tuple(
-        LedgerRow(_cells(i, s, internal), _flag(s)) for i, s in enumerate(statuses, start=1)
+        LedgerRow(_cells(i, s, privacy), _flag(s)) for i, s in enumerate(statuses, start=1)
     )
     return Ledger(
         "backlog",
         title,
         BACKLOG_COLUMNS,
         rows,
-        f"共 {len(rows)} 件积案（受理超过 365 天仍未办结），按受理日期排列。{privacy_note(internal)}",
+        f"共 {len(rows)} 件积案（受理超过 365 天仍未办结），按受理日期排列。{privacy_note(privacy.internal)}",
     )
 
 
-def leader_ledger(statuses: Sequence[CaseStatus], title: str, closed: int) -> Ledger:
+def leader_ledger(
+    statuses: Sequence[CaseStatus], title: str, closed: int, privacy: Privacy
+) -> Ledger:
     """领导包案台账: the period's 领导包案 cases, grouped by leader (``statuses`` in that order).
 
     ``closed`` is the period's 包案办结 count (from the figures), quoted in the note.
     """
     rows = []
     for i, s in enumerate(statuses):
-        cells = _cells(i + 1, s, internal=False)  # no petitioner column is shown
+        cells = _cells(i + 1, s, privacy)  # no petitioner column is shown
         # The header already sets off the first group.
         first = i > 0 and statuses[i - 1].case.leader != s.case.leader
         rows.append(LedgerRow(cells, _flag(s), group_start=first))
@@ -203,6 +205,7 @@ def supervision_ledger(
     title: str,
     closed: int,
     by_kind: Sequence[tuple[str, int]],
+    privacy: Privacy,
 ) -> Ledger:
     """督办事项台账: one row per supervised case, with its latest entry in the period.
 
@@ -211,7 +214,7 @@ def supervision_ledger(
     """
     rows = []
     for i, (s, entry) in enumerate(supervised, start=1):
-        cells = _cells(i, s, internal=False)  # no petitioner column is shown
+        cells = _cells(i, s, privacy)  # no petitioner column is shown
         cells |= {"supervised": _day(entry.date), "by": entry.by, "supervision_kind": entry.kind}
         rows.append(LedgerRow(cells, _flag(s)))
     kinds = "、".join(f"{kind} {count} 件" for kind, count in by_kind if count)
@@ -223,7 +226,9 @@ def supervision_ledger(
     return Ledger("supervision", title, SUPERVISION_COLUMNS, tuple(rows), note)
 
 
-def activity_ledger(activities: Sequence[Activity], title: str, total: Activities) -> Ledger:
+def activity_ledger(
+    activities: Sequence[Activity], title: str, total: Activities, privacy: Privacy
+) -> Ledger:
     """领导接访登记表: the period's activities in date order; ``notes`` are never shown."""
     rows = tuple(
         LedgerRow(
@@ -234,8 +239,8 @@ def activity_ledger(activities: Sequence[Activity], title: str, total: Activitie
                 "level": a.level,
                 "batches": str(a.batches),
                 "people": str(a.people),
-                "place": a.place or EMPTY,
-                "summary": a.summary or EMPTY,
+                "place": privacy.text(a.place) if a.place else EMPTY,
+                "summary": privacy.text(a.summary) if a.summary else EMPTY,
             },
             EMPTY,
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from importlib import resources
@@ -39,11 +39,13 @@ from xfgen.records.validation import Project, load_project
 from xfgen.reports import charts, documents, ledgers, spreadsheets
 from xfgen.reports.formatting import percent
 from xfgen.reports.pdf import PdfJob, find_cjk_font, render_all
+from xfgen.reports.privacy import Privacy
 from xfgen.reports.rendering import Renderer, SiteInfo
 from xfgen.site.changes import EVENT_KINDS, LATE_EDITS, changes_since, latest_meeting_tag
 from xfgen.site.changes import PAGE as CHANGES_PAGE
 from xfgen.site.changes import PAGE_TITLE as CHANGES_TITLE
 from xfgen.site.gitinfo import data_version
+from xfgen.site.guard import Secrets, check_pages, office_text
 from xfgen.site.history import GitError
 from xfgen.site.manifest import (
     MANIFEST,
@@ -179,6 +181,8 @@ def build_site(
         pages.append(page(renderer, "index.html", "index.html", "信访工作报告", None, pdf=False,
                           entries=entries, current=current_links, current_as_of=as_of or today,
                           changes=changes_link))  # fmt: skip
+        # The last privacy check, on every page rendered this time, before any is written.
+        check_pages(rendered(pages), Secrets.of(project.cases, project.activities, internal))
         (folder / MARKER).write_text(kind + "\n", encoding="utf-8")
         write_site(folder, pages)
         for entry in kept:
@@ -239,6 +243,16 @@ def _link_or_copy(source: str, target: str) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def rendered(pages: Iterable[Page]) -> Iterator[tuple[str, str]]:
+    """Each page's HTML, its print parts (what the PDFs are made from) and the text
+    of its office files, by site path: what the privacy guard scans."""
+    for p in pages:
+        yield p.path, p.html
+        yield from zip(p.part_paths, p.print_parts, strict=True)
+        for path, data in p.files:
+            yield path, office_text(data)
 
 
 def meeting_changes(
@@ -353,17 +367,17 @@ def period_site(
     renderer: Renderer, project: Project, f: PeriodFigures, part_rows: int
 ) -> tuple[list[Page], PeriodEntry]:
     """Summary, leaderboard and ledgers of one period."""
-    internal = renderer.site.internal
+    privacy = Privacy.of(project.cases, renderer.site.internal)
     label = f.period.label
     name = f.period.name
     cohort = [case_status(c, project.rules, f.as_of) for c in project.cases if f.in_cohort(c)]
     open_now = open_cases(project.cases, project.rules, f.as_of)
     backlog_now = backlog_cases(project.cases, project.rules, f.as_of)
     ledger_list = [
-        ("register", ledgers.register_ledger(cohort, f"{name}信访事项登记台账", internal), cohort),
-        ("open", ledgers.open_ledger(open_now, f"{name}在办事项台账", internal), open_now),
-        ("backlog", ledgers.backlog_ledger(backlog_now, f"{name}积案台账", internal), backlog_now),
-        *office_work_ledgers(project, f),
+        ("register", ledgers.register_ledger(cohort, f"{name}信访事项登记台账", privacy), cohort),
+        ("open", ledgers.open_ledger(open_now, f"{name}在办事项台账", privacy), open_now),
+        ("backlog", ledgers.backlog_ledger(backlog_now, f"{name}积案台账", privacy), backlog_now),
+        *office_work_ledgers(project, f, privacy),
     ]  # fmt: skip
     note = provisional_note(f.provisional_years)
     pages = [
@@ -380,7 +394,7 @@ def period_site(
         rows = [s for s in cohort if s.case.unit == unit]
         if not rows:
             continue
-        ledger = ledgers.register_ledger(rows, f"{unit} {name}信访事项台账", internal)
+        ledger = ledgers.register_ledger(rows, f"{unit} {name}信访事项台账", privacy)
         path = f"{label}/units/{unit}.html"
         pages.append(ledger_page(renderer, path, ledger, f.as_of, f, part_rows,
                                  provisional(project, rows, f.as_of)))  # fmt: skip
@@ -399,7 +413,7 @@ def period_site(
 
 
 def office_work_ledgers(
-    project: Project, f: PeriodFigures
+    project: Project, f: PeriodFigures, privacy: Privacy
 ) -> list[tuple[str, ledgers.Ledger, list[CaseStatus]]]:
     """领导包案台账, 督办事项台账 and 领导接访登记表 of one period (no petitioner data in any),
     each with the cases whose deadlines it shows."""
@@ -414,12 +428,12 @@ def office_work_ledgers(
     ]
     activities = office_work.period_activities(project.activities, f.period, f.as_of)
     return [
-        ("leaders", ledgers.leader_ledger(leader_rows, f"{name}领导包案台账", f.counts.leader_closed),
+        ("leaders", ledgers.leader_ledger(leader_rows, f"{name}领导包案台账", f.counts.leader_closed, privacy),
          leader_rows),
         ("supervision", ledgers.supervision_ledger(
-            supervised, f"{name}督办事项台账", f.counts.supervised_closed, list(f.by_supervision_kind.items())),
+            supervised, f"{name}督办事项台账", f.counts.supervised_closed, list(f.by_supervision_kind.items()), privacy),
          [s for s, _ in supervised]),
-        ("activities", ledgers.activity_ledger(activities, f"{name}领导接访登记表", f.office_work.total), []),
+        ("activities", ledgers.activity_ledger(activities, f"{name}领导接访登记表", f.office_work.total, privacy), []),
     ]  # fmt: skip
 
 
@@ -427,11 +441,11 @@ def current_site(
     renderer: Renderer, project: Project, as_of: date, part_rows: int
 ) -> tuple[list[Page], tuple[Link, ...]]:
     """The ledgers as of the build day: what is open and what is backlog now."""
-    internal = renderer.site.internal
+    privacy = Privacy.of(project.cases, renderer.site.internal)
     open_now = open_cases(project.cases, project.rules, as_of)
     backlog_now = backlog_cases(project.cases, project.rules, as_of)
-    open_ledger = ledgers.open_ledger(open_now, "当前在办事项台账", internal)
-    backlog = ledgers.backlog_ledger(backlog_now, "当前积案台账", internal)
+    open_ledger = ledgers.open_ledger(open_now, "当前在办事项台账", privacy)
+    backlog = ledgers.backlog_ledger(backlog_now, "当前积案台账", privacy)
     pages = [
         ledger_page(renderer, f"{CURRENT}/open.html", open_ledger, as_of, None, part_rows,
                     provisional(project, open_now, as_of)),

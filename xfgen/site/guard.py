@@ -1,0 +1,163 @@
+"""The last privacy check before a site is published (DOMAIN.md "Privacy").
+
+Masking happens where values are shown; this guard does not trust it. Before
+the swap, it scans every page this build rendered for every petitioner phone
+and ID number of the tree and every line of every ``notes``, and refuses to
+publish on a hit. Names are not scanned: officials may share a petitioner's name.
+
+What is scanned: the HTML of each rendered page and of its print parts, the
+very files WeasyPrint turns into the PDFs. A PDF's text comes only from that
+HTML and from our stylesheet (page numbers, the office name in the header), so
+scanning the HTML is sound for the PDFs too, and it avoids extracting text back
+from PDFs, which splits CJK lines and digit runs unpredictably. Office files
+beside a page (.xlsx, .docx) are scanned as the text of their XML. The caller
+passes only the pages it rendered: pages reused unchanged from the last site
+were scanned when they were made.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from xfgen.errors import XfgenError
+from xfgen.records.models import Activity, Case
+
+NOTES_LINE_MIN = 8  # characters; shorter lines ("已电话回访") occur in ordinary text
+VALUE_MIN = 7  # digits; shorter "phones" would match dates and counts
+_KEY = 4  # notes lines are looked up by their first characters
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+# A run of digits, single hyphens or spaces between them allowed (138 0000 1234);
+# tags become two spaces, so table cells never join into one run.
+_DIGITS = re.compile(r"\d(?:[- ]?\d)*[Xx]?")
+_WORD_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.S)
+_WORD_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+>#]+|\d+[.)、])\s*")
+
+
+class PrivacyLeak(XfgenError):
+    """A rendered page holds a value that must never be published."""
+
+    def __init__(self, leaks: Sequence[Leak]):
+        self.leaks = tuple(leaks)
+        listed = "\n".join(f"  {leak}" for leak in leaks[:20])
+        more = f"\n  ……共 {len(leaks)} 处" if len(leaks) > 20 else ""
+        super().__init__(
+            "隐私检查未通过，没有发布，原来的输出保持不变：\n"
+            f"{listed}{more}\n"
+            "这些内容不应出现在报告中：请把个人信息从事由摘要等字段中删去，或检查自定义模板和总结文字。"
+        )
+
+
+@dataclass(frozen=True)
+class Leak:
+    page: str
+    source: str  # the record that holds the value, e.g. "cases/2026/XF2026-0001.yaml 的信访人电话"
+
+    def __str__(self) -> str:
+        return f"{self.page} 含有 {self.source}"
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """The values no page may hold: digits only for phones and ID numbers,
+    whitespace-free text for notes lines; each with where it comes from."""
+
+    values: dict[str, str]
+    lines: dict[str, str]
+
+    @classmethod
+    def of(cls, cases: Iterable[Case], activities: Iterable[Activity], internal: bool) -> Secrets:
+        """Every phone and ID number (an internal build shows them, except a
+        检举控告类 reporter's), and every ``notes`` line not also shown elsewhere."""
+        values: dict[str, str] = {}
+        lines: dict[str, str] = {}
+        shown: list[str] = []
+        for case in cases:
+            p = case.petitioner
+            if not internal or case.is_reporting:
+                for label, value in (("电话", p.phone), ("身份证号", p.id_number)):
+                    digits = re.sub(r"[\s-]", "", value or "").upper()
+                    if len(digits) >= VALUE_MIN:
+                        values.setdefault(digits, f"{case.path} 中信访人的{label}")
+            _add_lines(lines, case.notes, case.path)
+            shown += [case.summary, case.category, case.unit or "", case.leader or ""]
+            shown += [case.not_accepted.reason or "" if case.not_accepted else ""]
+            shown += [case.extension.reason or "" if case.extension else ""]
+            shown += [step.action for step in case.progress]
+        for activity in activities:
+            _add_lines(lines, activity.notes, activity.path)
+            shown += [activity.leader, activity.place or "", activity.summary or ""]
+        # A notes line that repeats what a record shows anyway (its summary, say) is no secret.
+        public = "\n".join(_flat(text) for text in shown)
+        return cls(values, {line: src for line, src in lines.items() if line not in public})
+
+
+def find_leaks(pages: Iterable[tuple[str, str]], secrets: Secrets) -> list[Leak]:
+    """Every secret found in the rendered ``pages`` (site path, HTML), in page order."""
+    by_key: dict[str, list[str]] = {}
+    for line in secrets.lines:
+        by_key.setdefault(line[:_KEY], []).append(line)
+    lengths = sorted({len(v) for v in secrets.values})
+    leaks: list[Leak] = []
+    for path, page in pages:
+        text = html.unescape(_TAG.sub("  ", page))
+        found: dict[str, str] = {}
+        for run in _DIGITS.findall(text):
+            digits = re.sub(r"[- ]", "", run).upper()
+            for size in lengths:
+                for start in range(len(digits) - size + 1):
+                    source = secrets.values.get(digits[start : start + size])
+                    if source:
+                        found.setdefault(source, source)
+        flat = _flat(text)
+        if by_key:
+            for i in range(len(flat) - _KEY + 1):
+                for line in by_key.get(flat[i : i + _KEY], ()):
+                    if flat.startswith(line, i):
+                        found.setdefault(secrets.lines[line], secrets.lines[line])
+        leaks += [Leak(path, source) for source in found]
+    return leaks
+
+
+def office_text(data: bytes) -> str:
+    """The text of an .xlsx or .docx file (a zip of XML): every text node, a Word
+    paragraph's runs joined (a run may split a number), other nodes kept apart."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return data.decode("utf-8", "replace")
+    texts: list[str] = []
+    with archive:
+        for name in archive.namelist():
+            if not name.endswith((".xml", ".rels")):
+                continue
+            xml = archive.read(name).decode("utf-8", "replace")
+            for paragraph in _WORD_PARAGRAPH.findall(xml):
+                texts.append("".join(_WORD_TEXT.findall(paragraph)))
+            texts += _TEXT_NODE.findall(_WORD_PARAGRAPH.sub("  ", xml))
+    return "<br>".join(texts)  # a tag between nodes: never one run of digits
+
+
+def check_pages(pages: Iterable[tuple[str, str]], secrets: Secrets) -> None:
+    """Raise :class:`PrivacyLeak` if any rendered page holds a secret."""
+    leaks = find_leaks(pages, secrets)
+    if leaks:
+        raise PrivacyLeak(leaks)
+
+
+def _flat(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def _add_lines(lines: dict[str, str], notes: str | None, path: str) -> None:
+    for number, raw in enumerate((notes or "").splitlines(), start=1):
+        line = _flat(_LIST_MARK.sub("", raw))
+        if len(line) >= NOTES_LINE_MIN:
+            lines.setdefault(line, f"{path} 中 notes（内部备注）第 {number} 行的内容")
