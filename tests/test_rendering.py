@@ -209,7 +209,9 @@ def test_register_columns_are_those_of_domain_md_in_order() -> None:
 
 
 def test_register_rows() -> None:
-    ledger = register_ledger(statuses(), "2026年上半年信访事项登记台账", Privacy.of(LEDGER_CASES, False))
+    ledger = register_ledger(
+        statuses(), "2026年上半年信访事项登记台账", Privacy.of(LEDGER_CASES, False)
+    )
     assert ledger.kind == "register" and len(ledger.rows) == len(LEDGER_CASES)
     first = ledger.rows[0].cells
     assert {k: first[k] for k in [c.key for c in REGISTER_COLUMNS]} == {
@@ -265,7 +267,9 @@ def test_no_ledger_cell_holds_contact_data_notes_or_the_reporter(internal: bool)
 
 
 def test_open_ledger_flags_overdue_and_due_soon() -> None:
-    ledger = open_ledger(open_cases(LEDGER_CASES, RULES, AS_OF), "在办事项台账", Privacy.of(LEDGER_CASES, False))
+    ledger = open_ledger(
+        open_cases(LEDGER_CASES, RULES, AS_OF), "在办事项台账", Privacy.of(LEDGER_CASES, False)
+    )
     rows = {row.cells["id"]: row for row in ledger.rows}
     assert list(rows) == ["XF2025-0008", "XF2026-0003", "XF2026-0004", "XF2026-0005"]
     assert [row.cells["number"] for row in ledger.rows] == ["1", "2", "3", "4"]
@@ -283,7 +287,9 @@ def test_open_ledger_flags_overdue_and_due_soon() -> None:
 
 
 def test_backlog_ledger_shows_age() -> None:
-    ledger = backlog_ledger(backlog_cases(LEDGER_CASES, RULES, AS_OF), "积案台账", Privacy.of(LEDGER_CASES, False))
+    ledger = backlog_ledger(
+        backlog_cases(LEDGER_CASES, RULES, AS_OF), "积案台账", Privacy.of(LEDGER_CASES, False)
+    )
     assert [(r.cells["id"], r.cells["age"], r.flag) for r in ledger.rows] == [
         ("XF2025-0008", "544", "超期")  # 2025-01-02 to 2026-06-30
     ]

@@ -21,7 +21,7 @@ from xfgen.records.inputs import MAX_INPUT_BYTES
 from xfgen.records.models import Case, Petitioner
 from xfgen.records.validation import load_project
 from xfgen.reports.privacy import Privacy
-from xfgen.site.guard import Secrets, find_leaks
+from xfgen.site.guard import Secrets, find_leaks, office_text
 from xfgen.site.publish import PublishError, site_path
 
 TODAY = "2026-11-25"
@@ -324,7 +324,9 @@ OTHER_CASE = (
     .replace("name: 王某某", "name: 王小明")
     .replace('"13800001234"', '"0371-6612345"')
     .replace('"110101199001011234"', '"41010119800202567X"')
-    .replace("summary: 反映征地补偿款未足额发放", "summary: 王小明反映身份证41010119800202567X被冒用")
+    .replace(
+        "summary: 反映征地补偿款未足额发放", "summary: 王小明反映身份证41010119800202567X被冒用"
+    )
 )
 
 
@@ -453,3 +455,28 @@ def test_the_build_refuses_to_publish_a_page_holding_a_phone(
     ]
     assert files_under(repo.root / "output") == {".xfgen-site", "index.html"}
     assert (repo.root / "output/index.html").read_text(encoding="utf-8") == "旧网站"
+
+
+def test_the_guard_reads_office_files_as_text() -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "word/document.xml",
+            '<w:document><w:p><w:r><w:t>电话138</w:t></w:r><w:r><w:t xml:space="preserve">0000'
+            "</w:t></w:r><w:r><w:t>1234</w:t></w:r></w:p></w:document>",
+        )
+        archive.writestr("xl/sharedStrings.xml", "<sst><si><t>2026-01-05</t></si></sst>")
+    text = office_text(buffer.getvalue())
+    assert "电话13800001234" in text and "2026-01-05" in text
+    case = Case(
+        id="XF2026-0001", path="cases/2026/XF2026-0001.yaml", received=date(2026, 1, 5),
+        channel="来访", source="本级受理", kind="申诉求决类", category="城乡建设/征地拆迁",
+        summary="反映问题", petitioner=Petitioner(phone="13800001234"),
+    )  # fmt: skip
+    secrets = Secrets.of([case], [], internal=False)
+    assert [str(x) for x in find_leaks([("2026H1/summary.docx", text)], secrets)] == [
+        "2026H1/summary.docx 含有 cases/2026/XF2026-0001.yaml 中信访人的电话"
+    ]
