@@ -1,4 +1,5 @@
-"""Generate the fictional example data set: `xfgen.yaml` and `cases/<year>/<id>.yaml`.
+"""Generate the fictional example data set: `xfgen.yaml`, `cases/<year>/<id>.yaml` and
+`activities/<year>/<id>.yaml` (领导接访、下访、约访).
 
 Every office, unit, person, phone and ID number in it is invented. The data is
 deterministic (fixed seed, fixed cutoff date), so the same files come out on
@@ -6,9 +7,12 @@ every run. Regenerate from the repository root with:
 
     python scripts/make_example.py
 
-The script deletes the case files it generated before (`cases/*/XF????-????.yaml`),
-writes the configuration and the cases again, re-reads them to check the
-consistency rules of DOMAIN.md, and prints a short summary.
+The script deletes the case and activity files it generated before
+(`cases/*/XF????-????.yaml`, `activities/*/HD????-????.yaml`), writes the
+configuration, the cases and the activities again, re-reads them to check the
+consistency rules of DOMAIN.md, and prints a short summary. Office work
+(supervision on cases, activities) draws on a random stream of its own, so the
+cases themselves come out as they did before office work was added.
 """
 
 from __future__ import annotations
@@ -440,10 +444,62 @@ CASE_KEYS = [
     "satisfaction",
     "review",
     "recheck",
+    "supervision",
     "notes",
 ]
 QUOTED_KEYS = {"phone", "id_number"}
 CASE_FILE_PATTERN = "*/XF????-????.yaml"
+
+# ---------------------------------------------------------------- office work (DOMAIN.md "Office work")
+# Officials only: no name below is built from SURNAMES, so none is also a petitioner's name.
+OFFICE_SEED = SEED + 11
+ACTIVITY_KINDS = ["接访", "下访", "约访"]
+LEADER_LEVELS = ["县级领导", "乡镇领导", "部门领导"]
+SUPERVISION_KINDS = ["督办", "挂牌督办"]
+COUNTY_LEADERS = {  # leader: weight (the county's heads receive most often)
+    "钟立群（县委书记）": 3,
+    "邓文杰（县长）": 4,
+    "谢振宇（常务副县长）": 2,
+    "韩雪梅（副县长）": 2,
+    "唐国栋（县委副书记）": 1,
+}
+TOWN_LEADERS = {
+    "城关镇": "冯建军（城关镇镇长）",
+    "河口镇": "曹志远（河口镇党委书记）",
+    "青山镇": "彭海（青山镇镇长）",
+    "柳林乡": "蒋文（柳林乡乡长）",
+    "白石乡": "沈浩（白石乡乡长）",
+}
+DEPARTMENT_LEADERS = {
+    "县人社局": "袁红（县人社局局长）",
+    "县住建局": "潘伟民（县住建局局长）",
+    "县自然资源局": "董晓（县自然资源局局长）",
+}
+ACTIVITIES_PER_YEAR = {2024: 36, 2025: 36, 2026: 30}  # 2026 runs to CUTOFF only
+# Of each year's activities: (kind, level, weight).
+ACTIVITY_MIX = [
+    ("接访", "县级领导", 30),
+    ("下访", "县级领导", 15),
+    ("约访", "县级领导", 10),
+    ("接访", "乡镇领导", 15),
+    ("下访", "乡镇领导", 10),
+    ("接访", "部门领导", 10),
+    ("约访", "部门领导", 10),
+]
+RECEPTION_CENTRE = "县群众来访接待中心"
+RECEPTION_TOPICS = ["征地补偿", "工资拖欠", "物业管理", "土地承包", "社会保险", "学校管理"]
+VISIT_TOPICS = ["征地拆迁安置", "农民工工资支付", "惠农补贴发放", "农村土地承包", "养殖场污染"]
+ACTIVITY_NOTES = [
+    "内部备注：部分来访群众情绪激动，已安排专人跟进。",
+    "内部备注：接访中发现的共性问题已转县政府办研究。",
+    "内部备注：约访前已调阅全部办理材料。",
+]
+ACTIVITY_NOTES_RATE = 0.2
+SUPERVISION_RATE = {"long": 0.8, "collective": 0.4, "assigned": 0.08}  # of accepted cases
+SUPERVISORS = {"市信访局": 6, "市委督查室": 2, "省信访局": 1}
+ACTIVITY_KEYS = ["id", "date", "kind", "leader", "level", "batches", "people", "cases", "place",
+                 "summary", "notes"]  # fmt: skip
+ACTIVITY_FILE_PATTERN = "*/HD????-????.yaml"
 
 
 # ---------------------------------------------------------------- helpers
@@ -741,6 +797,112 @@ def generate_cases(rng: random.Random) -> list[dict]:
     return cases
 
 
+# ---------------------------------------------------------------- office work
+
+
+def add_supervision(rng: random.Random, cases: list[dict]) -> None:
+    """督办 by a higher office on a few dozen accepted cases: long-running ones (挂牌督办 mostly),
+    collective visits and some assigned by a higher office; dates after receipt, by CUTOFF."""
+    for case in cases:
+        if "accepted" not in case:
+            continue
+        long_running = "closed" not in case and (CUTOFF - case["accepted"]).days > 200
+        if long_running:
+            rate, reason = SUPERVISION_RATE["long"], "long"
+        elif case["channel"] == "来访" and case["people"] >= COLLECTIVE_THRESHOLD:
+            rate, reason = SUPERVISION_RATE["collective"], "collective"
+        elif case["source"] == "上级交办":
+            rate, reason = SUPERVISION_RATE["assigned"], "assigned"
+        else:
+            continue
+        if rng.random() >= rate:
+            continue
+        last = min(case.get("closed", CUTOFF), CUTOFF)
+        first = days_after(case["received"], 5)
+        if first > last:
+            continue
+        entries = [date_between(rng, first, last)]
+        if reason == "long" and rng.random() < 0.6:
+            entries.append(date_between(rng, entries[0], last))
+        case["supervision"] = [
+            {
+                "date": day,
+                "by": pick(rng, SUPERVISORS),
+                "kind": "挂牌督办"
+                if reason == "long" and (i > 0 or rng.random() < 0.5)
+                else "督办",
+            }
+            for i, day in enumerate(entries)
+        ]
+
+
+def activity_dates(rng: random.Random, year: int, count: int) -> list[date]:
+    first, last = date(year, 1, 1), min(date(year, 12, 31), CUTOFF)
+    days = [days_after(first, n) for n in range((last - first).days + 1)]
+    workdays = [day for day in days if day.weekday() < 5]
+    return sorted(rng.sample(workdays, count))
+
+
+def make_activity(
+    rng: random.Random, activity_id: str, day: date, cases: list[dict]
+) -> dict[str, Any]:
+    kind, level = rng.choices(
+        [(k, lv) for k, lv, _ in ACTIVITY_MIX], weights=[w for _, _, w in ACTIVITY_MIX]
+    )[0]
+    if level == "县级领导":
+        leader = pick(rng, COUNTY_LEADERS)
+        unit = rng.choice(list(TOWNS))
+    elif level == "乡镇领导":
+        unit = pick(rng, TOWN_WEIGHTS)
+        leader = TOWN_LEADERS[unit]
+    else:
+        unit = rng.choice(list(DEPARTMENT_LEADERS))
+        leader = DEPARTMENT_LEADERS[unit]
+    activity: dict[str, Any] = {"id": activity_id, "date": day, "kind": kind, "leader": leader,
+                                "level": level}  # fmt: skip
+    if kind == "接访":
+        batches = rng.randint(1, 6)
+        people = batches + rng.randint(0, batches * 3)
+        place = RECEPTION_CENTRE if level == "县级领导" else f"{unit}信访接待室"
+        summary = f"集中接待{rng.choice(RECEPTION_TOPICS)}等问题来访群众"
+    elif kind == "下访":
+        batches = rng.randint(0, 4)
+        people = batches + rng.randint(0, batches * 2)
+        place = unit
+        summary = f"到{unit}下访，听取群众对{rng.choice(VISIT_TOPICS)}问题的意见"
+    else:
+        batches = 1
+        people = rng.randint(1, 3)
+        place = f"{unit}会议室" if unit in DEPARTMENT_LEADERS else "县信访局会议室"
+        summary = "约见信访人，当面答复办理意见"
+    activity |= {"batches": batches, "people": people}
+    if kind == "约访":
+        # A case of the leader's reach, already registered and accepted by that day.
+        pool = [
+            case["id"]
+            for case in cases
+            if "accepted" in case
+            and case["accepted"] <= day
+            and (level == "县级领导" or case.get("unit") == unit)
+            and 0 <= (day - case["received"]).days <= 365
+        ]
+        if pool:
+            activity["cases"] = sorted(rng.sample(pool, min(len(pool), rng.choice([1, 1, 2]))))
+    activity["place"] = place
+    activity["summary"] = summary
+    if rng.random() < ACTIVITY_NOTES_RATE:
+        activity["notes"] = rng.choice(ACTIVITY_NOTES) + "\n"
+    return activity
+
+
+def generate_activities(rng: random.Random, cases: list[dict]) -> list[dict]:
+    activities = []
+    for year, count in ACTIVITIES_PER_YEAR.items():
+        for number, day in enumerate(activity_dates(rng, year, count), start=1):
+            activities.append(make_activity(rng, f"HD{year}-{number:04d}", day, cases))
+    return activities
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -767,6 +929,8 @@ def yaml_lines(mapping: dict, indent: int = 0) -> list[str]:
         if isinstance(value, dict):
             lines.append(f"{pad}{key}:")
             lines += yaml_lines(value, indent + 2)
+        elif isinstance(value, list) and not any(isinstance(item, dict) for item in value):
+            lines.append(f"{pad}{key}: [" + ", ".join(scalar(key, v) for v in value) + "]")
         elif isinstance(value, list):
             lines.append(f"{pad}{key}:")
             for item in value:
@@ -786,7 +950,12 @@ def case_text(case: dict) -> str:
     return "\n".join(yaml_lines(ordered)) + "\n"
 
 
-def flow_list(items: Mapping[str, Any]) -> str:
+def activity_text(activity: dict) -> str:
+    ordered = {key: activity[key] for key in ACTIVITY_KEYS if key in activity}
+    return "\n".join(yaml_lines(ordered)) + "\n"
+
+
+def flow_list(items: Mapping[str, Any] | list[str]) -> str:
     return "[" + ", ".join(items) + "]"
 
 
@@ -806,15 +975,28 @@ deadlines: {{accept_days: {ACCEPT_DAYS}, handle_days: {HANDLE_DAYS}, max_extensi
 leaderboard:
   min_cases: {MIN_CASES}
   weights: {{on_time_closure: 0.4, satisfaction: 0.3, timely_acceptance: 0.2, closure: 0.1}}
+# Office work (these are the defaults; the summary names the leaders of the first level).
+activity_kinds: {flow_list(ACTIVITY_KINDS)}
+leader_levels: {flow_list(LEADER_LEVELS)}
+supervision_kinds: {flow_list(SUPERVISION_KINDS)}
 """
 
 
-def remove_old_cases(cases_dir: Path) -> None:
-    for path in cases_dir.glob(CASE_FILE_PATTERN):
+def remove_old_cases(cases_dir: Path, pattern: str = CASE_FILE_PATTERN) -> None:
+    if not cases_dir.is_dir():
+        return
+    for path in cases_dir.glob(pattern):
         path.unlink()
     for year_dir in cases_dir.glob("*"):
         if year_dir.is_dir() and not any(year_dir.iterdir()):
             year_dir.rmdir()
+
+
+def write_activities(folder: Path, activities: list[dict]) -> None:
+    for activity in activities:
+        path = folder / str(activity["date"].year) / f"{activity['id']}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(activity_text(activity), encoding="utf-8")
 
 
 def write_cases(cases_dir: Path, cases: list[dict]) -> None:
@@ -886,8 +1068,32 @@ def case_problems(case: dict, path: Path, config: dict) -> list[str]:
         review and "decided" in review and recheck["requested"] >= review["decided"]
     ):
         problems.append("recheck without a decided review before it")
+    entries = [entry["date"] for entry in case.get("supervision", [])]
+    if entries != sorted(entries) or (entries and entries[0] < received):
+        problems.append("supervision dates out of order or before receipt")
+    if any(entry["kind"] not in SUPERVISION_KINDS for entry in case.get("supervision", [])):
+        problems.append("unknown supervision kind")
     if any(day > CUTOFF for day in dates_in(case)):
         problems.append("date after the cutoff")
+    return problems
+
+
+def activity_problems(activity: dict, path: Path, cases: Mapping[str, dict]) -> list[str]:
+    """The rules of DOMAIN.md "Office work" that one activity file breaks."""
+    problems = []
+    if set(activity) - set(ACTIVITY_KEYS):
+        problems.append(f"unknown keys {sorted(set(activity) - set(ACTIVITY_KEYS))}")
+    if activity["id"] != path.stem:
+        problems.append("id differs from the file name")
+    if activity["kind"] not in ACTIVITY_KINDS or activity["level"] not in LEADER_LEVELS:
+        problems.append("kind or level not in the configuration")
+    if not 0 <= activity["batches"] <= activity["people"]:
+        problems.append("batches below 0 or above people")
+    if activity["date"] > CUTOFF:
+        problems.append("date after the cutoff")
+    for case_id in activity.get("cases", []):
+        if case_id not in cases or cases[case_id]["received"] > activity["date"]:
+            problems.append(f"{case_id} is not a case received by the activity's date")
     return problems
 
 
@@ -916,6 +1122,13 @@ def check_output(root: Path) -> int:
         original = cases.get(case.get("repeat_of"))
         if "repeat_of" in case and not (original and original["received"] < case["received"]):
             problems.append(f"{case['id']}: repeat_of does not name an earlier case")
+    activities = set()
+    for path in sorted((root / "activities").glob(ACTIVITY_FILE_PATTERN)):
+        activity = yaml.safe_load(path.read_text(encoding="utf-8"))
+        problems += [f"{path.name}: {p}" for p in activity_problems(activity, path, cases)]
+        if activity["id"] in activities:
+            problems.append(f"{path.name}: duplicate id")
+        activities.add(activity["id"])
     assert not problems, "\n".join(problems)
     return len(cases)
 
@@ -971,16 +1184,35 @@ def print_summary(cases: list[dict]) -> None:
     print(f"units with fewer than {MIN_CASES} cases in a half year: " + ", ".join(few))
 
 
+def print_office_work(cases: list[dict], activities: list[dict]) -> None:
+    supervised = [case for case in cases if "supervision" in case]
+    listed = sum(1 for case in supervised for e in case["supervision"] if e["kind"] == "挂牌督办")
+    print(
+        f"wrote {len(activities)} activity files under activities/; supervision on "
+        f"{len(supervised)} cases ({listed} 挂牌督办 entries)"
+    )
+    per_year = Counter(
+        (activity["date"].year, activity["kind"], activity["level"]) for activity in activities
+    )
+    print(", ".join(f"{y} {k} {lv}: {n}" for (y, k, lv), n in sorted(per_year.items())))
+
+
 def main() -> None:
     rng = random.Random(SEED)
     cases = generate_cases(rng)
+    office = random.Random(OFFICE_SEED)  # its own stream: the cases above do not change
+    add_supervision(office, cases)
+    activities = generate_activities(office, cases)
     cases_dir = ROOT / "cases"
     (ROOT / "xfgen.yaml").write_text(config_text(), encoding="utf-8")
     remove_old_cases(cases_dir)
+    remove_old_cases(ROOT / "activities", ACTIVITY_FILE_PATTERN)
     write_cases(cases_dir, cases)
+    write_activities(ROOT / "activities", activities)
     checked = check_output(ROOT)
     assert checked == len(cases), "cases/ holds files this run did not write"
     print_summary(cases)
+    print_office_work(cases, activities)
 
 
 if __name__ == "__main__":
