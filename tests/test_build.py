@@ -1154,7 +1154,12 @@ def test_internal_build_never_replaces_the_public_site(site: Site, tmp_path: Pat
 def test_long_ledgers_printed_in_parts_number_their_pages_throughout(
     big: Path, tmp_path: Path
 ) -> None:
-    """60 rows in parts of at most 25: 3 parts of 20 rows, joined, numbered 第 1 … 共 M 页."""
+    """60 rows in parts of at most 25, cut at month boundaries, joined, numbered 第 1 … 共 M 页.
+
+    Received every other day from 2026-01-01: January 16 rows (0001-0016), February 14
+    (0017-0030), March 15 (0031-0045), April 15 (0046-0060); no two months fit in 25
+    rows, so each month is a part and starts a page.
+    """
     from xfgen.site.build import build_site
 
     out = tmp_path / "parts"
@@ -1170,6 +1175,9 @@ def test_long_ledgers_printed_in_parts_number_their_pages_throughout(
         assert rows == [(str(i), f"XF2026-{i:04d}") for i in range(1, BIG_CASES + 1)], name
         # The heading and the note open the ledger once, not every part.
         assert "\n".join(pages).count("共 60 件，按登记日期排列") == 1, name
+        first_rows = [re.search(r"^\d+ (XF2026-\d{4}) ", p, flags=re.MULTILINE) for p in pages]
+        starts = {m[1] for m in first_rows if m}
+        assert {"XF2026-0001", "XF2026-0017", "XF2026-0031", "XF2026-0046"} <= starts, name
     assert [p for p in out.rglob(".*part-*")] == []
     # The web page is whole: all 60 rows in one table.
     assert len(ledger_rows(out / "2026H1/register.html")) == BIG_CASES

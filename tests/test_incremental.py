@@ -7,6 +7,7 @@ repository (copying is cheap, building is not).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ from urllib.parse import unquote
 import pytest
 from conftest import Repo
 from test_build import build, tree
+from test_build import pdf_pages as pdf_text
 
 CASE = """\
 id: {id}
@@ -117,3 +119,84 @@ def test_a_corrupt_manifest_keeps_nothing_it_cannot_trust(root: Path) -> None:
     assert code == 0, out + err
     assert "其他期间的报告未能保留" in err
     assert index_periods(root / "output") == ["2026年上半年"]
+
+
+# ---------------------------------------------------------------- incremental PDFs
+
+
+def rendered(site: Path) -> dict[str, bytes]:
+    """Every PDF of the site as rendered, before its build stamp (from the manifest)."""
+    pages = json.loads((site / ".xfgen-manifest.json").read_text(encoding="utf-8"))["pages"]
+    return {
+        pdf: (site / pdf).read_bytes()[:length]
+        for record in pages.values()
+        for pdf, length in record["outputs"].items()
+    }
+
+
+def web_pages(site: Path) -> dict[str, str]:
+    """Every web page, build time and data version taken out."""
+    return {
+        p.relative_to(site).as_posix(): STAMPS.sub("", p.read_text(encoding="utf-8"))
+        for p in sorted(site.rglob("*.html"))
+    }
+
+
+STAMPS = re.compile(r"(生成时间|数据版本) [^<]*")
+
+
+def test_an_incremental_build_equals_a_full_build(root: Path) -> None:
+    case = root / "cases/2026/XF2026-0002.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace("路灯损坏", "路灯损坏已久"), encoding="utf-8"
+    )
+    code, out, err = build(root)
+    assert code == 0, out + err
+    # The summary of XF2026-0002 (城关镇, 2026H1) shows in the register ledgers of
+    # 2026H1 and 2026 and in 城关镇's ledgers of both: 4 PDFs; the other 22 are reused.
+    assert "生成 4 份 PDF，沿用上次未变的 22 份" in err
+    assert "其中 22 份 PDF 的内容没有变化" in out
+    code, out, err = build(root, "--full", "--out", str(root / "full"))
+    assert code == 0, out + err
+    assert "沿用" not in err
+    incremental, full = root / "output", root / "full"
+    assert sorted(tree(incremental)) == sorted(tree(full))
+    assert web_pages(incremental) == web_pages(full)
+    assert rendered(incremental) == rendered(full)
+    assert "路灯损坏已久" in "".join(pdf_text(incremental / "2026H1/register.pdf"))
+    # Every PDF, reused or not, carries this build's stamp on its first page.
+    for pdf in incremental.rglob("*.pdf"):
+        first = pdf_text(pdf)[0]
+        assert re.search(
+            r"生成时间 \d{4}-\d\d-\d\d \d\d:\d\d · 数据版本 未纳入 git 版本管理", first
+        )
+
+
+def test_a_new_xfgen_version_renders_every_pdf_again(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xfgen.site.build
+
+    monkeypatch.setattr(xfgen.site.build, "__version__", "99.0")
+    code, out, err = build(root, "--period", "2025H2")
+    assert code == 0, out + err
+    assert "沿用" not in err
+    # 2025H2: summary, leaderboard, 3 ledgers, 1 unit ledger; current: 2 ledgers.
+    assert "已生成 9 个网页、8 份 PDF（2025H2）" in out
+
+
+def test_a_missing_pdf_is_rendered_again(root: Path) -> None:
+    (root / "output/2025H2/summary.pdf").unlink()
+    code, out, err = build(root, "--period", "2025H2")
+    assert code == 0, out + err
+    assert "生成 1 份 PDF，沿用上次未变的 7 份" in err
+    assert (root / "output/2025H2/summary.pdf").is_file()
+
+
+def test_two_jobs_make_the_same_site_as_one(root: Path) -> None:
+    code, out, err = build(root, "--period", "2025H2", "--full", "--jobs", "1")
+    assert code == 0, out + err
+    one = rendered(root / "output"), web_pages(root / "output")
+    code, out, err = build(root, "--period", "2025H2", "--full", "--jobs", "2")
+    assert code == 0, out + err
+    assert (rendered(root / "output"), web_pages(root / "output")) == one

@@ -150,6 +150,16 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
     help="只生成这些期间（可重复）；默认为有事项的每个半年和每一年。网站中其他期间的报告原样保留。",
 )
 @click.option(
+    "--full", is_flag=True, help="全部 PDF 重新生成（默认只重新生成内容有变化的网页的 PDF）。"
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="同时生成 PDF 的进程数，默认为本机 CPU 核数。",
+)
+@click.option(
     "--remove-period",
     "removed",
     multiple=True,
@@ -177,6 +187,8 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
 def build(
     ctx: click.Context,
     periods: tuple[str, ...],
+    full: bool,
+    jobs: int | None,
     removed: tuple[str, ...],
     as_of: date | None,
     out: Path | None,
@@ -191,6 +203,7 @@ def build(
         result = build_site(
             root, target, ctx.obj["today"], periods, as_of, internal,
             progress=lambda message: click.echo(message, err=True), remove=removed,
+            full=full, jobs=jobs,
         )  # fmt: skip
     except InvalidData as invalid:
         for problem in invalid.problems:
@@ -201,6 +214,10 @@ def build(
     click.echo(
         f"已生成 {result.pages} 个网页、{result.pdfs} 份 PDF（{'、'.join(result.periods)}）到 {result.out}"
     )
+    if result.reused:
+        click.echo(
+            f"其中 {result.reused} 份 PDF 的内容没有变化，沿用上次生成的（只更新了生成时间和数据版本）"
+        )
     if result.kept:
         click.echo(f"保留了网站中原有的其他期间：{'、'.join(result.kept)}")
     if result.removed:

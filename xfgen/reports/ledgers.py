@@ -43,6 +43,13 @@ class Ledger:
     columns: tuple[Column, ...]
     rows: tuple[LedgerRow, ...]
     note: str  # one line under the title: what the ledger holds
+    # The date column the rows are in order of: long ledgers are printed in parts cut
+    # at its month boundaries, so an edit inside one month changes one part.
+    month_key: str = ""
+
+    def month(self, row: LedgerRow) -> str:
+        """The row's month (YYYY-MM) in the ledger's order, or "" when it has none."""
+        return row.cells.get(self.month_key, "")[:7] if self.month_key else ""
 
     @property
     def widths(self) -> tuple[str, ...]:
@@ -140,6 +147,7 @@ def register_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy
         REGISTER_COLUMNS,
         rows,
         f"共 {len(rows)} 件，按登记日期排列。{privacy_note(privacy.internal)}",
+        month_key="received",
     )
 
 
@@ -162,7 +170,7 @@ def open_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy) ->
     overdue = sum(1 for r in rows if r.flag == FLAG_OVERDUE)
     soon = sum(1 for r in rows if r.flag == FLAG_DUE_SOON)
     note = f"共 {len(rows)} 件在办，其中超期 {overdue} 件、临期（7 天内到期）{soon} 件；按办理期限排列。{privacy_note(privacy.internal)}"
-    return Ledger("open", title, OPEN_COLUMNS, tuple(rows), note)
+    return Ledger("open", title, OPEN_COLUMNS, tuple(rows), note, month_key="deadline")
 
 
 def backlog_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy) -> Ledger:
@@ -176,6 +184,7 @@ def backlog_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy)
         BACKLOG_COLUMNS,
         rows,
         f"共 {len(rows)} 件积案（受理超过 365 天仍未办结），按受理日期排列。{privacy_note(privacy.internal)}",
+        month_key="accepted",
     )
 
 

@@ -7,6 +7,9 @@ Speed and memory: layout is the cost, and memory grows with the document
 long ledger is printed in parts: each part is laid out on its own (without page
 numbers), the parts are joined with pypdf, and "第 N 页 共 M 页" is stamped on
 from a footer-only document, so the numbering runs on across the parts.
+What changes on every build (the build time, the data version) is not in the
+rendered page: it is laid on afterwards as a revision appended to the file, so
+the file as rendered stays a prefix of it and a later build can reuse it.
 """
 
 from __future__ import annotations
@@ -15,11 +18,15 @@ import io
 import logging
 import os
 import subprocess
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from xfgen.errors import RenderError
+
+T = TypeVar("T")
 
 # Fonts we know to print well, best first; the stylesheet names the same ones.
 CJK_FONTS = (
@@ -82,21 +89,141 @@ def render_pdf(html: Path, pdf: Path) -> list[str]:
     return warnings
 
 
-def render_all(jobs: list[PdfJob], workers: int | None = None) -> list[str]:
-    """Render every job, every part in parallel processes; returns all warnings."""
+# The build stamp (build time and data version), laid on the first page of every
+# PDF after rendering, so that pages whose content did not change can be reused.
+_STAMP_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
+html {{ font-family: "{font}"; }}
+@page {{ size: A4 {orientation}; margin: {margin};
+  @bottom-left {{ content: "{text}"; font-size: 7.5pt; color: #555;
+    vertical-align: bottom; padding-bottom: 2.5mm; width: 70%; }} }}
+</style></head><body></body></html>"""
+_STAMP_MARGINS = {"portrait": "22mm 16mm 18mm", "landscape": "16mm 10mm 14mm"}  # as style.css
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The build stamp as one overlay page per orientation (PDF bytes)."""
+
+    portrait: bytes
+    landscape: bytes
+
+
+def render_all(
+    jobs: Sequence[PdfJob],
+    stamp_text: str,
+    reused: Sequence[Path] = (),
+    workers: int | None = None,
+    done: Callable[[int, int], None] = lambda finished, total: None,
+) -> tuple[list[str], dict[Path, int]]:
+    """Render every job (every part in parallel processes), then stamp each new and each
+    ``reused`` PDF with ``stamp_text``. Returns WeasyPrint's warnings and, for every PDF,
+    its length before the stamp (what a later build can reuse).
+
+    ``done(finished, total)`` is called as the work goes on. The result does not depend
+    on ``workers``: each piece is rendered on its own, in a fixed order.
+    """
+    if not jobs and not reused:
+        return [], {}
     font = find_cjk_font()
     tasks = [(html, _part_pdf(job, i)) for job in jobs for i, html in enumerate(job.parts)]
-    workers = workers or min(len(tasks), os.cpu_count() or 1)
-    if workers <= 1 or len(tasks) <= 1:
-        warnings = [w for html, pdf in tasks for w in render_pdf(html, pdf)]
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(render_pdf, *zip(*tasks, strict=True), chunksize=1)
-            warnings = [w for result in results for w in result]
-    for job in jobs:
-        if len(job.parts) > 1:
-            join_parts([_part_pdf(job, i) for i in range(len(job.parts))], job.pdf, font)
-    return warnings
+    joins = [job for job in jobs if len(job.parts) > 1]
+    targets = [job.pdf for job in jobs] + list(reused)
+    total = len(tasks) + 2 + len(joins) + len(targets)
+    finished = 0
+
+    def tick(count: int = 1) -> None:
+        nonlocal finished
+        finished += count
+        done(finished, total)
+
+    workers = max(1, workers or os.cpu_count() or 1)
+    with _Pool(workers, len(tasks) + len(targets)) as pool:
+        overlays = [
+            pool.submit(_stamp_overlay, stamp_text, font, side)
+            for side in ("portrait", "landscape")
+        ]
+        warnings: list[str] = []
+        for future in [pool.submit(render_pdf, html, pdf) for html, pdf in tasks]:
+            warnings += future.result()
+            tick()
+        stamp = Stamp(*(future.result() for future in overlays))
+        tick(2)
+        for joined in [
+            pool.submit(
+                join_parts, [_part_pdf(job, i) for i in range(len(job.parts))], job.pdf, font
+            )
+            for job in joins
+        ]:
+            joined.result()
+            tick()
+        lengths = {}
+        for target, stamped in [(t, pool.submit(stamp_pdf, t, stamp)) for t in targets]:
+            lengths[target] = stamped.result()
+            tick()
+    return warnings, lengths
+
+
+class _Pool:
+    """A process pool, or the calling process itself for one worker (same results)."""
+
+    def __init__(self, workers: int, work: int):
+        self.executor = ProcessPoolExecutor(workers) if workers > 1 and work > 1 else None
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        if self.executor is not None:
+            return self.executor.submit(fn, *args)
+        future: Future[T] = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+def _stamp_overlay(text: str, font: str, orientation: str) -> bytes:
+    import weasyprint
+
+    html = _STAMP_PAGE.format(
+        font=font, orientation=orientation, margin=_STAMP_MARGINS[orientation],
+        text=text.replace("\\", "\\\\").replace('"', '\\"'),
+    )  # fmt: skip
+    return bytes(weasyprint.HTML(string=html).write_pdf())
+
+
+def stamp_pdf(pdf: Path, stamp: Stamp) -> int:
+    """Lay the stamp on the first page as a revision appended to the file (the bytes
+    before it are left as they are); returns the file's length before the stamp."""
+    from pypdf import PdfReader, PdfWriter
+
+    base = pdf.read_bytes()
+    writer = PdfWriter(io.BytesIO(base), incremental=True)
+    first = writer.pages[0]
+    landscape = first.mediabox.width > first.mediabox.height
+    overlay = PdfReader(io.BytesIO(stamp.landscape if landscape else stamp.portrait)).pages[0]
+    first.merge_page(overlay)
+    first.compress_content_streams()
+    scratch = pdf.with_name(f".{pdf.name}.stamp")
+    with scratch.open("wb") as out:
+        writer.write(out)
+    os.replace(scratch, pdf)  # a new file: a hard-linked copy elsewhere is never changed
+    return len(base)
+
+
+def reuse_pdf(source: Path, length: int, target: Path) -> None:
+    """Copy the first ``length`` bytes of ``source`` (a PDF as rendered, before its
+    stamp) to ``target``."""
+    with source.open("rb") as old, target.open("wb") as new:
+        remaining = length
+        while remaining:
+            chunk = old.read(min(remaining, 1 << 20))
+            if not chunk:
+                raise OSError(f"{source} is shorter than {length} bytes")
+            new.write(chunk)
+            remaining -= len(chunk)
 
 
 def _part_pdf(job: PdfJob, index: int) -> Path:

@@ -7,6 +7,7 @@ new site in for the old one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -16,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from xfgen import __version__
 from xfgen.errors import PeriodError, Problem, XfgenError
 from xfgen.figures import office_work
 from xfgen.figures.compute import (
@@ -38,19 +40,20 @@ from xfgen.records.models import Case
 from xfgen.records.validation import Project, load_project
 from xfgen.reports import charts, documents, ledgers, spreadsheets
 from xfgen.reports.formatting import percent
-from xfgen.reports.pdf import PdfJob, find_cjk_font, render_all
+from xfgen.reports.pdf import PdfJob, find_cjk_font, render_all, reuse_pdf
 from xfgen.reports.privacy import Privacy
 from xfgen.reports.rendering import Renderer, SiteInfo
 from xfgen.site.changes import EVENT_KINDS, LATE_EDITS, changes_since, latest_meeting_tag
 from xfgen.site.changes import PAGE as CHANGES_PAGE
 from xfgen.site.changes import PAGE_TITLE as CHANGES_TITLE
-from xfgen.site.gitinfo import data_version
+from xfgen.site.gitinfo import DataVersion, data_version
 from xfgen.site.guard import Secrets, check_pages, office_text
 from xfgen.site.history import GitError
 from xfgen.site.manifest import (
     MANIFEST,
     Link,
     Manifest,
+    PageRecord,
     PeriodEntry,
     period_order,
     read_manifest,
@@ -66,6 +69,9 @@ TOP_CATEGORIES = 10
 # A ledger longer than this is printed in parts (memory grows with the document:
 # about 0.3 MB a row, PDF-NOTES.md), with page numbers running on across them.
 LEDGER_PART_ROWS = 1000
+# Placeholders for what changes on every build (see build_site).
+STAMP_TIME = datetime(1111, 11, 11, 11, 11)
+STAMP_VERSION = DataVersion("xfgen-data-version-placeholder", False)
 
 
 class InvalidData(XfgenError):
@@ -89,11 +95,14 @@ class Page:
         return self.path.removesuffix(".html") + ".pdf"
 
     @property
-    def part_paths(self) -> tuple[str, ...]:
-        """Where the print parts are written: hidden files beside the page, removed after."""
+    def print_paths(self) -> tuple[str, ...]:
+        """Where the HTML printed to PDF is written (the page itself, or its parts):
+        hidden files beside the page, removed after."""
         folder, _, name = self.path.rpartition("/")
         prefix = f"{folder}/" if folder else ""
         stem = name.removesuffix(".html")
+        if not self.print_parts:
+            return (f"{prefix}.{stem}.print.html",)
         return tuple(
             f"{prefix}.{stem}.part-{i:03d}.html" for i in range(1, len(self.print_parts) + 1)
         )
@@ -104,6 +113,7 @@ class BuildResult:
     out: Path
     pages: int
     pdfs: int
+    reused: int  # PDFs of unchanged pages, taken over from the last site
     periods: tuple[str, ...]  # the periods rendered by this build
     kept: tuple[str, ...]  # other periods of the last site, kept as they were
     removed: tuple[str, ...]  # periods taken out of the site on request
@@ -121,13 +131,18 @@ def build_site(
     ledger_part_rows: int = LEDGER_PART_ROWS,
     pdfs: bool = True,
     remove: Sequence[str] = (),
+    full: bool = False,
+    jobs: int | None = None,
+    pdf_progress: Callable[[int, int], None] = lambda finished, total: None,
 ) -> BuildResult:
     """Validate, compute and render the site into ``out``, replacing it only on success.
 
     The periods asked for (by default every half year and year with cases) are
     rendered; every other period of the last site is kept as it was, except
     those in ``remove``. Without ``pdfs`` only the web pages are made
-    (``xfgen serve`` shows them at once).
+    (``xfgen serve`` shows them at once). A page's PDF is rendered only when the
+    page changed since the last site (or with ``full``); otherwise it is taken
+    over from the last site. ``jobs`` processes share the PDF work.
     """
     chosen = [parse_period(p) for p in periods]
     removed = [parse_period(p) for p in remove]
@@ -145,13 +160,16 @@ def build_site(
         raise InvalidData(project.problems)
     find_cjk_font()
     chosen = chosen or [p for p in default_periods(project.cases, today) if p not in removed]
-    site = SiteInfo(
-        project.config,
-        datetime.now().replace(microsecond=0),
-        data_version(root, DATA_PATHS),
-        internal,
-    )
-    renderer = Renderer(root, site)
+    built_at = datetime.now().replace(microsecond=0)
+    version = data_version(root, DATA_PATHS)
+    # Pages are rendered with placeholders for what changes on every build; the web
+    # pages get the real values, the PDFs a stamp laid on after rendering.
+    renderer = Renderer(root, SiteInfo(project.config, STAMP_TIME, STAMP_VERSION, internal))
+    stamps = {
+        STAMP_TIME.strftime("%Y-%m-%d %H:%M"): built_at.strftime("%Y-%m-%d %H:%M"),
+        STAMP_VERSION.label: version.label,
+    }
+    stamp_text = f"生成时间 {built_at:%Y-%m-%d %H:%M} · 数据版本 {version.label}"
 
     pages: list[Page] = []
     entries: list[PeriodEntry] = []
@@ -184,27 +202,51 @@ def build_site(
         # The last privacy check, on every page rendered this time, before any is written.
         check_pages(rendered(pages), Secrets.of(project.cases, project.activities, internal))
         (folder / MARKER).write_text(kind + "\n", encoding="utf-8")
-        write_site(folder, pages)
+        write_site(folder, pages, stamps)
         for entry in kept:
             keep_period(out, folder, entry)
-        jobs = [
-            PdfJob(
-                tuple(site_path(folder, part) for part in (p.part_paths or (p.path,))),
-                site_path(folder, p.pdf_path),
-            )
-            for p in pages
-            if p.pdf and pdfs
-        ]
-        progress(f"生成 {len(jobs)} 份 PDF")
-        warnings = render_all(jobs)
+        records = {
+            path: record
+            for path, record in (last.pages.items() if last else ())
+            if any(path.startswith(f"{entry.period.label}/") for entry in kept)
+        }
+        keys = {p.path: page_key(p, render_key()) for p in pages if p.pdf}
+        jobs_to_render: list[PdfJob] = []
+        reused: list[Path] = []
         for p in pages:
-            for part in p.part_paths:
-                site_path(folder, part).unlink()
-        write_manifest(folder, Manifest(kind, tuple(entries)))
+            if not p.pdf:
+                continue
+            target = site_path(folder, p.pdf_path)
+            record = None if full or last is None else last.pages.get(p.path)
+            if record and record.key == keys[p.path] and p.pdf_path in record.outputs:
+                try:
+                    reuse_pdf(site_path(out, p.pdf_path), record.outputs[p.pdf_path], target)
+                    reused.append(target)
+                    continue
+                except OSError:
+                    pass  # gone or damaged: rendered again below
+            if pdfs:
+                jobs_to_render.append(
+                    PdfJob(tuple(site_path(folder, x) for x in p.print_paths), target)
+                )
+        if jobs_to_render or reused:
+            progress(
+                f"生成 {len(jobs_to_render)} 份 PDF"
+                + (f"，沿用上次未变的 {len(reused)} 份" if reused else "")
+            )
+        warnings, lengths = render_all(jobs_to_render, stamp_text, reused, jobs, pdf_progress)
+        for p in pages:
+            for print_path in p.print_paths if p.pdf else ():
+                site_path(folder, print_path).unlink()
+            made = site_path(folder, p.pdf_path) if p.pdf else None
+            if made is not None and made in lengths:
+                records[p.path] = PageRecord(keys[p.path], {p.pdf_path: lengths[made]})
+        write_manifest(folder, Manifest(kind, tuple(entries), records))
     return BuildResult(
         out,
         len(pages),
-        len(jobs),
+        len(jobs_to_render) + len(reused),
+        len(reused),
         tuple(p.label for p in chosen),
         tuple(e.period.label for e in kept),
         tuple(e.period.label for e in (last.periods if last else ()) if e.period in removed),
@@ -250,7 +292,8 @@ def rendered(pages: Iterable[Page]) -> Iterator[tuple[str, str]]:
     of its office files, by site path: what the privacy guard scans."""
     for p in pages:
         yield p.path, p.html
-        yield from zip(p.part_paths, p.print_parts, strict=True)
+        if p.print_parts:
+            yield from zip(p.print_paths, p.print_parts, strict=True)
         for path, data in p.files:
             yield path, office_text(data)
 
@@ -319,21 +362,39 @@ def ledger_page(
     )  # fmt: skip
     parts: tuple[str, ...] = ()
     if len(ledger.rows) > part_rows:
-        count = -(-len(ledger.rows) // part_rows)
-        size = -(-len(ledger.rows) // count)  # equal parts, none much shorter than the others
+        cuts = month_parts(ledger, part_rows)
         parts = tuple(
             renderer.page(
                 "ledger.html", path=path, title=ledger.title, as_of=as_of, f=f,
-                ledger=replace(ledger, rows=ledger.rows[start : start + size]),
+                ledger=replace(ledger, rows=ledger.rows[start:end]),
                 part=True, continued=start > 0, provisional_note=provisional,
             )
-            for start in range(0, len(ledger.rows), size)
+            for start, end in cuts
         )  # fmt: skip
     site = renderer.site
     workbook = spreadsheets.ledger_workbook(
         ledger, site.config.office, as_of, site.internal, provisional
     )
     return Page(path, html, True, parts, files=((xlsx, workbook),))
+
+
+def month_parts(ledger: ledgers.Ledger, part_rows: int) -> list[tuple[int, int]]:
+    """Where a long ledger is cut for print: (start, end) row ranges of at most
+    ``part_rows`` rows, cut only at month boundaries (whole months packed into a part
+    as they come), except inside a month longer than a part."""
+    months: list[tuple[int, int]] = []  # row ranges of one month each
+    for i, row in enumerate(ledger.rows):
+        if months and ledger.month(row) == ledger.month(ledger.rows[i - 1]):
+            months[-1] = (months[-1][0], i + 1)
+        else:
+            months.append((i, i + 1))
+    cuts: list[tuple[int, int]] = []
+    for start, end in months:
+        if cuts and end - cuts[-1][0] <= part_rows:
+            cuts[-1] = (cuts[-1][0], end)  # the month fits in the current part
+            continue
+        cuts += [(s, min(s + part_rows, end)) for s in range(start, end, part_rows)]
+    return cuts
 
 
 def office_file(path: str, ext: str) -> str:
@@ -347,20 +408,50 @@ def download(path: str) -> tuple[str, str]:
     return path.rsplit("/", 1)[-1], label[path.rsplit(".", 1)[-1]]
 
 
-def write_site(folder: Path, pages: Sequence[Page]) -> None:
+def write_site(folder: Path, pages: Sequence[Page], stamps: dict[str, str]) -> None:
+    """Write the web pages (placeholders filled in), their print files (placeholders
+    left blank: the PDF gets its stamp after rendering) and the files beside them."""
     for page in pages:
         target = site_path(folder, page.path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.html, encoding="utf-8")
-        for part_path, html in zip(page.part_paths, page.print_parts, strict=True):
-            site_path(folder, part_path).write_text(html, encoding="utf-8")
+        target.write_text(fill_in(page.html, stamps), encoding="utf-8")
+        if page.pdf:
+            printed = page.print_parts or (page.html,)
+            for print_path, html in zip(page.print_paths, printed, strict=True):
+                blank = dict.fromkeys(stamps, "")
+                site_path(folder, print_path).write_text(fill_in(html, blank), encoding="utf-8")
         for file_path, data in page.files:
             site_path(folder, file_path).write_bytes(data)
+    for name, data in static_files().items():
+        (folder / name).write_bytes(data)
+
+
+def fill_in(html: str, values: dict[str, str]) -> str:
+    for placeholder, value in values.items():
+        html = html.replace(placeholder, value)
+    return html
+
+
+def static_files() -> dict[str, bytes]:
+    """The package's static files (the stylesheet), by name."""
     static = resources.files("xfgen.reports") / "static"
-    for item in static.iterdir():
-        if item.is_file():
-            with resources.as_file(item) as source:
-                shutil.copyfile(source, folder / item.name)
+    return {item.name: item.read_bytes() for item in static.iterdir() if item.is_file()}
+
+
+def render_key() -> str:
+    """What every PDF depends on besides its page: xfgen itself, the stylesheet, the font."""
+    digest = hashlib.sha256(f"{__version__}\0{find_cjk_font()}\0".encode())
+    for name, data in sorted(static_files().items()):
+        digest.update(name.encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def page_key(page: Page, common: str) -> str:
+    """The hash of everything the page's PDF is made from."""
+    digest = hashlib.sha256(common.encode())
+    for html in page.print_parts or (page.html,):
+        digest.update(b"\0part\0" + html.encode())
+    return digest.hexdigest()
 
 
 def period_site(
