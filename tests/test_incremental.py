@@ -153,9 +153,11 @@ def test_an_incremental_build_equals_a_full_build(root: Path) -> None:
     code, out, err = build(root)
     assert code == 0, out + err
     # The summary of XF2026-0002 (城关镇, 2026H1) shows in the register ledgers of
-    # 2026H1 and 2026 and in 城关镇's ledgers of both: 4 PDFs; the other 22 are reused.
-    assert "生成 4 份 PDF，沿用上次未变的 22 份" in err
-    assert "其中 22 份 PDF 的内容没有变化" in out
+    # 2026H1 and 2026 and in 城关镇's ledgers of both: 4 PDFs. Each of the 4 periods has
+    # 9 PDFs (summary, leaderboard, 3 case ledgers, 3 office-work ledgers, 1 unit ledger),
+    # and the current ledgers 2: the other 4 * 9 + 2 - 4 = 34 are reused.
+    assert "生成 4 份 PDF，沿用上次未变的 34 份" in err
+    assert "其中 34 份 PDF 的内容没有变化" in out
     code, out, err = build(root, "--full", "--out", str(root / "full"))
     assert code == 0, out + err
     assert "沿用" not in err
@@ -181,15 +183,16 @@ def test_a_new_xfgen_version_renders_every_pdf_again(
     code, out, err = build(root, "--period", "2025H2")
     assert code == 0, out + err
     assert "沿用" not in err
-    # 2025H2: summary, leaderboard, 3 ledgers, 1 unit ledger; current: 2 ledgers.
-    assert "已生成 9 个网页、8 份 PDF（2025H2）" in out
+    # 2025H2: summary, leaderboard, 3 case ledgers, 3 office-work ledgers, 1 unit ledger;
+    # current: 2 ledgers; the index has no PDF.
+    assert "已生成 12 个网页、11 份 PDF（2025H2）" in out
 
 
 def test_a_missing_pdf_is_rendered_again(root: Path) -> None:
     (root / "output/2025H2/summary.pdf").unlink()
     code, out, err = build(root, "--period", "2025H2")
     assert code == 0, out + err
-    assert "生成 1 份 PDF，沿用上次未变的 7 份" in err
+    assert "生成 1 份 PDF，沿用上次未变的 10 份" in err
     assert (root / "output/2025H2/summary.pdf").is_file()
 
 
