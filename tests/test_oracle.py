@@ -1023,3 +1023,40 @@ def halves_cell(label: str, figures: dict[str, Any]) -> str | None:
     if label == DAYS_ROW:
         return oracle.shown_days(figures["avg_handling_days"])
     return None
+
+
+def test_exported_figures_match_the_oracle(tmp_path: Path) -> None:
+    """``xfgen export --format json`` carries the figures of stats, one row per value."""
+    maker = TreeMaker(SEED + 7)
+    maker.make(CASES, activities=ACTIVITIES)
+    repo = tmp_path / "repo"
+    maker.write(repo)
+    args = ["-C", str(repo), "--today", TODAY.isoformat(), "export", "--format", "json"]
+    periods = ["-p", "2025H1", "-p", "2024", "-p", "2026Q1"]
+    result = CliRunner().invoke(cli, [*args, *periods, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    rows = json.loads((tmp_path / "out" / "export.json").read_text(encoding="utf-8"))["figures"]
+    tree = oracle.load_tree(repo)
+    found = []
+    for row in rows:
+        expected = oracle.stats(tree, row["period"], date.fromisoformat(row["as_of"]))
+        group, label = row["group"], row["label"]
+        if group == "":
+            want: Any = expected[label]
+        elif group.startswith("leaderboard."):
+            unit = group.split(".", 1)[1]
+            want = next((r[label] for r in expected["leaderboard"] if r["unit"] == unit), "—")
+        elif group == "unranked":
+            want = None if label in expected["unranked"] else "ranked"
+        else:
+            node = expected
+            for part in group.split("."):
+                node = node[part]
+            want = node.get(label, "absent")
+        same = want is None and row["value"] is None
+        if isinstance(want, int | Fraction) and row["value"] is not None:
+            same = abs(Fraction(row["value"]) - Fraction(want)) <= Fraction(1, 10**9)
+        if not same:
+            found.append(f"{row}: oracle {as_text(want)}")
+    assert len(rows) > 100
+    assert not found, "\n".join(found[:30])
