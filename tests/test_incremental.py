@@ -193,6 +193,9 @@ def test_a_missing_pdf_is_rendered_again(root: Path) -> None:
     code, out, err = build(root, "--period", "2025H2")
     assert code == 0, out + err
     assert "生成 1 份 PDF，沿用上次未变的 10 份" in err
+    # Not a terminal: progress in plain lines, the last one saying all is done. Render 1,
+    # 2 stamp overlays, stamp 11.
+    assert err.splitlines()[-1] == "PDF：已完成 14/14"
     assert (root / "output/2025H2/summary.pdf").is_file()
 
 
@@ -200,6 +203,7 @@ def test_two_jobs_make_the_same_site_as_one(root: Path) -> None:
     code, out, err = build(root, "--period", "2025H2", "--full", "--jobs", "1")
     assert code == 0, out + err
     one = rendered(root / "output"), web_pages(root / "output")
-    code, out, err = build(root, "--period", "2025H2", "--full", "--jobs", "2")
+    code, out, err = build(root, "--period", "2025H2", "--full", "--jobs", "2", "--quiet")
     assert code == 0, out + err
+    assert err == ""  # --quiet: no progress
     assert (rendered(root / "output"), web_pages(root / "output")) == one

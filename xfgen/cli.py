@@ -15,6 +15,7 @@ import click
 
 from xfgen import __version__
 from xfgen.commands.new import ACTIVITY, CASE, RecordKind, new_record, option_fields
+from xfgen.commands.progress import BuildProgress
 from xfgen.errors import ConfigError, PeriodError, XfgenError
 from xfgen.figures.periods import (
     check_as_of,
@@ -149,6 +150,7 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
     multiple=True,
     help="只生成这些期间（可重复）；默认为有事项的每个半年和每一年。网站中其他期间的报告原样保留。",
 )
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度，只显示结果、警告和错误。")
 @click.option(
     "--full", is_flag=True, help="全部 PDF 重新生成（默认只重新生成内容有变化的网页的 PDF）。"
 )
@@ -187,6 +189,7 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
 def build(
     ctx: click.Context,
     periods: tuple[str, ...],
+    quiet: bool,
     full: bool,
     jobs: int | None,
     removed: tuple[str, ...],
@@ -199,17 +202,19 @@ def build(
 
     root: Path = ctx.obj["root"]
     target = out or root / (INTERNAL_OUTPUT if internal else OUTPUT)
+    shown = BuildProgress(quiet)
     try:
         result = build_site(
             root, target, ctx.obj["today"], periods, as_of, internal,
-            progress=lambda message: click.echo(message, err=True), remove=removed,
-            full=full, jobs=jobs,
+            progress=shown.message, remove=removed, full=full, jobs=jobs, pdf_progress=shown.pdfs,
         )  # fmt: skip
     except InvalidData as invalid:
         for problem in invalid.problems:
             click.echo(str(problem))
         click.echo(f"有 {len(invalid.problems)} 处问题，未生成报告；{target} 保持不变。", err=True)
         ctx.exit(EXIT_INVALID)
+    finally:
+        shown.close()
     _print_warnings(result.warnings)
     click.echo(
         f"已生成 {result.pages} 个网页、{result.pdfs} 份 PDF（{'、'.join(result.periods)}）到 {result.out}"
