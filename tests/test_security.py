@@ -63,7 +63,6 @@ def files_under(folder: Path) -> set[str]:
         ("城关镇\\\\东关村", "不能含有“/”或“\\”。"),  # YAML "\\" is one backslash
         ("..城关镇", "不能含有“..”。"),
         (".城关镇", "不能以“.”开头。"),
-        ("城关\\x1b[31m镇", "不能含有控制字符。"),
     ],
 )
 def test_a_unit_that_would_leave_its_folder_is_a_configuration_error(
@@ -480,3 +479,114 @@ def test_the_guard_reads_office_files_as_text() -> None:
     assert [str(x) for x in find_leaks([("2026H1/summary.docx", text)], secrets)] == [
         "2026H1/summary.docx 含有 cases/2026/XF2026-0001.yaml 中信访人的电话"
     ]
+
+
+# ---------------------------------------------------------------- 8. text that must not reach a page
+
+
+@pytest.mark.parametrize(
+    ("raw", "where", "char"),
+    [
+        (b"\x00", "9:10", "U+0000"),
+        (b"\x1b[31m", "9:10", "U+001B"),
+        ("\u202e".encode(), "9:10", "U+202E"),
+        ("\u2028".encode(), "9:10", "U+2028"),
+        (b"\xc2\x85", "9:10", "U+0085"),  # C1 NEL
+    ],
+)
+def test_a_raw_control_character_is_an_error_at_its_line(
+    repo: Repo, capsys: pytest.CaptureFixture[str], raw: bytes, where: str, char: str
+) -> None:
+    text = VALID_CASE.encode().replace("summary: 反".encode(), b"summary: " + raw + "反".encode())
+    repo.write("cases/2026/XF2026-0001.yaml", text)
+    code, out, _ = check(repo, capsys)
+    assert code == 1
+    # Line 9 is summary; the character is its first, at column 10.
+    assert out.splitlines()[0] == (
+        f"cases/2026/XF2026-0001.yaml:{where}: (文件): 这一行有不可见的控制字符（{char}），"
+        "可能是从别处复制时带进来的：请删除它后再试。"
+    )
+    assert "\x1b" not in out and "\x00" not in out
+
+
+@pytest.mark.parametrize(
+    ("escape", "char"), [("\\x1b", "U+001B"), ("\\u202e", "U+202E"), ("\\t", None)]
+)
+def test_an_escaped_control_character_in_a_one_line_field_is_an_error(
+    repo: Repo, capsys: pytest.CaptureFixture[str], escape: str, char: str | None
+) -> None:
+    repo.case(
+        VALID_CASE.replace("summary: 反映征地补偿款未足额发放", f'summary: "反映{escape}征地"')
+    )
+    code, out, _ = check(repo, capsys)
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.startswith("cases/2026/XF2026-0001.yaml:9:10: summary: 事由摘要")
+    assert (f"不可见的控制字符（{char}）" if char else "只能写一行") in first
+    assert "\x1b" not in out and "\u202e" not in out
+
+
+def test_notes_may_hold_tabs_and_lines_but_no_control_characters(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.case(VALID_CASE.replace("notes: |\n  内部备注\n", 'notes: "第一行\\n第二行\\t完\\x07"\n'))
+    code, out, _ = check(repo, capsys)
+    assert code == 1 and "notes: 内部备注中有不可见的控制字符（U+0007）" in out
+    repo.case(VALID_CASE.replace("notes: |\n  内部备注\n", 'notes: "第一行\\n第二行\\t完"\n'))
+    assert check(repo, capsys)[0] == 0
+
+
+def test_a_one_line_field_is_at_most_500_characters(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.case(VALID_CASE.replace("summary: 反映征地补偿款未足额发放", "summary: " + "长" * 3000))
+    code, out, _ = check(repo, capsys)
+    assert code == 1 and out.startswith(
+        "cases/2026/XF2026-0001.yaml:9:10: summary: 事由摘要太长（3000 字），一行最多 500 字"
+    )
+    repo.case(VALID_CASE.replace("summary: 反映征地补偿款未足额发放", "summary: " + "长" * 500))
+    assert check(repo, capsys)[0] == 0
+
+
+# ---------------------------------------------------------------- 6. user errors are not xfgen's bugs
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("people: 6", "people: " + "9" * 5001), "people: 人数的数字太大（5001 位）。"),
+        (("people: 6", "people: 100001"), "people: 人数不能大于 100000，现在是 100001。"),
+        (
+            ("notes: |\n  内部备注\n", "notes: " + "[" * 999 + "]" * 999 + "\n"),
+            "内容嵌套超过 20 层",
+        ),
+    ],
+)
+def test_absurd_case_values_are_errors(
+    repo: Repo, capsys: pytest.CaptureFixture[str], change: tuple[str, str], expected: str
+) -> None:
+    repo.case(VALID_CASE.replace(*change))
+    code, out, err = check(repo, capsys)
+    assert code == 1 and expected in out and "内部错误" not in err
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("units: []", "units"),
+        ("deadlines: {handle_days: 999999999}", "办理期限天数不能大于 3650，现在是 999999999。"),
+        ("deadlines: {accept_days: 3000000}", "受理期限天数不能大于 3650，现在是 3000000。"),
+        (
+            "leaderboard: {weights: {closure: 1e400}}",
+            "权重 closure应为数字",
+        ),
+    ],
+)
+def test_absurd_configuration_values_are_errors(
+    repo: Repo, capsys: pytest.CaptureFixture[str], config: str, expected: str
+) -> None:
+    repo.write("xfgen.yaml", CONFIG.replace("units: [城关镇, 河口镇, 县人社局]\n", "") + config + "\n"
+               if config.startswith("units") else CONFIG + config + "\n")  # fmt: skip
+    repo.case(VALID_CASE)
+    code, _, err = check(repo, capsys)
+    assert code == 2 and expected in err and "内部错误" not in err

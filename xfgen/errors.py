@@ -7,6 +7,7 @@ subclasses carry a message for the user (in Chinese) and stop the command.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -19,7 +20,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
+        text = f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
+        # A message may quote a value: never print a control character to the terminal.
+        return _CONTROL.sub(lambda m: f"U+{ord(m.group(0)):04X}", text)
+
+
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 class XfgenError(Exception):

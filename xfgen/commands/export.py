@@ -30,7 +30,7 @@ from xfgen.figures.periods import (
 )
 from xfgen.records.models import Activity, Case
 from xfgen.records.validation import Project, load_project
-from xfgen.reports.privacy import HIDDEN, petitioner_view
+from xfgen.reports.privacy import HIDDEN, Privacy, petitioner_view
 from xfgen.site.build import DATA_PATHS, InvalidData, default_periods
 
 FORMATS = ("csv", "xlsx", "json", "parquet")
@@ -99,7 +99,7 @@ def export(
     ]
     tables = (
         case_table(selected, office, project, internal),
-        activity_table(activities, office, internal),
+        activity_table(activities, office, Privacy.of(project.cases, internal)),
         figures_table(project, chosen, as_of, today),
     )
     target.mkdir(parents=True, exist_ok=True)
@@ -130,6 +130,7 @@ def _check_target(root: Path, target: Path) -> None:
 def case_table(cases: Iterable[Case], office: str, project: Project, internal: bool) -> Table:
     """One row a case; the petitioner as every output shows it; never notes."""
     rules = project.rules
+    privacy = Privacy.of(project.cases, internal)  # free text screened as on the site
 
     def person(field: str) -> Callable[[Case], Any]:
         def value(case: Case) -> Any:
@@ -152,7 +153,7 @@ def case_table(cases: Iterable[Case], office: str, project: Project, internal: b
         Column("repeat_of", "str", lambda c: c.repeat_of),
         Column("kind", "str", lambda c: c.kind),
         Column("category", "str", lambda c: c.category),
-        Column("summary", "str", lambda c: c.summary),
+        Column("summary", "str", lambda c: privacy.case_text(c.summary, c)),
         Column("petitioner_name", "str", person("name")),
         Column("petitioner_phone", "str", person("phone")),
         Column("petitioner_id_number", "str", person("id_number")),
@@ -187,7 +188,7 @@ def case_table(cases: Iterable[Case], office: str, project: Project, internal: b
     return _table("cases", columns, cases)
 
 
-def activity_table(activities: Iterable[Activity], office: str, internal: bool) -> Table:
+def activity_table(activities: Iterable[Activity], office: str, privacy: Privacy) -> Table:
     """The office's own work; never notes."""
     columns = (
         Column("office", "str", lambda a: office),
@@ -199,8 +200,8 @@ def activity_table(activities: Iterable[Activity], office: str, internal: bool) 
         Column("batches", "int", lambda a: a.batches),
         Column("people", "int", lambda a: a.people),
         Column("cases", "str", lambda a: " ".join(a.cases) or None),
-        Column("place", "str", lambda a: a.place),
-        Column("summary", "str", lambda a: a.summary),
+        Column("place", "str", lambda a: privacy.text(a.place) if a.place else None),
+        Column("summary", "str", lambda a: privacy.text(a.summary) if a.summary else None),
     )
     return _table("activities", columns, activities)
 

@@ -21,7 +21,7 @@ from xfgen.records.models import (
     Deadlines,
     LeaderboardSettings,
 )
-from xfgen.records.schema import Field, Reader
+from xfgen.records.schema import MAX_DAYS, Field, Reader
 
 CONFIG_FILE = "xfgen.yaml"
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # years holidays.yaml may define
@@ -77,6 +77,7 @@ CONFIG_FIELDS: tuple[Field, ...] = (
         "int",
         "集体访人数标准",
         minimum=2,
+        maximum=100_000,
         doc="来访人数达到此数即为集体访，默认 5",
     ),
     Field(
@@ -90,6 +91,7 @@ CONFIG_FIELDS: tuple[Field, ...] = (
                 "int",
                 "受理期限天数",
                 minimum=1,
+                maximum=MAX_DAYS,
                 doc=f"受理告知期限，默认 {_DEFAULT_DEADLINES.accept_days} 日",
             ),
             Field(
@@ -97,6 +99,7 @@ CONFIG_FIELDS: tuple[Field, ...] = (
                 "int",
                 "办理期限天数",
                 minimum=1,
+                maximum=MAX_DAYS,
                 doc=f"办理期限，默认 {_DEFAULT_DEADLINES.handle_days} 日",
             ),
             Field(
@@ -104,6 +107,7 @@ CONFIG_FIELDS: tuple[Field, ...] = (
                 "int",
                 "最长延期天数",
                 minimum=1,
+                maximum=MAX_DAYS,
                 doc=f"一次延期的最长天数，默认 {_DEFAULT_DEADLINES.max_extension_days} 日",
             ),
             Field(
@@ -126,6 +130,7 @@ CONFIG_FIELDS: tuple[Field, ...] = (
                 "int",
                 "参与排名的最少件数",
                 minimum=1,
+                maximum=100_000,
                 doc=f"件数少于此数的单位列为“样本不足”，默认 {_DEFAULT_BOARD.min_cases}",
             ),
             Field(
@@ -134,7 +139,8 @@ CONFIG_FIELDS: tuple[Field, ...] = (
                 "评分权重",
                 doc="各项比率的权重，默认 按期办结率 0.4、满意率 0.3、及时受理率 0.2、办结率 0.1",
                 fields=tuple(
-                    Field(name, "number", f"权重 {name}", minimum=0) for name in WEIGHT_NAMES
+                    Field(name, "number", f"权重 {name}", minimum=0, maximum=1000)
+                    for name in WEIGHT_NAMES
                 ),
             ),
         ),

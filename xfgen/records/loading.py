@@ -100,6 +100,20 @@ def implicit_type(scalar: Scalar) -> str:
     return "str"
 
 
+# Characters no text may hold (DOMAIN.md, "Limits"): C0 controls but tab, line
+# feed and carriage return, DEL, C1 controls, bidi overrides and isolates, and
+# the line and paragraph separators. In a value (written as an escape in double
+# quotes) tab and line feed count too, except where a field may span lines.
+FORBIDDEN_RAW = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+
+
+def describe_char(char: str) -> str:
+    """A control character named so it can be printed: U+001B."""
+    return f"U+{ord(char):04X}"
+
+
 def decode(data: bytes) -> str:
     """UTF-8 with or without a BOM; anything else is a clear error."""
     try:
@@ -117,6 +131,17 @@ def decode(data: bytes) -> str:
                 f"文件{guess}。xfgen 只读 UTF-8：请用编辑器“另存为”并选择 UTF-8 编码后再试。",
             )
         ) from None
+    bad = FORBIDDEN_RAW.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise LoadFailed(
+            LoadProblem(
+                Position(line, column),
+                f"这一行有不可见的控制字符（{describe_char(bad.group(0))}），"
+                "可能是从别处复制时带进来的：请删除它后再试。",
+            )
+        )
     if "\t" in text:
         # YAML forbids tabs for indentation; catch it before the parser's English message.
         for number, line_text in enumerate(text.splitlines(), start=1):
@@ -201,10 +226,19 @@ def _refuse_anchor_and_tag(event: yaml.Event) -> None:
         raise LoadFailed(LoadProblem(_pos(event), f"不允许使用 YAML 标签（{tag}），请直接写值。"))
 
 
-def _node(event: yaml.Event, events: Iterator[yaml.Event]) -> Node:
+MAX_DEPTH = 20  # a case file nests three levels; 999 would exhaust Python's stack
+
+
+def _node(event: yaml.Event, events: Iterator[yaml.Event], depth: int = 0) -> Node:
+    if depth > MAX_DEPTH:
+        raise LoadFailed(
+            LoadProblem(
+                _pos(event), f"内容嵌套超过 {MAX_DEPTH} 层：请检查缩进，事项文件最多嵌套三层。"
+            )
+        )
     if isinstance(event, yaml.DocumentStartEvent):
         event = next(events)
-        node = _node(event, events)
+        node = _node(event, events, depth)
         _expect(events, yaml.DocumentEndEvent)
         return node
     _refuse_anchor_and_tag(event)
@@ -217,14 +251,14 @@ def _node(event: yaml.Event, events: Iterator[yaml.Event]) -> Node:
         for child in events:
             if isinstance(child, yaml.SequenceEndEvent):
                 return Sequence(tuple(items), _pos(event))
-            items.append(_node(child, events))
+            items.append(_node(child, events, depth + 1))
     if isinstance(event, yaml.MappingStartEvent):
         pairs: list[tuple[Scalar, Node]] = []
         seen: dict[str, Position] = {}
         for child in events:
             if isinstance(child, yaml.MappingEndEvent):
                 return Mapping(tuple(pairs), _pos(event))
-            key = _node(child, events)
+            key = _node(child, events, depth + 1)
             if not isinstance(key, Scalar):
                 raise LoadFailed(LoadProblem(key.pos, "键名必须是简单的文字。"))
             if key.text in seen:
@@ -237,7 +271,7 @@ def _node(event: yaml.Event, events: Iterator[yaml.Event]) -> Node:
                     )
                 )
             seen[key.text] = key.pos
-            pairs.append((key, _node(next(events), events)))
+            pairs.append((key, _node(next(events), events, depth + 1)))
     raise LoadFailed(LoadProblem(_pos(event), "YAML 结构异常。"))  # pragma: no cover
 
 

@@ -16,7 +16,16 @@ from datetime import date
 from typing import Any
 
 from xfgen.errors import Problem
-from xfgen.records.loading import Mapping, Node, Position, Scalar, Sequence, implicit_type
+from xfgen.records.loading import (
+    FORBIDDEN_RAW,
+    Mapping,
+    Node,
+    Position,
+    Scalar,
+    Sequence,
+    describe_char,
+    implicit_type,
+)
 
 _YAML_TYPE_NAMES = {
     "int": "数字",
@@ -28,6 +37,9 @@ _YAML_TYPE_NAMES = {
 _DATE_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DECIMAL = re.compile(r"^(0|[1-9][0-9]*)$")
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # a sign, so that a bound can say "不能小于"
+MAX_DAYS = 3650  # any day count (DOMAIN.md, "Limits"): ten years
+TEXT_MAX = 500  # characters in a one-line field: what a ledger cell can print
+NUMBER_DIGITS_MAX = 15
 
 
 @dataclass(frozen=True)
@@ -154,10 +166,21 @@ class Reader:
 
     def _read_text(self, node: Scalar, spec: Field, name: str) -> str | None:
         text = self._read_multiline(node, spec, name)
-        if text is not None and "\n" in text.strip():
-            self.problem(node.pos, name, f"{spec.label}只能写一行。")
+        if text is None:
             return None
-        return text.strip() if text is not None else None
+        text = text.strip()
+        if "\n" in text or "\t" in text or "\r" in text:
+            self.problem(node.pos, name, f"{spec.label}只能写一行（不能含换行或 Tab）。")
+            return None
+        if len(text) > TEXT_MAX:
+            self.problem(
+                node.pos,
+                name,
+                f"{spec.label}太长（{len(text)} 字），一行最多 {TEXT_MAX} 字，否则台账无法打印："
+                "请精简，详细情况写在 notes 中。",
+            )
+            return None
+        return text
 
     def _read_multiline(self, node: Scalar, spec: Field, name: str) -> str | None:
         yaml_type = implicit_type(node)
@@ -172,17 +195,29 @@ class Reader:
         if not node.text.strip():
             self.problem(node.pos, name, f"{spec.label}不能为空。")
             return None
+        bad = FORBIDDEN_RAW.search(node.text)
+        if bad:
+            line = node.pos.line + node.text.count("\n", 0, bad.start())
+            self.problem(
+                Position(line, node.pos.column if line == node.pos.line else 1),
+                name,
+                f"{spec.label}中有不可见的控制字符（{describe_char(bad.group(0))}）：请删除它。",
+            )
+            return None
         return node.text
 
     def _read_int(self, node: Scalar, spec: Field, name: str) -> int | None:
         if node.plain and _DECIMAL.match(node.text):
+            if len(node.text) > NUMBER_DIGITS_MAX:  # int() refuses 4,300 digits; no field needs 10
+                self.problem(node.pos, name, f"{spec.label}的数字太大（{len(node.text)} 位）。")
+                return None
             return int(node.text)
         hint = "（不要加引号）" if not node.plain else ""
         self.problem(node.pos, name, f"{spec.label}应为整数{hint}，现在是 “{node.text}”。")
         return None
 
     def _read_number(self, node: Scalar, spec: Field, name: str) -> float | None:
-        if node.plain and _NUMBER.match(node.text):
+        if node.plain and _NUMBER.match(node.text) and len(node.text) <= NUMBER_DIGITS_MAX:
             return float(node.text)
         self.problem(node.pos, name, f"{spec.label}应为数字，现在是 “{node.text}”。")
         return None

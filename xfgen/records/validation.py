@@ -35,7 +35,7 @@ from xfgen.records.models import (
     Review,
     Supervision,
 )
-from xfgen.records.schema import Field, Reader
+from xfgen.records.schema import MAX_DAYS, Field, Reader
 
 CASES_DIR = "cases"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9-]+$")
@@ -66,7 +66,7 @@ CASE_FIELDS: tuple[Field, ...] = (
         choices="sources",
         doc="本级受理、上级交办、上级转送等",
     ),
-    Field("people", "int", "人数", minimum=1, doc="人数（来访为人次），默认 1"),
+    Field("people", "int", "人数", minimum=1, maximum=100_000, doc="人数（来访为人次），默认 1"),
     Field("skip_level", "bool", "是否越级", doc="越级访填 true，默认 false"),
     Field("repeat_of", "text", "重复信访所涉编号", doc="重复信访时，填此前同一事项的编号"),
     Field(
@@ -112,7 +112,7 @@ CASE_FIELDS: tuple[Field, ...] = (
         "延期",
         doc="经批准延期，需已受理",
         fields=(
-            Field("days", "int", "延期天数", required=True, minimum=1),
+            Field("days", "int", "延期天数", required=True, minimum=1, maximum=MAX_DAYS),
             Field("approved", "date", "批准日期", required=True),
             Field("reason", "text", "延期理由"),
         ),
