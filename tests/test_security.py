@@ -590,3 +590,50 @@ def test_absurd_configuration_values_are_errors(
     repo.case(VALID_CASE)
     code, _, err = check(repo, capsys)
     assert code == 2 and expected in err and "内部错误" not in err
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ 1 / 0 }}", "错误：模板 templates/summary.html:1 运行出错（ZeroDivisionError"),
+        ('{% extends "summary.html" %}', "模板互相继承或引用形成了循环"),
+        (b"\xb1\xa8\xb8\xe6".decode("latin-1"), None),  # written below as GBK bytes
+    ],
+)
+def test_a_broken_user_template_is_the_users_error(
+    repo: Repo, capsys: pytest.CaptureFixture[str], template: str, expected: str | None
+) -> None:
+    repo.case(VALID_CASE)
+    if expected is None:
+        repo.write("templates/summary.html", "报告".encode("gbk"))
+        expected = "模板 templates/summary.html：文件不是 UTF-8 编码"
+    else:
+        repo.write("templates/summary.html", template)
+    code, _, err = build(repo, capsys, "--period", "2026H1")
+    assert code == 2 and expected in err and "内部错误" not in err
+    assert not (repo.root / "output").exists()
+
+
+def test_a_period_year_out_of_range_is_a_usage_error(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.case(VALID_CASE)
+    code, _, err = run(capsys, "-C", str(repo.root), "--today", TODAY, "stats", "-p", "9999H2")
+    assert code == 2 and "统计期间 “9999H2” 的年份应在 1950–2100 年之间" in err
+
+
+# ---------------------------------------------------------------- 7. templates run sandboxed
+
+
+def test_a_user_template_cannot_reach_python_internals(
+    tmp_path: Path, repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.case(VALID_CASE)
+    marker = tmp_path / "PWNED"
+    repo.write(
+        "templates/summary.html",
+        f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}",
+    )
+    code, _, err = build(repo, capsys, "--period", "2026H1")
+    assert code == 2 and "模板 templates/summary.html" in err and "内部错误" not in err
+    assert not marker.exists()

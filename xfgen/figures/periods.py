@@ -21,6 +21,7 @@ _FORMATS = "2026H1、2026H2、2026、2026Q1 或 2026-03"
 _PATTERN = re.compile(
     r"(?P<year>[1-9]\d{3})(?:(?P<half>[Hh][12])|(?P<quarter>[Qq][1-4])|-(?P<month>0[1-9]|1[0-2]))?"
 )
+FIRST_YEAR, LAST_YEAR = 1950, 2100  # no record is dated outside these years
 _QUARTER_NAMES = ("一", "二", "三", "四")
 _MONTHS_IN = {"half": 6, "year": 12, "quarter": 3, "month": 1}
 
@@ -97,6 +98,8 @@ def parse_period(text: str) -> Period:
     if match is None:
         raise PeriodError(f"无法识别的统计期间 “{text}”，应为 {_FORMATS} 这样的格式")
     year = int(match["year"])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(f"统计期间 “{text}” 的年份应在 {FIRST_YEAR}–{LAST_YEAR} 年之间")
     if match["half"]:
         return _make("half", year, int(match["half"][1]))
     if match["quarter"]:

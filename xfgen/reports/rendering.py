@@ -156,7 +156,24 @@ class Renderer:
                 **context,
             )
         except jinja2.TemplateError as exc:
-            raise RenderError(f"模板 {_template_position(exc, template)} 有错误：{exc}") from exc
+            where = _template_position(exc, template).removeprefix(f"{self.root}/")
+            raise RenderError(f"模板 {where} 有错误：{exc}") from exc
+        except RecursionError:
+            raise RenderError(
+                f"模板 {template} 无法生成：模板互相继承或引用形成了循环"
+                '（如 templates/ 中的模板 extends 了同名的自己；要继承内置模板请写 "!theme/名称"）。'
+            ) from None
+        except Exception as exc:
+            # An error raised inside one of the office's own templates is theirs to fix.
+            user = str(self.root / USER_TEMPLATES)
+            frames = traceback.extract_tb(exc.__traceback__)
+            where = [f for f in frames if f.filename.startswith(user)]
+            if not where:
+                raise
+            raise RenderError(
+                f"模板 {relative_name(self.root, Path(where[-1].filename))}:{where[-1].lineno} "
+                f"运行出错（{type(exc).__name__}: {exc}）：模板只应显示数字，不能运算。"
+            ) from None
 
     def narrative(self, figures: PeriodFigures) -> str | None:
         """The staff's prose for the period (reports/<period>.md), figures filled in, sanitised."""
