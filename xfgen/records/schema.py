@@ -169,8 +169,11 @@ class Reader:
         if text is None:
             return None
         text = text.strip()
-        if "\n" in text or "\t" in text or "\r" in text:
-            self.problem(node.pos, name, f"{spec.label}只能写一行（不能含换行或 Tab）。")
+        if "\n" in text or "\r" in text:
+            self.problem(node.pos, name, f"{spec.label}只能写一行。")
+            return None
+        if "\t" in text:
+            self.problem(node.pos, name, f"{spec.label}只能写一行文字，不能含 Tab。")
             return None
         if len(text) > TEXT_MAX:
             self.problem(
