@@ -47,7 +47,7 @@ from xfgen.reports.privacy import (
     petitioner_view,
 )
 from xfgen.reports.rendering import INTERNAL_MARK, Renderer, SiteInfo
-from xfgen.site.build import summary_view
+from xfgen.reports.summary import summary_context
 from xfgen.site.gitinfo import DataVersion
 
 TODAY = date(2026, 11, 25)
@@ -619,8 +619,8 @@ def test_summary_svg_stays_inside_its_viewbox(project: Project, figures: PeriodF
         title="2026年上半年信访工作统计",
         as_of=AS_OF,
         f=figures,
-        view=summary_view(figures, "全县", project),
         narrative=None,
+        **summary_context(figures, project.config, "全县"),
     )
     svgs = re.findall(r'<svg [^>]*viewBox="0 0 ([\d.]+) ([\d.]+)"[^>]*>(.*?)</svg>', html, re.S)
     assert len(svgs) == 3

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+
+from xfgen.reports.formatting import percent
 
 _NICE_STEPS = (1, 2, 5)
 
@@ -117,25 +120,57 @@ def monthly_columns(
     width: float = 640,
 ) -> Chart:
     """Grouped columns per month (e.g. received and closed), with a value axis."""
+    largest = max((v for values in series for v in values), default=0)
+    axis_max, step = _nice_max(largest)
+    texts = [[str(v) for v in values] for values in series]
+    return grouped_columns(title, months, series, texts, legend, axis_max, step, width)
+
+
+def rate_columns(
+    title: str,
+    groups: Sequence[str],
+    series: Sequence[Sequence[Fraction | None]],
+    legend: Sequence[str],
+    width: float = 640,
+) -> Chart:
+    """Grouped columns of rates in percent on a 0–100 axis; a rate without data has no column."""
+    values = [[None if r is None else float(r) * 100 for r in rates] for rates in series]
+    texts = [
+        [percent(r).removesuffix("%") if r is not None else "" for r in rates] for rates in series
+    ]
+    return grouped_columns(title, groups, values, texts, legend, 100, 20, width)
+
+
+def grouped_columns(
+    title: str,
+    groups: Sequence[str],
+    series: Sequence[Sequence[float | None]],
+    texts: Sequence[Sequence[str]],
+    legend: Sequence[str],
+    axis_max: float,
+    step: float,
+    width: float = 640,
+) -> Chart:
+    """Columns grouped along the axis (months, years), one colour a series."""
     left, right, top, bottom = 40.0, 10.0, 26.0, 26.0
     height = 240.0
     plot_width, plot_height = width - left - right, height - top - bottom
-    largest = max((v for values in series for v in values), default=0)
-    axis_max, step = _nice_max(largest)
-    slot = plot_width / max(len(months), 1)
+    slot = plot_width / max(len(groups), 1)
     bar_width = slot * 0.8 / max(len(series), 1)
     bars = []
     for s, values in enumerate(series):
         for m, value in enumerate(values):
+            if value is None:
+                continue
             h = plot_height * value / axis_max
             x = left + m * slot + slot * 0.1 + s * bar_width
             bars.append(
-                Bar(months[m], value, str(value), x, top + plot_height - h, bar_width, h, s)
+                Bar(groups[m], value, texts[s][m], x, top + plot_height - h, bar_width, h, s)
             )
     ticks = tuple(
         Tick(top + plot_height - plot_height * (k * step) / axis_max, str(int(k * step)))
         for k in range(int(axis_max // step) + 1)
     )
-    labels = tuple(Tick(left + m * slot + slot / 2, label) for m, label in enumerate(months))
+    labels = tuple(Tick(left + m * slot + slot / 2, label) for m, label in enumerate(groups))
     return Chart(title, width, height, tuple(bars), ticks, labels, tuple(legend),
                  plot_left=left, plot_top=top, plot_width=plot_width, plot_height=plot_height)  # fmt: skip

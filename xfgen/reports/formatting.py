@@ -10,10 +10,14 @@ every other report.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
+
+from markupsafe import Markup
 
 from xfgen.figures.compute import Change
 
@@ -123,3 +127,23 @@ def _points(rate: Number) -> Decimal:
 
 def _exact(value: Number) -> Fraction:
     return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+
+
+def chinese_date(day: date) -> str:
+    """A date as prose writes it: 2026年6月30日 (tables may keep 2026-06-30)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# A number with its unit (or 占 with a share), and a date written out: never split by a line break.
+_UNBREAKABLE = re.compile(
+    r"\d{4}年\d{1,2}月\d{1,2}日|占?\d+(?:\.\d+)?(?:个百分点|人次|%|件|批|次|天|人|年|月|日)"
+)
+
+
+def no_break(html: str) -> Markup:
+    """Rendered prose with every number and its unit in a no-break span.
+
+    ``html`` is the template's own output (text without tags inside the
+    numbers), so the spans can go around what the pattern matches.
+    """
+    return Markup(_UNBREAKABLE.sub(lambda m: f'<span class="nb">{m[0]}</span>', str(html)))

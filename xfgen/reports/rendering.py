@@ -29,7 +29,9 @@ from xfgen.records.inputs import UnsafeInput, read_input, relative_name
 from xfgen.records.models import Config
 from xfgen.reports.formatting import (
     NO_DATA,
+    chinese_date,
     decimal,
+    no_break,
     percent,
     rank_change,
     score_points,
@@ -117,6 +119,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         day=lambda d: d.isoformat() if isinstance(d, date) else NO_DATA,
         change=lambda c, against="同比": shown_change(c, against).text,
         change_cell=lambda c, against="同比": shown_change(c, against).cell,
+        cn_date=chinese_date, prose=no_break,
     )  # fmt: skip
     return env
 
@@ -236,7 +239,7 @@ def narrative_values(figures: PeriodFigures, site: SiteInfo) -> dict[str, Any]:
     return {
         "office": site.config.office,
         "period": figures.period.name,
-        "as_of": figures.as_of.isoformat(),
+        "as_of": chinese_date(figures.as_of),
         "counts": asdict(figures.counts),
         "rates": {name: percent(value) for name, value in asdict(figures.rates).items()},
         "avg_handling_days": decimal(figures.avg_handling_days),

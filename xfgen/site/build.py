@@ -38,11 +38,11 @@ from xfgen.figures.periods import (
 )
 from xfgen.records.models import Case
 from xfgen.records.validation import Project, load_project
-from xfgen.reports import charts, documents, ledgers, spreadsheets
-from xfgen.reports.formatting import percent
+from xfgen.reports import documents, ledgers, spreadsheets
 from xfgen.reports.pdf import PdfJob, find_cjk_font, render_all, reuse_pdf
 from xfgen.reports.privacy import Privacy
 from xfgen.reports.rendering import Renderer, SiteInfo
+from xfgen.reports.summary import summary_context
 from xfgen.site.changes import EVENT_KINDS, LATE_EDITS, changes_since, latest_meeting_tag
 from xfgen.site.changes import PAGE as CHANGES_PAGE
 from xfgen.site.changes import PAGE_TITLE as CHANGES_TITLE
@@ -65,7 +65,6 @@ OUTPUT = "output"
 INTERNAL_OUTPUT = "output-internal"
 DATA_PATHS = ("cases", "activities", "xfgen.yaml", "holidays.yaml", "reports", "templates")
 CURRENT = "current"
-TOP_CATEGORIES = 10
 # A ledger longer than this is printed in parts (memory grows with the document:
 # about 0.3 MB a row, PDF-NOTES.md), with page numbers running on across them.
 LEDGER_PART_ROWS = 1000
@@ -473,8 +472,8 @@ def period_site(
     note = provisional_note(f.provisional_years)
     pages = [
         summary_page(renderer, f, f"{label}/summary.html", f"{name}信访工作统计",
-                     view=summary_view(f, renderer.site.scope, project), narrative=renderer.narrative(f),
-                     provisional_note=note),
+                     narrative=renderer.narrative(f), provisional_note=note,
+                     **summary_context(f, project.config, renderer.site.scope)),
         leaderboard_page(renderer, f, f"{label}/leaderboard.html", f"{name}责任单位排行榜", note),
     ]  # fmt: skip
     for slug, ledger, rows in ledger_list:
@@ -578,40 +577,3 @@ def leaderboard_page(
 def provisional(project: Project, rows: Iterable[CaseStatus], as_of: date) -> str:
     """The note a ledger carries when a row's limit or deadline falls in a provisional year."""
     return provisional_note(project.rules.provisional_years((s.case for s in rows), as_of))
-
-
-@dataclass(frozen=True)
-class Share:
-    label: str
-    count: int
-    share: str  # 占比, formatted
-
-
-def summary_view(f: PeriodFigures, scope: str, project: Project) -> dict[str, Any]:
-    """Breakdowns, charts and the year's halves for the summary, in display order."""
-
-    def shares(items: Iterable[tuple[str, int]]) -> list[Share]:
-        return [Share(label, count, percent(f.share(count))) for label, count in items]
-
-    top_categories = f.by.most_common("category")[:TOP_CATEGORIES]
-    months = [f"{m.month.index}月" for m in f.monthly]
-    view: dict[str, Any] = {
-        "scope": scope,
-        "channels": shares(f.by.channel.items()),
-        "sources": shares(f.by.source.items()),
-        "kinds": shares(f.by.kind.items()),
-        "categories": shares(f.by.category.items()),
-        "top_categories": shares(top_categories),
-        "units": shares(f.by.unit.items()),
-        "month_chart": charts.monthly_columns(
-            "各月登记与办结件数",
-            months,
-            [[m.received for m in f.monthly], [m.closed for m in f.monthly]],
-            ["登记", "办结"],
-        ),
-        "category_chart": charts.horizontal_bars("主要问题类别（件）", top_categories),
-        "unit_chart": charts.horizontal_bars("各责任单位件数（件）", f.by.most_common("unit")),
-        "halves": [],
-    }
-    view["halves"] = f.halves
-    return view

@@ -1,0 +1,167 @@
+"""统计口径: what each figure counts, in the words reports print (DOMAIN.md "Figures").
+
+One table for the row names of every report, the notes under the summary's
+tables, the summary's appendix "统计口径说明" and ``docs/统计口径.md``
+(``python -m xfgen.reports.definitions > docs/统计口径.md`` rewrites it; a
+test checks that it is current and that every figure of
+:mod:`xfgen.figures.compute` has a definition here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from xfgen.figures.compute import BACKLOG_DAYS, DUE_SOON_DAYS, Counts, Rates
+from xfgen.records.models import Config
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str  # the field name in Counts / Rates (the JSON key)
+    name: str  # as a table row says it
+    text: str  # what it counts
+
+
+def _d(key: str, name: str, text: str) -> Definition:
+    return Definition(key, name, text)
+
+
+COHORT = "本期登记的信访事项（登记日期在统计期间内、且不晚于截至日期）"
+
+COUNTS = (
+    _d("cases", "受理总量（件）", f"{COHORT}的件数。总结开头“共受理信访事项X件”即指此数"),
+    _d("accepted", "已受理（件）", "本期登记的事项中，截至日期前已作出受理决定的件数"),
+    _d("not_accepted", "不予受理（件）", "本期登记的事项中，截至日期前决定不予受理或依法分流的件数"),
+    _d("undecided", "待定（件）", "本期登记的事项中，截至日期尚未作出受理决定的件数"),
+    _d("closed", "已办结（件）", "本期登记的事项中，截至日期前已书面答复办结的件数"),
+    _d("visit_batches", "来访批次", "本期登记的来访事项件数，一件来访为一批"),
+    _d("visit_people", "来访人次", "本期登记的来访事项的人数之和"),
+    _d("collective_batches", "集体访批次", "本期登记的来访事项中，人数达到集体访标准的批次"),
+    _d("collective_people", "集体访人次", "上述集体访的人数之和"),
+    _d("skip_level", "越级访（件）", "本期登记的事项中标记为越级的件数（只统计，不排名）"),
+    _d("repeat", "重复信访（件）", "本期登记的事项中，就已反映过的事项再次信访的件数"),
+    _d("overdue_open", "超期未办结（件）", "截至日期已受理、未办结且已过办理期限的事项（不论何期登记）"),
+    _d("backlog", "积案（件）", f"截至日期已受理超过{BACKLOG_DAYS}天仍未办结的事项（不论何期登记）"),
+    _d("backlog_resolved", "积案化解（件）", "期初积案中，在本期内（至截至日期）办结的件数"),
+    _d("people", "人次", "本期登记的全部事项（各种信访形式）的人数之和"),
+    _d("first_time", "初信初访（件）", "本期登记的事项中，不属于重复信访的件数"),
+    _d("backlog_start", "期初积案（件）", "统计期间第一天的前一天已是积案的事项件数"),
+    _d("review_requested", "申请复查（件）", "本期登记的事项中，截至日期前已申请复查的件数"),
+    _d("review_decided", "复查办结（件）", "本期登记的事项中，截至日期前已作出复查意见的件数"),
+    _d("review_upheld", "复查维持（件）", "其中复查意见为维持的件数"),
+    _d("recheck_requested", "申请复核（件）", "本期登记的事项中，截至日期前已申请复核的件数"),
+    _d("recheck_decided", "复核办结（件）", "本期登记的事项中，截至日期前已作出复核意见的件数"),
+    _d("recheck_upheld", "复核维持（件）", "其中复核意见为维持的件数"),
+)  # fmt: skip
+
+RATES = (
+    _d("timely_acceptance", "及时受理率", "在受理期限内作出受理决定的件数 ÷ 已作出决定或受理期限已过的件数"),
+    _d("closure", "办结率", "已办结件数 ÷ 已受理件数"),
+    _d("on_time_closure", "按期办结率", "在办理期限内办结的件数 ÷ 已办结或办理期限已过的已受理件数"),
+    _d("rating_participation", "参评率", "已评价（不含未评价）的办结件数 ÷ 已办结件数"),
+    _d("satisfaction", "满意率", "评价为满意或基本满意的件数 ÷ 已评价的办结件数"),
+    _d("repeat", "重复信访率", "重复信访件数 ÷ 受理总量"),
+    _d("review", "复查率", "已申请复查的件数 ÷ 已办结件数"),
+    _d("review_upheld", "复查维持率", "复查意见为维持的件数 ÷ 已作出复查意见的件数"),
+    _d("backlog_resolution", "积案化解率", "积案化解件数 ÷ 期初积案件数"),
+    _d("first_time_closure", "初信初访办结率", "初信初访中已办结的件数 ÷ 初信初访中已受理的件数"),
+)  # fmt: skip
+
+AVERAGE_DAYS = _d("avg_handling_days", "平均办理天数", "已办结事项从受理到办结的天数的平均值")
+
+COUNT_NAMES = {d.key: d.name for d in COUNTS}
+RATE_NAMES = {d.key: d.name for d in RATES}
+
+GENERAL = (
+    "本期：统计期间（半年、年、季度或月）内登记的信访事项，登记日期不晚于截至日期。"
+    "截至日期默认为统计期间最后一天；期间尚未结束时为生成之日。",
+    "一切数字均按截至日期当日已知的情况计算：截至日期以后的受理、延期、办结、评价、复查和复核一概不计，"
+    "因此事后重新生成的报告与当时一致（数据有增补或更正的除外）。",
+    "期限以日计算，事件发生当日不计入：受理期限自登记之日起算，办理期限自受理之日起算，"
+    "经批准可延期一次（天数见本单位设置）。“已过”期限指期限最后一日早于截至日期；"
+    "期限最后一日恰为截至日期而尚未办结的，不算超期。",
+    "比率的分母为0时显示“—”（无数据），不显示为0%或100%。",
+    "比率和占比以百分数显示，平均天数和得分保留一位小数，均由精确值四舍五入。"
+    "同比、环比中比率的增减为两个显示值之差（百分点），件数的增减为（本期−比较期）÷比较期。"
+    "比较期为0件时写“上年同期为0”，比较期没有任何事项或比率无数据时写“上年同期无数据”（环比写“上期”）。",
+    "同比：与上年同一期间、截至上年同一日期的数字相比（2月29日按2月28日）。"
+    "环比：与紧邻的上一个同样长度的期间、截至该期间最后一日的数字相比；年度报告只作同比。",
+    "年度报告中上、下半年分别统计各自登记的事项，办理情况均按全年的截至日期计算，两者相加等于全年；"
+    "超期未办结、积案等时点数字不分半年。",
+    f"在办事项中，办理期限在截至日期后{DUE_SOON_DAYS}日内的标为“临期”。",
+)
+
+
+def office_settings(config: Config, provisional_years: tuple[int, ...] = ()) -> tuple[str, ...]:
+    """This office's settings in force, in the words of the appendix."""
+    deadlines = config.deadlines
+    calendar = (
+        "期限最后一日为法定节假日或休息日的，顺延至下一个工作日（按国务院公布的节假日安排）"
+        if deadlines.calendar == "workdays"
+        else "按自然日计算，期限最后一日遇节假日不顺延"
+    )
+    lines = [
+        f"受理期限{deadlines.accept_days}日，办理期限{deadlines.handle_days}日，"
+        f"延期最多{deadlines.max_extension_days}日；{calendar}。",
+    ]
+    if provisional_years:
+        years = "、".join(f"{y}年" for y in provisional_years)
+        lines.append(f"{years}节假日安排尚未公布，期限按法定节日推算。")
+    lines.append(f"集体访：一次来访人数达到{config.collective_threshold}人及以上。")
+    weights = config.leaderboard.weights
+    shown = "、".join(
+        f"{RATE_NAMES[key]}{_decimal(weight)}"
+        for key, weight in weights.items()
+        if key in RATE_NAMES
+    )
+    lines.append(
+        f"责任单位排名：得分为各项比率的加权平均（权重：{shown}），无数据的比率不计入、权重按比例折算；"
+        f"本期登记不足{config.leaderboard.min_cases}件的单位不参与排名。"
+    )
+    return tuple(lines)
+
+
+def _decimal(value: Any) -> str:
+    text = str(value)
+    return text.removesuffix(".0") if text.endswith(".0") else text
+
+
+def markdown() -> str:
+    """docs/统计口径.md: the general text of the appendix, for readers of the repository."""
+    lines = [
+        "# 统计口径说明",
+        "",
+        "本文件由 `python -m xfgen.reports.definitions > docs/统计口径.md` 生成，"
+        "与每份总结附录“统计口径说明”的通用部分一致；各单位自己的设置（期限天数、节假日规则、"
+        "集体访人数、排名权重）印在各自总结的附录中。",
+        "",
+        "## 通则",
+        "",
+        *(f"- {line}" for line in GENERAL),
+        "",
+        "## 件数",
+        "",
+        "| 项目 | 口径 |",
+        "|---|---|",
+        *(f"| {d.name} | {d.text}。 |" for d in COUNTS),
+        "",
+        "## 比率和天数",
+        "",
+        "| 项目 | 口径 |",
+        "|---|---|",
+        *(f"| {d.name} | {d.text}。 |" for d in (*RATES, AVERAGE_DAYS)),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _missing() -> set[str]:
+    """Figures of compute.py without a definition here (a test keeps this empty)."""
+    defined = {d.key for d in COUNTS} | {f"rate:{d.key}" for d in RATES}
+    wanted = {f.name for f in fields(Counts)} | {f"rate:{f.name}" for f in fields(Rates)}
+    return wanted - defined
+
+
+if __name__ == "__main__":  # pragma: no cover - writes docs/统计口径.md
+    print(markdown(), end="")
