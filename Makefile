@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
+# The day the example data was made for (CUTOFF in scripts/make_example.py): the demo is the
+# same on any date.
+DEMO_TODAY := $(shell sed -n 's/^CUTOFF = date(\([0-9]*\), \([0-9]*\), \([0-9]*\)).*/\1 \2 \3/p' scripts/make_example.py | xargs printf '%04d-%02d-%02d')
 
 .PHONY: setup system-deps demo test lint bench example clean
 
@@ -19,9 +22,9 @@ system-deps:
 	@sh scripts/system-deps.sh
 
 demo: setup
-	$(BIN)/xfgen check
+	$(BIN)/xfgen --today $(DEMO_TODAY) check
 	$(BIN)/xfgen schema --write
-	$(BIN)/xfgen build
+	$(BIN)/xfgen --today $(DEMO_TODAY) build
 
 lint: $(STAMP)
 	$(BIN)/ruff check xfgen tests scripts benchmarks

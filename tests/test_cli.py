@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import VALID_CASE, Repo
 
-from xfgen.cli import main
+from xfgen.cli import cli, main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,3 +91,66 @@ def test_never_a_traceback_on_hostile_input(repo: Repo, capsys: pytest.CaptureFi
     assert [line.split(":")[0] for line in out.splitlines()[:-1]][:6] == [
         f"cases/2026/{n}.yaml" for n in "abcdef"
     ]
+
+
+# ---------------------------------------------------------------- click's words in Chinese
+
+# Words allowed in Latin letters: the program, option names, metavars, file and format names.
+_LATIN_OK = re.compile(
+    r"xfgen|--?[a-z][\w-]*|YYYY-MM-DD|DESTINATION|TEXT|FILE|PATH|INTEGER|JSON|Schema|HTML|PDF|"
+    r"CSV|Excel|xlsx|csv|json|parquet|docx|yaml|cases|output|internal|WeasyPrint|Pango|Python|"
+    r"git|publish_to|H1|H2|Q1|pre-commit|[A-Z]?\d\w*"
+)
+
+
+def english_words(text: str) -> list[str]:
+    rest = _LATIN_OK.sub("", text)
+    rest = re.sub(rf"\b({'|'.join(cli.commands)})\b", "", rest)
+    return re.findall(r"[A-Za-z]{3,}", rest)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["stats"], "错误：缺少选项 --period / -p。"),
+        (["build", "--perod", "2026H1"], "错误：没有“--perod”这个选项。您是不是想用 --period？"),
+        (["no-such-command"], "错误：没有“no-such-command”这个命令。"),
+        (["stats", "-p"], "错误：选项“-p”后面需要一个值。"),
+        (["check", "多余"], "错误：多出了参数（多余）"),
+    ],
+)
+def test_usage_errors_are_in_chinese(
+    capsys: pytest.CaptureFixture[str], args: list[str], expected: str
+) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    assert err.splitlines()[-1] == expected
+    assert "Usage" not in err and "Error" not in err and "Try" not in err
+    assert english_words(err) == []
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["stats"], ["check"]])
+def test_help_is_in_chinese(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    code, out, _ = run(capsys, *command, "--help")
+    assert code == 0
+    assert out.startswith("用法：xfgen")
+    assert "选项：" in out and "显示本帮助并退出。" in out
+    assert english_words(out) == [], out
+
+
+def test_build_as_of_without_period_builds_the_periods_begun_by_then(
+    repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    repo.case(VALID_CASE)  # received 2026-01-05
+    out = tmp_path / "site"
+    code, stdout, err = run(
+        capsys, "-C", str(repo.root), "--today", "2026-11-25", "build", "--as-of", "2026-06-30",
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    # 2026H2 has not begun on 2026-06-30; the year 2026 is built as at 2026-06-30
+    assert "（2026H1、2026）" in stdout
+    assert not (out / "2026H2").exists()
+    assert "数据截至 <strong>2026-06-30</strong>" in (out / "2026" / "summary.html").read_text(
+        encoding="utf-8"
+    )

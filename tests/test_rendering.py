@@ -360,7 +360,7 @@ def test_narrative_placeholders(project: Project, figures: PeriodFigures) -> Non
         "{{ yoy.counts.cases }}。",
     )
     assert html == (
-        "<p>测试县信访局2026年上半年截至2026-06-30受理2件，按期办结率50.0%，平均办理51.0天，"
+        "<p>测试县信访局2026年上半年截至2026年6月30日受理2件，按期办结率50.0%，平均办理51.0天，"
         "上年同期无数据。</p>"
     )
 
@@ -672,5 +672,20 @@ def test_units_without_a_score_are_listed_apart_from_too_few(project: Project) -
     config = dataclasses.replace(project.config, leaderboard=board)
     f = compute_figures(project.cases, config, project.rules, parse_period("2026H1"), AS_OF)
     html = render_leaderboard(project, f, leaderboard=board)
-    assert "暂无得分（计入得分的比率均无数据，不参与排名）：\n河口镇（1 件）。" in html
+    assert "暂无得分（计入得分的比率均无数据，不参与排名）：河口镇（1件）。" in html
     assert "样本不足" not in html
+
+
+def test_misspelt_placeholder_names_file_line_and_the_nearest_name(
+    project: Project, figures: PeriodFigures
+) -> None:
+    with pytest.raises(RenderError) as error:
+        narrative(project, figures, "第一行\n\n按期办结率{{ rates.on_time_closur }}\n")
+    assert str(error.value).startswith(
+        "reports/2026H1.md:3: 未知的占位符“rates.on_time_closur”，最接近的是“rates.on_time_closure”。"
+    )
+    with pytest.raises(RenderError) as error:
+        narrative(project, figures, "共{{ cuonts.cases }}件\n")
+    assert str(error.value).startswith(
+        "reports/2026H1.md:1: 未知的占位符“cuonts”，最接近的是“counts”。"
+    )

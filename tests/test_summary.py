@@ -285,7 +285,7 @@ def test_no_pdf_page_holds_only_a_note(built: Path, label: str) -> None:
             if line.strip() and not line.startswith("测试县信访局") and not line.startswith("第 ")
         ]
         assert body, "an empty page"
-        assert not body[0].startswith(("注：", "得分 =", "样本不足")), body
+        assert not body[0].startswith(("注：", "得分为", "样本不足")), body
 
 
 def test_pdf_fonts_are_embedded(built: Path) -> None:
@@ -296,3 +296,13 @@ def test_pdf_fonts_are_embedded(built: Path) -> None:
         check=True,
     ).stdout.splitlines()[2:]
     assert fonts and all(" yes " in line for line in fonts)
+
+
+def test_every_figure_has_a_definition_and_the_docs_are_current() -> None:
+    from xfgen.reports import definitions
+
+    assert definitions._missing() == set(), "add a definition in xfgen/reports/definitions.py"
+    doc = Path(__file__).resolve().parent.parent / "docs" / "统计口径.md"
+    assert doc.read_text(encoding="utf-8") == definitions.markdown(), (
+        "regenerate: python -m xfgen.reports.definitions > docs/统计口径.md"
+    )

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from xfgen import __version__
+from xfgen.cli_chinese import ChineseGroup, install, usage_error_text
 from xfgen.commands.new import ACTIVITY, CASE, RecordKind, new_record, option_fields
 from xfgen.commands.progress import BuildProgress
 from xfgen.errors import ConfigError, PeriodError, XfgenError
@@ -29,6 +30,8 @@ from xfgen.records.writer import field_comment
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+
+install()  # click's help and usage errors in Chinese; before any option is declared
 
 
 class _DateType(click.ParamType):
@@ -46,7 +49,7 @@ class _DateType(click.ParamType):
 DATE = _DateType()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-C",
     "--root",
@@ -106,7 +109,11 @@ def check(ctx: click.Context, staged: bool) -> None:
 
 @cli.command()
 @click.option(
-    "--period", "-p", required=True, help="统计期间：2026H1、2026H2、2026、2026Q1 或 2026-03。"
+    "--period",
+    "-p",
+    required=True,
+    metavar="期间",
+    help="统计期间：2026H1、2026H2、2026、2026Q1 或 2026-03。",
 )
 @click.option(
     "--as-of",
@@ -147,6 +154,7 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
     "--period",
     "-p",
     "periods",
+    metavar="期间",
     multiple=True,
     help="只生成这些期间（可重复）；默认为有事项的每个半年和每一年。网站中其他期间的报告原样保留。",
 )
@@ -454,6 +462,13 @@ def main(argv: list[str] | None = None) -> None:
         code = cli.main(args=argv, prog_name="xfgen", standalone_mode=False)
     except click.exceptions.Exit as done:  # pragma: no cover - click returns it instead
         code = done.exit_code
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            help_option = exc.ctx.help_option_names[0] if exc.ctx.help_option_names else "--help"
+            click.echo(exc.ctx.get_usage(), err=True)
+            click.echo(f"运行“{exc.ctx.command_path} {help_option}”查看帮助。", err=True)
+        click.echo(f"错误：{usage_error_text(exc)}", err=True)
+        sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_USAGE)

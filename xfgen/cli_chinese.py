@@ -16,7 +16,7 @@ import click
 
 # click's message templates (click 8.x) → Chinese; placeholders kept as they are.
 MESSAGES = {
-    "Usage:": "用法：",
+    "Usage:": "用法：",  # followed by a space click adds; ChineseFormatter writes it without
     "Options": "选项",
     "Commands": "命令",
     "Positional arguments": "参数",
@@ -41,7 +41,7 @@ MESSAGES = {
     "Got unexpected extra argument ({args})": "多出了参数（{args}）",
     "Got unexpected extra arguments ({args})": "多出了参数（{args}）",
     "Argument {name!r} takes {nargs} values.": "参数“{name}”需要{nargs}个值。",
-    "Invalid value for {param_hint}: {message}": "{param_hint}的值无效：{message}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
     "Invalid value: {message}": "值无效：{message}",
     "{value!r} is not {choice}.": "“{value}”不是可选的值，只能是 {choice}。",
     "{value!r} is not one of {choices}.": "“{value}”不是可选的值，可选：{choices}。",
@@ -62,6 +62,8 @@ MESSAGES = {
     "integer": "整数",
     "float": "小数",
     "default: {default}": "默认：{default}",
+    "required": "必填",
+    "deprecated": "已弃用",
     "env var: {var}": "环境变量：{var}",
     "Aborted!": "已中止。",
     "Do you want to continue?": "是否继续？",
@@ -105,8 +107,24 @@ def install() -> None:
             module.ngettext = ngettext  # type: ignore[attr-defined]
 
 
+class ChineseFormatter(click.HelpFormatter):
+    """Help text with Chinese punctuation: "用法：xfgen …", "选项："."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, gettext("Usage:") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+
+class ChineseContext(click.Context):
+    formatter_class = ChineseFormatter
+
+
 class ChineseCommand(click.Command):
     """A command whose usage line says [选项] rather than [OPTIONS]."""
+
+    context_class = ChineseContext
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
@@ -117,6 +135,7 @@ class ChineseGroup(click.Group):
     """The xfgen group: its commands are :class:`ChineseCommand` unless they say otherwise."""
 
     command_class = ChineseCommand
+    context_class = ChineseContext
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
@@ -126,5 +145,5 @@ class ChineseGroup(click.Group):
 
 def usage_error_text(exc: click.UsageError) -> str:
     """A usage error in Chinese punctuation ("缺少选项 --period。")."""
-    message = exc.format_message().replace("'", "")
+    message = exc.format_message().replace("'", "").replace("。 ", "。")
     return message[:-1] + "。" if message.endswith(".") else message

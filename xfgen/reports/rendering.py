@@ -8,6 +8,7 @@ copying it. Templates only format: every number comes from :mod:`xfgen.figures.c
 
 from __future__ import annotations
 
+import difflib
 import re
 import traceback
 from collections.abc import Callable
@@ -193,13 +194,12 @@ class Renderer:
             raise RenderError(f"{rel}：文件不是 UTF-8 编码，请另存为 UTF-8 后再试。") from None
         env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
         try:
-            text = env.from_string(source).render(narrative_values(figures, self.site))
+            values = narrative_values(figures, self.site)
+            text = env.from_string(source).render(values)
         except jinja2.TemplateSyntaxError as exc:
             raise RenderError(f"{rel}:{exc.lineno}: 占位符写法有误：{exc.message}") from None
         except jinja2.UndefinedError as exc:
-            raise RenderError(
-                f"{rel}: 未知的占位符（{exc.message}）。可用的占位符见 README“总结文字”一节。"
-            ) from None
+            raise RenderError(unknown_placeholder(rel, source, exc.message or "", values)) from None
         except Exception as exc:  # noqa: BLE001 - anything in the staff's file is theirs to fix
             raise RenderError(
                 f"{rel}: 占位符无法计算（{type(exc).__name__}: {exc}）。"
@@ -207,6 +207,31 @@ class Renderer:
             ) from None
         html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
         return _demote_headings(nh3.clean(html, tags=_NARRATIVE_TAGS, attributes={}))
+
+
+def unknown_placeholder(rel: str, source: str, message: str, values: dict[str, Any]) -> str:
+    """A misspelt placeholder: the file, its line, and the nearest name that exists."""
+    match = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", message)
+    name = (match[1] or match[2]) if match else ""
+    line, written, nearest = 0, name, ""
+    for number, text in enumerate(source.splitlines(), start=1):
+        used = re.search(rf"([A-Za-z_][\w.]*\.)?\b{re.escape(name)}\b", text) if name else None
+        if used:
+            line, written = number, used[0]
+            break
+    parent, _, last = written.rpartition(".")
+    scope: Any = values
+    for part in filter(None, parent.split(".")):
+        scope = scope.get(part, {}) if isinstance(scope, dict) else {}
+    names = list(scope) if isinstance(scope, dict) else []
+    close = difflib.get_close_matches(last, names, n=1, cutoff=0.5)
+    if close:
+        nearest = f"，最接近的是“{parent + '.' if parent else ''}{close[0]}”"
+    where = f"{rel}:{line}" if line else rel
+    return (
+        f"{where}: 未知的占位符“{written or message}”{nearest}。"
+        "可用的占位符见 README“总结文字”一节。"
+    )
 
 
 def _template_position(exc: jinja2.TemplateError, template: str) -> str:

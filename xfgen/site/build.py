@@ -158,7 +158,11 @@ def build_site(
     if project.problems:
         raise InvalidData(project.problems)
     find_cjk_font()
-    chosen = chosen or [p for p in default_periods(project.cases, today) if p not in removed]
+    # Without --period, --as-of D builds the site as it would have been built on day D.
+    chosen_by_user = bool(chosen)
+    chosen = chosen or [
+        p for p in default_periods(project.cases, as_of or today) if p not in removed
+    ]
     built_at = datetime.now().replace(microsecond=0)
     version = data_version(root, DATA_PATHS)
     # Pages are rendered with placeholders for what changes on every build; the web
@@ -173,7 +177,10 @@ def build_site(
     pages: list[Page] = []
     entries: list[PeriodEntry] = []
     for period in chosen:
-        period_as_of = as_of or default_as_of(period, today)
+        if as_of is None:
+            period_as_of = default_as_of(period, today)
+        else:
+            period_as_of = as_of if chosen_by_user else default_as_of(period, as_of)
         check_as_of(period, period_as_of)
         progress(f"计算并生成 {period.name}（截至 {period_as_of}）")
         figures = compute_figures(
@@ -316,14 +323,15 @@ def meeting_changes(
     return Link(f"{CHANGES_TITLE}（自 {meeting}）", CHANGES_PAGE)
 
 
-def default_periods(cases: Sequence[Case], today: date) -> list[Period]:
-    """Every half year and every year that has cases, oldest first, each year after its halves."""
-    years = sorted({c.received.year for c in cases})
+def default_periods(cases: Sequence[Case], day: date) -> list[Period]:
+    """Every half year and year begun by ``day`` with a case received by then, oldest first,
+    each year after its halves."""
+    received = [c.received for c in cases if c.received <= day]
     found: list[Period] = []
-    for year in years:
+    for year in sorted({r.year for r in received}):
         for label in (f"{year}H1", f"{year}H2", f"{year}"):
             period = parse_period(label)
-            if period.start <= today and any(period.contains(c.received) for c in cases):
+            if period.start <= day and any(period.contains(r) for r in received):
                 found.append(period)
     return found
 
