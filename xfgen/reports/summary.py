@@ -162,7 +162,7 @@ def summary_context(f: PeriodFigures, config: Config, scope: str) -> dict[str, A
         "definitions": Definitions(
             definitions.GENERAL,
             (*definitions.COUNTS, *definitions.RATES, definitions.AVERAGE_DAYS),
-            definitions.office_settings(config),
+            definitions.office_settings(config, f.provisional_years),
         ),
     }
 
