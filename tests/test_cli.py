@@ -113,7 +113,7 @@ def english_words(text: str) -> list[str]:
     ("args", "expected"),
     [
         (["stats"], "错误：缺少选项 --period / -p。"),
-        (["build", "--perod", "2026H1"], "错误：没有“--perod”这个选项。您是不是想用 --period？"),
+        (["stats", "--perod", "2026H1"], "错误：没有“--perod”这个选项。您是不是想用 --period？"),
         (["no-such-command"], "错误：没有“no-such-command”这个命令。"),
         (["stats", "-p"], "错误：选项“-p”后面需要一个值。"),
         (["check", "多余"], "错误：多出了参数（多余）"),
