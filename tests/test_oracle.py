@@ -953,13 +953,6 @@ def site_of_a_day(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     return repo, out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known discrepancy: build --as-of D without --period builds every period as at D "
-    "and also 2025H2, which holds no case received by D (DOMAIN.md, Figures: 'the half years "
-    "and years that have begun by D and hold a case received by D, each as at the earlier of "
-    "its last day and D'); fixed on branch issue-10: remove this mark when it lands",
-)
 def test_build_as_of_without_period_builds_the_site_of_that_day(
     site_of_a_day: tuple[Path, Path],
 ) -> None:
