@@ -30,6 +30,7 @@ from xfgen.reports.formatting import percent, rank_change, score_points
 from xfgen.reports.ledgers import (
     BACKLOG_COLUMNS,
     OPEN_COLUMNS,
+    PRINT_WIDTH_PT,
     REGISTER_COLUMNS,
     backlog_ledger,
     open_ledger,
@@ -688,4 +689,29 @@ def test_misspelt_placeholder_names_file_line_and_the_nearest_name(
         narrative(project, figures, "共{{ cuonts.cases }}件\n")
     assert str(error.value).startswith(
         "reports/2026H1.md:1: 未知的占位符“cuonts”，最接近的是“counts”。"
+    )
+
+
+def test_unit_ledger_leaves_out_the_unit_and_categories_break_only_after_the_slash(
+    project: Project,
+) -> None:
+    privacy = Privacy.of(LEDGER_CASES, False)
+    ledger = register_ledger(statuses(), "城关镇台账", privacy, with_unit=False)
+    assert "责任单位" not in [c.header for c in ledger.columns]
+    # 问题类别 is at least as wide as its longest part ("城乡建设/", 5 characters at 7.5 pt + 6 pt)
+    share = {
+        c.key: float(w.rstrip("%")) for c, w in zip(ledger.columns, ledger.widths, strict=True)
+    }
+    assert share["category"] / 100 * PRINT_WIDTH_PT >= 5 * 7.5 + 6
+    html = renderer(project).page(
+        "ledger.html",
+        path="2026H1/units/x.html",
+        title="城关镇台账",
+        as_of=AS_OF,
+        ledger=ledger,
+        f=None,
+    )
+    assert (
+        '<td class="category"><span class="nb">城乡建设/</span><span class="nb">征地拆迁</span></td>'
+        in html
     )

@@ -61,41 +61,68 @@ class Ledger:
 _C = Column
 NOWRAP, NUMBER = {"wraps": False}, {"wraps": False, "numeric": True}
 REGISTER_COLUMNS = (
-    _C("number", "序号", 7, **NUMBER), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 17, **NOWRAP),
+    _C("number", "序号", 7, **NUMBER), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 19, **NOWRAP),
     _C("channel", "信访形式", 15, **NOWRAP), _C("people", "人数", 7, **NUMBER), _C("petitioner", "信访人", 12),
-    _C("summary", "反映问题", 44), _C("category", "问题类别", 24), _C("unit", "责任单位", 20), _C("leader", "包案领导", 22),
-    _C("accepted", "受理日期", 17, **NOWRAP), _C("deadline", "办理期限", 17, **NOWRAP), _C("closed", "办结日期", 17, **NOWRAP),
+    _C("summary", "反映问题", 38), _C("category", "问题类别", 24), _C("unit", "责任单位", 20), _C("leader", "包案领导", 22),
+    _C("accepted", "受理日期", 19, **NOWRAP), _C("deadline", "办理期限", 19, **NOWRAP), _C("closed", "办结日期", 19, **NOWRAP),
     _C("outcome", "办理结果", 15, **NOWRAP), _C("satisfaction", "满意度", 15, **NOWRAP), _C("status", "状态", 17, **NOWRAP),
 )  # fmt: skip
 OPEN_COLUMNS = (
-    _C("number", "序号", 7, **NUMBER), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 17, **NOWRAP),
+    _C("number", "序号", 7, **NUMBER), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 19, **NOWRAP),
     _C("channel", "信访形式", 15, **NOWRAP), _C("petitioner", "信访人", 12), _C("summary", "反映问题", 52),
     _C("category", "问题类别", 26), _C("unit", "责任单位", 22), _C("leader", "包案领导", 24),
-    _C("accepted", "受理日期", 17, **NOWRAP), _C("deadline", "办理期限", 17, **NOWRAP),
+    _C("accepted", "受理日期", 19, **NOWRAP), _C("deadline", "办理期限", 19, **NOWRAP),
     _C("days_left", "剩余天数", 15, **NUMBER), _C("status", "状态", 26),
 )  # fmt: skip
 BACKLOG_COLUMNS = (
-    _C("number", "序号", 7, **NUMBER), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 17, **NOWRAP),
+    _C("number", "序号", 7, **NUMBER), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 19, **NOWRAP),
     _C("petitioner", "信访人", 12), _C("summary", "反映问题", 58), _C("category", "问题类别", 26),
-    _C("unit", "责任单位", 22), _C("leader", "包案领导", 24), _C("accepted", "受理日期", 17, **NOWRAP),
-    _C("age", "已历时（天）", 19, **NUMBER), _C("deadline", "办理期限", 17, **NOWRAP), _C("status", "状态", 20, **NOWRAP),
+    _C("unit", "责任单位", 22), _C("leader", "包案领导", 24), _C("accepted", "受理日期", 19, **NOWRAP),
+    _C("age", "已历时（天）", 19, **NUMBER), _C("deadline", "办理期限", 19, **NOWRAP), _C("status", "状态", 20, **NOWRAP),
 )  # fmt: skip
 # Office work (DOMAIN.md "Ledgers"): no petitioner column in any of them.
 LEADER_COLUMNS = (
-    _C("leader", "包案领导", 30), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 17, **NOWRAP),
-    _C("summary", "反映问题", 70), _C("unit", "责任单位", 24), _C("deadline", "办理期限", 17, **NOWRAP),
-    _C("closed", "办结日期", 17, **NOWRAP), _C("outcome", "办理结果", 16, **NOWRAP), _C("status", "状态", 18, **NOWRAP),
+    _C("leader", "包案领导", 30), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 19, **NOWRAP),
+    _C("summary", "反映问题", 70), _C("unit", "责任单位", 24), _C("deadline", "办理期限", 19, **NOWRAP),
+    _C("closed", "办结日期", 19, **NOWRAP), _C("outcome", "办理结果", 16, **NOWRAP), _C("status", "状态", 18, **NOWRAP),
 )  # fmt: skip
 SUPERVISION_COLUMNS = (
     _C("id", "编号", 22, **NOWRAP), _C("supervised", "督办日期", 17, **NOWRAP), _C("by", "督办单位", 28),
     _C("supervision_kind", "督办类型", 18), _C("summary", "反映问题", 66), _C("unit", "责任单位", 24),
-    _C("deadline", "办理期限", 17, **NOWRAP), _C("closed", "办结日期", 17, **NOWRAP), _C("status", "状态", 18, **NOWRAP),
+    _C("deadline", "办理期限", 19, **NOWRAP), _C("closed", "办结日期", 19, **NOWRAP), _C("status", "状态", 18, **NOWRAP),
 )  # fmt: skip
 ACTIVITY_COLUMNS = (
     _C("date", "日期", 17, **NOWRAP), _C("kind", "形式", 12, **NOWRAP), _C("leader", "领导", 34),
     _C("level", "层级", 18), _C("batches", "批次", 10, **NUMBER), _C("people", "人次", 10, **NUMBER),
     _C("place", "地点", 36), _C("summary", "内容", 80),
 )  # fmt: skip
+
+
+# The printed ledger: 277 mm of A4 landscape at 7.5 pt (style.css), 3 pt padding a side.
+PRINT_WIDTH_PT = 277 / 25.4 * 72
+PRINT_FONT_PT = 7.5
+CELL_PADDING_PT = 6
+
+
+def fit_category(columns: tuple[Column, ...], rows: Sequence[LedgerRow]) -> tuple[Column, ...]:
+    """Widen 问题类别 so that its longest part ("城乡建设/", "征地拆迁") fits on one line.
+
+    A category breaks only after its "/" (ledger.html), never inside a word.
+    """
+    longest = max(
+        (len(part) + 1 for row in rows for part in row.cells.get("category", "").split("/")),
+        default=0,
+    )
+    need = (longest * PRINT_FONT_PT + CELL_PADDING_PT) / PRINT_WIDTH_PT  # share of the width
+    total = sum(c.weight for c in columns)
+    fitted = []
+    for column in columns:
+        if column.key == "category":
+            others = total - column.weight
+            weight = max(column.weight, need * others / (1 - need)) if need < 1 else column.weight
+            column = Column(column.key, column.header, weight, column.wraps, column.numeric)
+        fitted.append(column)
+    return tuple(fitted)
 
 
 def privacy_note(internal: bool) -> str:
@@ -138,13 +165,18 @@ def _flag(status: CaseStatus) -> str:
     return FLAG_DUE_SOON if status.due_soon else EMPTY
 
 
-def register_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy) -> Ledger:
-    """信访事项登记台账: the cohort in order of receipt."""
+def register_ledger(
+    statuses: Sequence[CaseStatus], title: str, privacy: Privacy, with_unit: bool = True
+) -> Ledger:
+    """信访事项登记台账: the cohort in order of receipt; a unit's own ledger leaves out 责任单位."""
     rows = tuple(LedgerRow(_cells(i, s, privacy), EMPTY) for i, s in enumerate(statuses, start=1))
+    columns = (
+        REGISTER_COLUMNS if with_unit else tuple(c for c in REGISTER_COLUMNS if c.key != "unit")
+    )
     return Ledger(
         "register",
         title,
-        REGISTER_COLUMNS,
+        fit_category(columns, rows),
         rows,
         f"共 {len(rows)} 件，按登记日期排列。{privacy_note(privacy.internal)}",
         month_key="received",
@@ -170,7 +202,9 @@ def open_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy) ->
     overdue = sum(1 for r in rows if r.flag == FLAG_OVERDUE)
     soon = sum(1 for r in rows if r.flag == FLAG_DUE_SOON)
     note = f"共 {len(rows)} 件在办，其中超期 {overdue} 件、临期（7 天内到期）{soon} 件；按办理期限排列。{privacy_note(privacy.internal)}"
-    return Ledger("open", title, OPEN_COLUMNS, tuple(rows), note, month_key="deadline")
+    return Ledger(
+        "open", title, fit_category(OPEN_COLUMNS, rows), tuple(rows), note, month_key="deadline"
+    )
 
 
 def backlog_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy) -> Ledger:
@@ -181,7 +215,7 @@ def backlog_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy)
     return Ledger(
         "backlog",
         title,
-        BACKLOG_COLUMNS,
+        fit_category(BACKLOG_COLUMNS, rows),
         rows,
         f"共 {len(rows)} 件积案（受理超过 365 天仍未办结），按受理日期排列。{privacy_note(privacy.internal)}",
         month_key="accepted",

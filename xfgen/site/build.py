@@ -492,7 +492,9 @@ def period_site(
         rows = [s for s in cohort if s.case.unit == unit]
         if not rows:
             continue
-        ledger = ledgers.register_ledger(rows, f"{unit} {name}信访事项台账", privacy)
+        ledger = ledgers.register_ledger(
+            rows, f"{unit} {name}信访事项台账", privacy, with_unit=False
+        )
         path = f"{label}/units/{unit}.html"
         pages.append(ledger_page(renderer, path, ledger, f.as_of, f, part_rows,
                                  provisional(project, rows, f.as_of)))  # fmt: skip
