@@ -99,7 +99,7 @@ def test_never_a_traceback_on_hostile_input(repo: Repo, capsys: pytest.CaptureFi
 _LATIN_OK = re.compile(
     r"xfgen|--?[a-z][\w-]*|YYYY-MM-DD|DESTINATION|TEXT|FILE|PATH|INTEGER|JSON|Schema|HTML|PDF|"
     r"CSV|Excel|xlsx|csv|json|parquet|docx|yaml|cases|output|internal|WeasyPrint|Pango|Python|"
-    r"git|publish_to|H1|H2|Q1|pre-commit|[A-Z]?\d\w*"
+    r"git|publish_to|H1|H2|Q1|pre-commit|RANGE|CPU|[A-Z]?\d\w*"
 )
 
 
