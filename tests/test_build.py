@@ -23,6 +23,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -860,6 +861,12 @@ def test_ledger_workbooks_hold_the_rows_of_the_html_ledger(site: Site, name: str
               for i, h in enumerate(header, start=1)}  # fmt: skip
     assert widths["登记日期"] >= len("2026-01-05")
     assert widths["反映问题"] >= 2 * len("反映问题")
+    # The same bytes for the same content: dated by the as-of date, not the build's clock.
+    with zipfile.ZipFile(site.out / f"{name}.xlsx") as archive:
+        assert {info.date_time[:3] for info in archive.infolist()} == {
+            tuple(int(x) for x in as_of.split("-"))
+        }
+    assert book.properties.modified == datetime.fromisoformat(as_of)
 
 
 def test_register_workbook_is_masked_unless_internal(site: Site) -> None:
@@ -937,6 +944,7 @@ def test_summary_docx_holds_the_pages_headings_sentences_and_tables(site: Site) 
     styles = document.styles.element.xml
     assert re.search(r'w:styleId="Normal".*?w:eastAsia="宋体"', styles, re.S)
     assert re.search(r'w:styleId="Heading1".*?w:eastAsia="黑体"', styles, re.S)
+    assert document.core_properties.modified.date() == date(2026, 6, 30)
 
 
 # ---------------------------------------------------------------- narrative

@@ -26,6 +26,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from xfgen.reports.spreadsheets import stable_zip
+
 INTERNAL_MARK = "内部资料 注意保密"
 BODY_FONT = ("Times New Roman", "宋体")  # (Latin, East Asian)
 HEADING_FONT = ("Times New Roman", "黑体")
@@ -101,7 +103,7 @@ def summary_document(html: str, office: str, as_of: date | None, internal: bool)
     _blocks(document, main)
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
+    return stable_zip(out.getvalue(), as_of)
 
 
 def _blocks(document: object, node: Node) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -202,6 +203,28 @@ def _workbook(
     book.properties.creator = heading.office
     out = io.BytesIO()
     book.save(out)
+    return stable_zip(out.getvalue(), heading.as_of)
+
+
+_DOC_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def stable_zip(data: bytes, day: date | None) -> bytes:
+    """The same file for the same content: zip entry times and the document's
+    created/modified dates set to ``day`` (the as-of date), not to the build's clock,
+    so an unchanged workbook or document is byte for byte the same in the next build."""
+    when = (day or date(2000, 1, 1)).timetuple()[:6]
+    stamp = (day or date(2000, 1, 1)).isoformat().encode() + b"T00:00:00Z"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":
+                content = _DOC_TIMES.sub(lambda m: m.group(1) + stamp + m.group(2), content)
+            entry = zipfile.ZipInfo(info.filename, date_time=when)  # type: ignore[arg-type]
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, content)
     return out.getvalue()
 
 
