@@ -17,6 +17,7 @@ from xfgen.reports.privacy import Privacy
 
 FLAG_OVERDUE = "超期"
 FLAG_DUE_SOON = "临期"
+STATE_OPEN = "在办"
 EMPTY = ""
 
 
@@ -34,6 +35,7 @@ class LedgerRow:
     cells: dict[str, str]
     flag: str  # "", 超期 or 临期: the row is highlighted
     group_start: bool = False  # the first row of a group (领导包案台账: of a leader)
+    state: str = ""  # 超期, 临期, 在办 or "": what the site's status filter selects by
 
 
 @dataclass(frozen=True)
@@ -165,11 +167,21 @@ def _flag(status: CaseStatus) -> str:
     return FLAG_DUE_SOON if status.due_soon else EMPTY
 
 
+def _state(status: CaseStatus) -> str:
+    """超期 / 临期 for a flagged open case, 在办 for another open one, else nothing."""
+    if status.accepted is None or status.closed is not None:
+        return EMPTY
+    return _flag(status) or STATE_OPEN
+
+
 def register_ledger(
     statuses: Sequence[CaseStatus], title: str, privacy: Privacy, with_unit: bool = True
 ) -> Ledger:
     """信访事项登记台账: the cohort in order of receipt; a unit's own ledger leaves out 责任单位."""
-    rows = tuple(LedgerRow(_cells(i, s, privacy), EMPTY) for i, s in enumerate(statuses, start=1))
+    rows = tuple(
+        LedgerRow(_cells(i, s, privacy), EMPTY, state=_state(s))
+        for i, s in enumerate(statuses, start=1)
+    )
     columns = (
         REGISTER_COLUMNS if with_unit else tuple(c for c in REGISTER_COLUMNS if c.key != "unit")
     )
@@ -198,7 +210,7 @@ def open_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy) ->
                 if s.days_left
                 else f"{FLAG_DUE_SOON}（今日到期）"
             )
-        rows.append(LedgerRow(cells, flag))
+        rows.append(LedgerRow(cells, flag, state=_state(s)))
     overdue = sum(1 for r in rows if r.flag == FLAG_OVERDUE)
     soon = sum(1 for r in rows if r.flag == FLAG_DUE_SOON)
     note = f"共 {len(rows)} 件在办，其中超期 {overdue} 件、临期（7 天内到期）{soon} 件；按办理期限排列。{privacy_note(privacy.internal)}"
@@ -210,7 +222,8 @@ def open_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy) ->
 def backlog_ledger(statuses: Sequence[CaseStatus], title: str, privacy: Privacy) -> Ledger:
     """积案台账: accepted more than 365 days ago and still open, oldest first."""
     rows = tuple(
-        LedgerRow(_cells(i, s, privacy), _flag(s)) for i, s in enumerate(statuses, start=1)
+        LedgerRow(_cells(i, s, privacy), _flag(s), state=_state(s))
+        for i, s in enumerate(statuses, start=1)
     )
     return Ledger(
         "backlog",
@@ -234,7 +247,7 @@ def leader_ledger(
         cells = _cells(i + 1, s, privacy)  # no petitioner column is shown
         # The header already sets off the first group.
         first = i > 0 and statuses[i - 1].case.leader != s.case.leader
-        rows.append(LedgerRow(cells, _flag(s), group_start=first))
+        rows.append(LedgerRow(cells, _flag(s), group_start=first, state=_state(s)))
     leaders = len({s.case.leader for s in statuses})
     note = (
         f"共 {len(rows)} 件（包案领导 {leaders} 人），其中本期办结 {closed} 件；按包案领导分组，"
@@ -259,7 +272,7 @@ def supervision_ledger(
     for i, (s, entry) in enumerate(supervised, start=1):
         cells = _cells(i, s, privacy)  # no petitioner column is shown
         cells |= {"supervised": _day(entry.date), "by": entry.by, "supervision_kind": entry.kind}
-        rows.append(LedgerRow(cells, _flag(s)))
+        rows.append(LedgerRow(cells, _flag(s), state=_state(s)))
     kinds = "、".join(f"{kind} {count} 件" for kind, count in by_kind if count)
     note = (
         f"共 {len(rows)} 件，截至统计截止日已办结 {closed} 件"
