@@ -224,3 +224,31 @@ def test_export_refuses_invalid_records_and_the_records_folder(
     code, out = export(capsys, tree, "--format", "csv")
     assert code == 1 and "未导出" in out
     assert not (tree.root / "export").exists()
+
+
+def test_not_accepted_reason_is_screened_like_a_summary(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A reason typed with the petitioner's phone and name: free text, screened in public exports.
+    repo.case(
+        """\
+id: XF2026-0005
+received: 2026-05-06
+channel: 来信
+source: 本级受理
+kind: 申诉求决类
+category: 劳动社保/工资拖欠
+summary: 反映工资拖欠
+petitioner:
+  name: 赵小明
+  phone: "13700002222"
+not_accepted:
+  date: 2026-05-08
+  reason: 赵小明（13700002222）已向法院起诉，依法分流
+"""
+    )
+    code, out = export(capsys, repo, "--format", "csv")
+    assert code == 0, out
+    text = (repo.root / "export" / "cases.csv").read_text(encoding="utf-8-sig")
+    assert "13700002222" not in text and "赵小明" not in text
+    assert "137****2222" in text and "已向法院起诉" in text

@@ -165,7 +165,7 @@ def case_table(cases: Iterable[Case], office: str, project: Project, internal: b
         Column(
             "not_accepted_reason",
             "str",
-            lambda c: c.not_accepted.reason if c.not_accepted else None,
+            lambda c: privacy.case_text(c.not_accepted.reason, c) if c.not_accepted else None,
         ),
         Column("extension_days", "int", lambda c: c.extension.days if c.extension else None),
         Column("deadline", "date", deadline),
