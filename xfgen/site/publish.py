@@ -1,14 +1,23 @@
 """Putting a finished site in place atomically.
 
 The new site is written into a fresh folder beside the target; only when it is
-complete is it swapped in with two renames. A failed or interrupted build
-leaves the previous output exactly as it was (and at worst a stray
-``.xfgen-new-*`` folder, removed by the next build).
+complete is it swapped in, by one exchanging rename (Linux ``renameat2`` with
+``RENAME_EXCHANGE``) where the file system has it, so no moment exists without
+a complete site. Elsewhere it falls back to two renames; a build killed between
+them leaves the old site as ``.NAME.xfgen-old-*``, and the next build puts it
+back before anything else. A failed or interrupted build leaves the previous
+output as it was (and at worst a stray staging folder, removed by the next build).
+
+``XFGEN_FAULT_AT=<step>`` ends the process at a named step of the swap: the
+crash tests use it to show that the old or the new site is always complete.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import errno
 import fcntl
 import os
 import shutil
@@ -74,9 +83,7 @@ def staging(target: Path) -> Iterator[Path]:
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     with _only_build(target):
-        # Holding the lock, any staging folder beside the target is an interrupted build's.
-        for stale in target.parent.glob(f".{target.name}.xfgen-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+        _recover(target)
         new = Path(tempfile.mkdtemp(prefix=f".{target.name}.xfgen-new-", dir=target.parent))
         try:
             yield new
@@ -104,12 +111,62 @@ def _only_build(target: Path) -> Iterator[None]:
         os.close(folder)  # closing releases the lock
 
 
+def _recover(target: Path) -> None:
+    """Clean up after an interrupted build (we hold the lock, so nothing else is running).
+
+    An old site left by a swap killed between its two renames is put back when the
+    target is missing (it was complete); every other leftover folder is a staging
+    folder or an old site already replaced, and is removed.
+    """
+    leftovers = sorted(target.parent.glob(f".{target.name}.xfgen-*"))
+    if not target.exists():
+        for old in leftovers:
+            if ".xfgen-old-" in old.name and (old / MARKER).exists():
+                old.rename(target)
+                leftovers.remove(old)
+                break
+    for stale in leftovers:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _fault(step: str) -> None:
+    """End the process here when a crash test asks for it (see the module docstring)."""
+    if os.environ.get("XFGEN_FAULT_AT") == step:
+        os._exit(75)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (renameat2 RENAME_EXCHANGE); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False  # this file system or kernel cannot exchange: fall back
+    raise OSError(code, os.strerror(code), str(b))
+
+
 def _swap(new: Path, target: Path) -> None:
+    _fault("before-swap")
     if not target.exists():
         new.rename(target)
         return
+    if _exchange(new, target):
+        # ``new`` now holds the previous site; the target is complete throughout.
+        _fault("after-exchange")
+        shutil.rmtree(new, ignore_errors=True)
+        return
     old = target.parent / f".{target.name}.xfgen-old-{new.name.rsplit('-', 1)[-1]}"
     target.rename(old)
+    _fault("between-renames")
     try:
         new.rename(target)
     except BaseException:
