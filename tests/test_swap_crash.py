@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import CONFIG, VALID_CASE
 
 from xfgen.site.publish import MARKER, staging
 
@@ -102,3 +103,30 @@ def test_an_old_site_left_between_two_renames_is_put_back_not_deleted(tmp_path: 
         raise RuntimeError("生成失败")
     assert site(target) == "old"
     assert leftovers(target) == []
+
+
+def test_an_unwritable_output_folder_is_the_machine_s_error_not_xfgen_s(tmp_path: Path) -> None:
+    # An immutable folder (chattr +i, as an administrator might set on a share) stands in
+    # for a read-only or full disk: the build says so in Chinese, exit 1, no "内部错误".
+    repo = tmp_path / "repo"
+    (repo / "cases" / "2026").mkdir(parents=True)
+    (repo / "xfgen.yaml").write_text(CONFIG, encoding="utf-8")
+    (repo / "cases" / "2026" / "XF2026-0001.yaml").write_text(VALID_CASE, encoding="utf-8")
+    share = tmp_path / "share"
+    share.mkdir()
+    if subprocess.run(["chattr", "+i", str(share)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "xfgen", "-C", str(repo), "--today", "2026-11-25"]
+            + ["build", "-q", "-p", "2026-03", "--out", str(share / "output")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        subprocess.run(["chattr", "-i", str(share)], check=False)
+    assert done.returncode == 1, done.stderr
+    assert "错误：无法读写" in done.stderr and "不允许修改" in done.stderr
+    assert "内部错误" not in done.stderr and "Traceback" not in done.stderr
+    assert list(share.iterdir()) == []

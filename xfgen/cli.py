@@ -6,6 +6,7 @@ configuration problem.
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from datetime import date
@@ -455,6 +456,28 @@ def export_(
     )
 
 
+ENVIRONMENT_ERRORS = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EROFS: "所在的文件系统是只读的",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "不允许修改（文件或目录可能被设为只读或不可修改）",
+    errno.EMFILE: "同时打开的文件太多",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def environment_error_text(exc: OSError) -> str:
+    """A Chinese sentence for an error of the machine (disk, permissions), naming the path."""
+    cause = ENVIRONMENT_ERRORS.get(exc.errno or 0, f"系统错误：{exc.strerror or exc}")
+    where = f"{exc.filename}：" if exc.filename else ""
+    return (
+        f"无法读写 {where}{cause}。原来的报告保持不变；请处理后再试。"
+        if where
+        else f"无法完成：{cause}。原来的报告保持不变；请处理后再试。"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns errors into messages and exit codes."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
@@ -483,6 +506,11 @@ def main(argv: list[str] | None = None) -> None:
     except XfgenError as exc:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(EXIT_USAGE)
+    except OSError as exc:  # the machine's, not xfgen's: a full disk, a read-only folder ...
+        if debug:
+            raise
+        click.echo(f"错误：{environment_error_text(exc)}", err=True)
+        sys.exit(EXIT_INVALID)
     except Exception as exc:  # noqa: BLE001 - the user must never see a traceback
         if debug:
             raise

@@ -91,7 +91,11 @@ def staging(target: Path) -> Iterator[Path]:
             shutil.rmtree(new, ignore_errors=True)
             raise
         new.chmod(0o755)
-        _swap(new, target)
+        try:
+            _swap(new, target)
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)  # the old site stays as it was
+            raise
 
 
 @contextlib.contextmanager
