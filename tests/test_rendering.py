@@ -715,3 +715,58 @@ def test_unit_ledger_leaves_out_the_unit_and_categories_break_only_after_the_sla
         '<td class="category"><span class="nb">城乡建设/</span><span class="nb">征地拆迁</span></td>'
         in html
     )
+
+
+# Limits on the office's own templates and narratives (xfgen/reports/limits.py).
+ENDLESS = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+
+
+def _signals_work() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def test_a_narrative_that_grows_without_bound_is_stopped_naming_the_file(
+    project: Project, figures: PeriodFigures
+) -> None:
+    for text in ('{{ "很长" * 100000000 }}', "{{ 9 ** 99999999 }}", '{{ ("x" * 999999) + "yy" }}'):
+        with pytest.raises(RenderError) as error:
+            narrative(project, figures, text)
+        assert str(error.value).startswith("reports/2026H1.md: 无法生成：")
+    assert narrative(project, figures, '{{ "好" * 3 }}') == "<p>好好好</p>"
+
+
+def test_a_narrative_that_loops_is_stopped_after_its_time_limit(
+    project: Project, figures: PeriodFigures, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _signals_work():
+        pytest.skip("timer signals reach the main thread only")
+    monkeypatch.setattr("xfgen.reports.rendering.USER_RENDER_SECONDS", 0.5)
+    with pytest.raises(RenderError) as error:
+        narrative(project, figures, "开头\n" + ENDLESS)
+    assert str(error.value) == (
+        "reports/2026H1.md: 无法生成：运行超过 0.5 秒仍未完成（模板中可能有过大的循环）。"
+    )
+
+
+def test_an_office_template_that_loops_is_stopped_naming_its_file(
+    project: Project, figures: PeriodFigures, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _signals_work():
+        pytest.skip("timer signals reach the main thread only")
+    monkeypatch.setattr("xfgen.reports.rendering.USER_RENDER_SECONDS", 0.5)
+    (project.root / "templates").mkdir()
+    (project.root / "templates" / "leaderboard.html").write_text(
+        '{% extends "!theme/leaderboard.html" %}\n{% block content %}\n'
+        + ENDLESS
+        + "\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RenderError) as error:
+        renderer(project).page(
+            "leaderboard.html", path="2026H1/leaderboard.html", title="t", as_of=AS_OF, f=figures
+        )
+    assert str(error.value).startswith(
+        "模板 templates/leaderboard.html:3 无法生成：运行超过 0.5 秒"
+    )

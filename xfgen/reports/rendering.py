@@ -8,6 +8,7 @@ copying it. Templates only format: every number comes from :mod:`xfgen.figures.c
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 import traceback
@@ -21,7 +22,6 @@ import jinja2
 import markdown
 import nh3
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from xfgen.errors import RenderError
@@ -38,6 +38,7 @@ from xfgen.reports.formatting import (
     score_points,
     shown_change,
 )
+from xfgen.reports.limits import USER_RENDER_SECONDS, BoundedSandbox, RenderLimit, time_limit
 from xfgen.site.gitinfo import DataVersion
 
 USER_TEMPLATES = "templates"
@@ -108,7 +109,7 @@ def make_environment(root: Path) -> jinja2.Environment:
     )
     # Sandboxed: a template from the office's templates/ folder must not reach
     # Python internals (cycler.__init__.__globals__ ... os.popen).
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -149,19 +150,22 @@ class Renderer:
         context.setdefault("continued", False)  # a part after the first (no page heading)
         context.setdefault("provisional_note", "")  # the page counts a 推算 deadline
         try:
-            return self.env.get_template(template).render(
-                site=self.site,
-                office=self.site.config.office,
-                title=title,
-                as_of=as_of,
-                base="../" * path.count("/"),
-                pdf_name=name.removesuffix(".html") + ".pdf" if pdf else None,
-                internal_mark=INTERNAL_MARK if self.site.internal else "",
-                **context,
-            )
+            with self._limit():
+                return self.env.get_template(template).render(
+                    site=self.site,
+                    office=self.site.config.office,
+                    title=title,
+                    as_of=as_of,
+                    base="../" * path.count("/"),
+                    pdf_name=name.removesuffix(".html") + ".pdf" if pdf else None,
+                    internal_mark=INTERNAL_MARK if self.site.internal else "",
+                    **context,
+                )
         except jinja2.TemplateError as exc:
             where = _template_position(exc, template).removeprefix(f"{self.root}/")
             raise RenderError(f"模板 {where} 有错误：{exc}") from exc
+        except RenderLimit as exc:
+            raise RenderError(f"模板 {self._user_name(template, exc)} 无法生成：{exc}。") from None
         except RecursionError:
             raise RenderError(
                 f"模板 {template} 无法生成：模板互相继承或引用形成了循环"
@@ -179,6 +183,20 @@ class Renderer:
                 f"运行出错（{type(exc).__name__}: {exc}）：模板只应显示数字，不能运算。"
             ) from None
 
+    def _limit(self) -> contextlib.AbstractContextManager[None]:
+        """A time limit on pages while the office has templates of its own."""
+        if (self.root / USER_TEMPLATES).is_dir():
+            return time_limit(USER_RENDER_SECONDS)
+        return contextlib.nullcontext()
+
+    def _user_name(self, template: str, exc: BaseException) -> str:
+        """The office's template (file:line) the error happened in, else the page's template."""
+        user = str(self.root / USER_TEMPLATES)
+        inside = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(user)]
+        if not inside:
+            return template
+        return f"{relative_name(self.root, Path(inside[-1].filename))}:{inside[-1].lineno}"
+
     def narrative(self, figures: PeriodFigures) -> str | None:
         """The staff's prose for the period (reports/<period>.md), figures filled in, sanitised."""
         folder = self.root / NARRATIVE_DIR
@@ -192,14 +210,17 @@ class Renderer:
             raise RenderError(str(exc)) from None
         except UnicodeDecodeError:
             raise RenderError(f"{rel}：文件不是 UTF-8 编码，请另存为 UTF-8 后再试。") from None
-        env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+        env = BoundedSandbox(undefined=jinja2.StrictUndefined, autoescape=False)
         try:
             values = narrative_values(figures, self.site)
-            text = env.from_string(source).render(values)
+            with time_limit(USER_RENDER_SECONDS):
+                text = env.from_string(source).render(values)
         except jinja2.TemplateSyntaxError as exc:
             raise RenderError(f"{rel}:{exc.lineno}: 占位符写法有误：{exc.message}") from None
         except jinja2.UndefinedError as exc:
             raise RenderError(unknown_placeholder(rel, source, exc.message or "", values)) from None
+        except RenderLimit as exc:
+            raise RenderError(f"{rel}: 无法生成：{exc}。") from None
         except Exception as exc:  # noqa: BLE001 - anything in the staff's file is theirs to fix
             raise RenderError(
                 f"{rel}: 占位符无法计算（{type(exc).__name__}: {exc}）。"
