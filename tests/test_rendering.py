@@ -770,3 +770,20 @@ def test_an_office_template_that_loops_is_stopped_naming_its_file(
     assert str(error.value).startswith(
         "模板 templates/leaderboard.html:3 无法生成：运行超过 0.5 秒"
     )
+
+
+def test_a_misspelt_name_in_an_office_template_names_the_line_and_the_nearest_name(
+    project: Project, figures: PeriodFigures
+) -> None:
+    (project.root / "templates").mkdir()
+    (project.root / "templates" / "leaderboard.html").write_text(
+        '{% extends "!theme/leaderboard.html" %}\n{% block content %}\n{{ ofice }}\n{% endblock %}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RenderError) as error:
+        renderer(project).page(
+            "leaderboard.html", path="2026H1/leaderboard.html", title="t", as_of=AS_OF, f=figures
+        )
+    assert str(error.value) == (
+        "模板 templates/leaderboard.html:3 有错误：未知的名称“ofice”，最接近的是“office”。"
+    )

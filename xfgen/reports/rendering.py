@@ -149,21 +149,23 @@ class Renderer:
         context.setdefault("part", False)  # a print part of a long ledger (no page numbers)
         context.setdefault("continued", False)  # a part after the first (no page heading)
         context.setdefault("provisional_note", "")  # the page counts a 推算 deadline
+        values = dict(
+            site=self.site,
+            office=self.site.config.office,
+            title=title,
+            as_of=as_of,
+            base="../" * path.count("/"),
+            pdf_name=name.removesuffix(".html") + ".pdf" if pdf else None,
+            internal_mark=INTERNAL_MARK if self.site.internal else "",
+            **context,
+        )
         try:
             with self._limit():
-                return self.env.get_template(template).render(
-                    site=self.site,
-                    office=self.site.config.office,
-                    title=title,
-                    as_of=as_of,
-                    base="../" * path.count("/"),
-                    pdf_name=name.removesuffix(".html") + ".pdf" if pdf else None,
-                    internal_mark=INTERNAL_MARK if self.site.internal else "",
-                    **context,
-                )
+                return self.env.get_template(template).render(values)
         except jinja2.TemplateError as exc:
             where = _template_position(exc, template).removeprefix(f"{self.root}/")
-            raise RenderError(f"模板 {where} 有错误：{exc}") from exc
+            problem = _unknown_name(exc, [*values, *self.env.globals]) or str(exc)
+            raise RenderError(f"模板 {where} 有错误：{problem}") from exc
         except RenderLimit as exc:
             raise RenderError(f"模板 {self._user_name(template, exc)} 无法生成：{exc}。") from None
         except RecursionError:
@@ -253,6 +255,16 @@ def unknown_placeholder(rel: str, source: str, message: str, values: dict[str, A
         f"{where}: 未知的占位符“{written or message}”{nearest}。"
         "可用的占位符见 README“总结文字”一节。"
     )
+
+
+def _unknown_name(exc: jinja2.TemplateError, names: list[str]) -> str:
+    """A misspelt name in a template, in Chinese, with the nearest name ("" if not that error)."""
+    match = re.search(r"'([^']+)' is undefined", str(exc))
+    if not isinstance(exc, jinja2.UndefinedError) or not match:
+        return ""
+    close = difflib.get_close_matches(match[1], names, n=1, cutoff=0.5)
+    nearest = f"，最接近的是“{close[0]}”" if close else ""
+    return f"未知的名称“{match[1]}”{nearest}。"
 
 
 def _template_position(exc: jinja2.TemplateError, template: str) -> str:
