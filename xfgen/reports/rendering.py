@@ -175,14 +175,11 @@ class Renderer:
             ) from None
         except Exception as exc:
             # An error raised inside one of the office's own templates is theirs to fix.
-            user = str(self.root / USER_TEMPLATES)
-            frames = traceback.extract_tb(exc.__traceback__)
-            inside = [f for f in frames if f.filename.startswith(user)]
-            if not inside:
+            where = self._user_name(template, exc)
+            if where == template:
                 raise
             raise RenderError(
-                f"模板 {relative_name(self.root, Path(inside[-1].filename))}:{inside[-1].lineno} "
-                f"运行出错（{type(exc).__name__}: {exc}）：模板只应显示数字，不能运算。"
+                f"模板 {where} 运行出错（{type(exc).__name__}: {exc}）：模板只应显示数字，不能运算。"
             ) from None
 
     def _limit(self) -> contextlib.AbstractContextManager[None]:
