@@ -177,9 +177,9 @@ def test_an_incremental_build_equals_a_full_build(root: Path) -> None:
 def test_a_new_xfgen_version_renders_every_pdf_again(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import xfgen.site.build
+    import xfgen.site.writer
 
-    monkeypatch.setattr(xfgen.site.build, "__version__", "99.0")
+    monkeypatch.setattr(xfgen.site.writer, "__version__", "99.0")
     code, out, err = build(root, "--period", "2025H2")
     assert code == 0, out + err
     assert "沿用" not in err

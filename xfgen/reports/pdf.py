@@ -42,8 +42,16 @@ CJK_FONTS = (
 class PdfJob:
     """One PDF, from one HTML file or from parts printed one after the other."""
 
-    parts: tuple[Path, ...]  # HTML files in the site, so their stylesheet and links resolve
+    # HTML files in the site (so their stylesheet and links resolve), one a part;
+    # None for a part whose PDF is there already (kept from an earlier build)
+    parts: tuple[Path | None, ...]
     pdf: Path
+    # where each part's PDF goes when there is more than one part: a cache kept
+    # between builds, or hidden files beside the PDF, removed once joined
+    part_pdfs: tuple[Path, ...] = ()
+
+    def part_pdf(self, index: int) -> Path:
+        return self.part_pdfs[index] if len(self.parts) > 1 else self.pdf
 
 
 # The footer the parts leave out, laid on every page of the joined document.
@@ -125,7 +133,12 @@ def render_all(
     if not jobs and not reused:
         return [], {}
     font = find_cjk_font()
-    tasks = [(html, _part_pdf(job, i)) for job in jobs for i, html in enumerate(job.parts)]
+    tasks = [
+        (html, job.part_pdf(i))
+        for job in jobs
+        for i, html in enumerate(job.parts)
+        if html is not None
+    ]
     joins = [job for job in jobs if len(job.parts) > 1]
     targets = [job.pdf for job in jobs] + list(reused)
     total = len(tasks) + 2 + len(joins) + len(targets)
@@ -143,16 +156,13 @@ def render_all(
             for side in ("portrait", "landscape")
         ]
         warnings: list[str] = []
-        for future in [pool.submit(render_pdf, html, pdf) for html, pdf in tasks]:
+        for future in [pool.submit(render_part, html, pdf) for html, pdf in tasks]:
             warnings += future.result()
             tick()
         stamp = Stamp(*(future.result() for future in overlays))
         tick(2)
         for joined in [
-            pool.submit(
-                join_parts, [_part_pdf(job, i) for i in range(len(job.parts))], job.pdf, font
-            )
-            for job in joins
+            pool.submit(join_parts, list(job.part_pdfs), job.pdf, font) for job in joins
         ]:
             joined.result()
             tick()
@@ -226,14 +236,32 @@ def reuse_pdf(source: Path, length: int, target: Path) -> None:
             remaining -= len(chunk)
 
 
-def _part_pdf(job: PdfJob, index: int) -> Path:
-    if len(job.parts) == 1:
-        return job.pdf
-    return job.pdf.with_name(f".{job.pdf.stem}.part-{index + 1:03d}.pdf")
+def render_part(html: Path, pdf: Path) -> list[str]:
+    """:func:`render_pdf` into a temporary file renamed to ``pdf`` when complete, so
+    that a kept part is never half written, even if the build is killed."""
+    scratch = pdf.with_name(f".{pdf.name}.{os.getpid()}.tmp")
+    try:
+        warnings = render_pdf(html, scratch)
+        os.replace(scratch, pdf)
+    finally:
+        scratch.unlink(missing_ok=True)
+    return warnings
+
+
+def is_complete_pdf(pdf: Path) -> bool:
+    """Whether ``pdf`` looks like a whole PDF file (it ends with its end-of-file mark)."""
+    try:
+        with pdf.open("rb") as file:
+            size = file.seek(0, os.SEEK_END)
+            file.seek(max(0, size - 1024))
+            return size > 0 and b"%%EOF" in file.read()
+    except OSError:
+        return False
 
 
 def join_parts(parts: list[Path], target: Path, font: str) -> None:
-    """Join part PDFs, stamp continuous page numbers on them, and remove the parts."""
+    """Join part PDFs and stamp continuous page numbers on them; parts beside the
+    target (not kept between builds) are removed."""
     import weasyprint
     from pypdf import PdfReader, PdfWriter
 
@@ -251,7 +279,8 @@ def join_parts(parts: list[Path], target: Path, font: str) -> None:
     with target.open("wb") as out:
         writer.write(out)
     for part in parts:
-        part.unlink()
+        if part.parent == target.parent:
+            part.unlink()
 
 
 class _ListHandler(logging.Handler):

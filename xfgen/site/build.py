@@ -7,17 +7,13 @@ new site in for the old one.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from xfgen import __version__
 from xfgen.errors import PeriodError, Problem, XfgenError
 from xfgen.figures import office_work
 from xfgen.figures.compute import (
@@ -39,7 +35,7 @@ from xfgen.figures.periods import (
 from xfgen.records.models import Case
 from xfgen.records.validation import Project, load_project
 from xfgen.reports import documents, ledgers, spreadsheets
-from xfgen.reports.pdf import PdfJob, find_cjk_font, render_all, reuse_pdf
+from xfgen.reports.pdf import find_cjk_font
 from xfgen.reports.privacy import Privacy
 from xfgen.reports.rendering import Renderer, SiteInfo
 from xfgen.reports.summary import summary_context
@@ -47,19 +43,19 @@ from xfgen.site.changes import EVENT_KINDS, LATE_EDITS, changes_since, latest_me
 from xfgen.site.changes import PAGE as CHANGES_PAGE
 from xfgen.site.changes import PAGE_TITLE as CHANGES_TITLE
 from xfgen.site.gitinfo import DataVersion, data_version
-from xfgen.site.guard import Secrets, check_pages, office_text
+from xfgen.site.guard import Secrets
 from xfgen.site.history import GitError
 from xfgen.site.manifest import (
     MANIFEST,
     Link,
     Manifest,
-    PageRecord,
     PeriodEntry,
     period_order,
     read_manifest,
     write_manifest,
 )
-from xfgen.site.publish import MARKER, PublishError, check_target, site_path, staging
+from xfgen.site.publish import MARKER, PublishError, check_target, staging
+from xfgen.site.writer import PARTS_CACHE, Page, SiteWriter, link_or_copy
 
 OUTPUT = "output"
 INTERNAL_OUTPUT = "output-internal"
@@ -67,7 +63,7 @@ DATA_PATHS = ("cases", "activities", "xfgen.yaml", "holidays.yaml", "reports", "
 CURRENT = "current"
 # A ledger longer than this is printed in parts (memory grows with the document:
 # about 0.3 MB a row, PDF-NOTES.md), with page numbers running on across them.
-LEDGER_PART_ROWS = 1000
+LEDGER_PART_ROWS = 100
 # Placeholders for what changes on every build (see build_site).
 STAMP_TIME = datetime(1111, 11, 11, 11, 11)
 STAMP_VERSION = DataVersion("xfgen-data-version-placeholder", False)
@@ -79,32 +75,6 @@ class InvalidData(XfgenError):
     def __init__(self, problems: Sequence[Problem]):
         self.problems = tuple(problems)
         super().__init__(f"有 {len(problems)} 处问题，未生成报告。")
-
-
-@dataclass(frozen=True)
-class Page:
-    path: str  # relative to the site root, e.g. "2026H1/summary.html"
-    html: str
-    pdf: bool = True
-    print_parts: tuple[str, ...] = ()  # a long ledger is printed from these parts instead
-    files: tuple[tuple[str, bytes], ...] = ()  # office formats beside the page (.xlsx, .docx)
-
-    @property
-    def pdf_path(self) -> str:
-        return self.path.removesuffix(".html") + ".pdf"
-
-    @property
-    def print_paths(self) -> tuple[str, ...]:
-        """Where the HTML printed to PDF is written (the page itself, or its parts):
-        hidden files beside the page, removed after."""
-        folder, _, name = self.path.rpartition("/")
-        prefix = f"{folder}/" if folder else ""
-        stem = name.removesuffix(".html")
-        if not self.print_parts:
-            return (f"{prefix}.{stem}.print.html",)
-        return tuple(
-            f"{prefix}.{stem}.part-{i:03d}.html" for i in range(1, len(self.print_parts) + 1)
-        )
 
 
 @dataclass(frozen=True)
@@ -174,27 +144,25 @@ def build_site(
     }
     stamp_text = f"生成时间 {built_at:%Y-%m-%d %H:%M} · 数据版本 {version.label}"
 
-    pages: list[Page] = []
     entries: list[PeriodEntry] = []
-    for period in chosen:
-        if as_of is None:
-            period_as_of = default_as_of(period, today)
-        else:
-            period_as_of = as_of if chosen_by_user else default_as_of(period, as_of)
-        check_as_of(period, period_as_of)
-        progress(f"计算并生成 {period.name}（截至 {period_as_of}）")
-        figures = compute_figures(
-            project.cases, project.config, project.rules, period, period_as_of, project.activities
-        )
-        period_pages, entry = period_site(renderer, project, figures, ledger_part_rows)
-        pages += period_pages
-        entries.append(entry)
-    current_pages, current_links = current_site(renderer, project, as_of or today, ledger_part_rows)
-    pages += current_pages
-    changes_link = None if as_of else meeting_changes(renderer, project, today, pages)
-
     with staging(out) as folder:
         last = read_manifest(out, kind)
+        secrets = Secrets.of(project.cases, project.activities, internal)
+        site = SiteWriter(folder, out, last, stamps, secrets, root / PARTS_CACHE, full, pdfs)
+        for period in chosen:
+            if as_of is None:
+                period_as_of = default_as_of(period, today)
+            else:
+                period_as_of = as_of if chosen_by_user else default_as_of(period, as_of)
+            check_as_of(period, period_as_of)
+            progress(f"计算并生成 {period.name}（截至 {period_as_of}）")
+            figures = compute_figures(
+                project.cases, project.config, project.rules, period, period_as_of,
+                project.activities,
+            )  # fmt: skip
+            entries.append(period_site(renderer, project, figures, ledger_part_rows, site.add))
+        current_links = current_site(renderer, project, as_of or today, ledger_part_rows, site.add)
+        changes_link = None if as_of else meeting_changes(renderer, project, today, site.add)
         kept = [
             entry
             for entry in (last.periods if last else ())
@@ -202,61 +170,30 @@ def build_site(
         ]
         entries = sorted(entries + kept, key=period_order)
         notes = kept_notes(out, last, removed)
-        pages.append(page(renderer, "index.html", "index.html", "信访工作报告", None, pdf=False,
-                          entries=entries, current=current_links, current_as_of=as_of or today,
-                          changes=changes_link))  # fmt: skip
-        # The last privacy check, on every page rendered this time, before any is written.
-        check_pages(rendered(pages), Secrets.of(project.cases, project.activities, internal))
-        (folder / MARKER).write_text(kind + "\n", encoding="utf-8")
-        write_site(folder, pages, stamps)
+        site.add(page(renderer, "index.html", "index.html", "信访工作报告", None, pdf=False,
+                      entries=entries, current=current_links, current_as_of=as_of or today,
+                      changes=changes_link))  # fmt: skip
         for entry in kept:
             keep_period(out, folder, entry)
-        records = {
-            path: record
-            for path, record in (last.pages.items() if last else ())
-            if any(path.startswith(f"{entry.period.label}/") for entry in kept)
-        }
-        keys = {p.path: page_key(p, render_key()) for p in pages if p.pdf}
-        jobs_to_render: list[PdfJob] = []
-        reused: list[Path] = []
-        for p in pages:
-            if not p.pdf:
-                continue
-            target = site_path(folder, p.pdf_path)
-            record = None if full or last is None else last.pages.get(p.path)
-            if record and record.key == keys[p.path] and p.pdf_path in record.outputs:
-                try:
-                    reuse_pdf(site_path(out, p.pdf_path), record.outputs[p.pdf_path], target)
-                    reused.append(target)
-                    continue
-                except OSError:
-                    pass  # gone or damaged: rendered again below
-            if pdfs:
-                jobs_to_render.append(
-                    PdfJob(tuple(site_path(folder, x) for x in p.print_paths), target)
-                )
-        if jobs_to_render or reused:
-            progress(
-                f"生成 {len(jobs_to_render)} 份 PDF"
-                + (f"，沿用上次未变的 {len(reused)} 份" if reused else "")
-            )
-        warnings, lengths = render_all(jobs_to_render, stamp_text, reused, jobs, pdf_progress)
-        for p in pages:
-            for print_path in p.print_paths if p.pdf else ():
-                site_path(folder, print_path).unlink()
-            made = site_path(folder, p.pdf_path) if p.pdf else None
-            if made is not None and made in lengths:
-                records[p.path] = PageRecord(keys[p.path], {p.pdf_path: lengths[made]})
-        write_manifest(folder, Manifest(kind, tuple(entries), records))
+        site.keep(
+            {
+                path: record
+                for path, record in (last.pages.items() if last else ())
+                if any(path.startswith(f"{entry.period.label}/") for entry in kept)
+            }
+        )
+        (folder / MARKER).write_text(kind + "\n", encoding="utf-8")
+        written = site.finish(stamp_text, jobs, progress, pdf_progress)
+        write_manifest(folder, Manifest(kind, tuple(entries), site.records))
     return BuildResult(
         out,
-        len(pages),
-        len(jobs_to_render) + len(reused),
-        len(reused),
+        written.pages,
+        written.pdfs,
+        written.reused,
         tuple(p.label for p in chosen),
         tuple(e.period.label for e in kept),
         tuple(e.period.label for e in (last.periods if last else ()) if e.period in removed),
-        (*project.warnings, *notes, *warnings),
+        (*project.warnings, *notes, *written.warnings),
     )
 
 
@@ -281,31 +218,11 @@ def keep_period(last_site: Path, folder: Path, entry: PeriodEntry) -> None:
             f"上次生成的网站缺少期间 {entry.period.label} 的目录 {source}，无法保留；"
             f"请用 --period {entry.period.label} 重新生成它，或用 --remove-period {entry.period.label} 删除它。"
         )
-    shutil.copytree(source, folder / entry.period.label, copy_function=_link_or_copy)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    # Files of a published site are never changed in place (a new build writes new
-    # files), so the new site may share them with the old one.
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
-def rendered(pages: Iterable[Page]) -> Iterator[tuple[str, str]]:
-    """Each page's HTML, its print parts (what the PDFs are made from) and the text
-    of its office files, by site path: what the privacy guard scans."""
-    for p in pages:
-        yield p.path, p.html
-        if p.print_parts:
-            yield from zip(p.print_paths, p.print_parts, strict=True)
-        for path, data in p.files:
-            yield path, office_text(data)
+    shutil.copytree(source, folder / entry.period.label, copy_function=link_or_copy)
 
 
 def meeting_changes(
-    renderer: Renderer, project: Project, today: date, pages: list[Page]
+    renderer: Renderer, project: Project, today: date, add: Callable[[Page], None]
 ) -> Link | None:
     """The page "上次会议以来的变化", when the repository has a ``meeting-*`` tag."""
     meeting = latest_meeting_tag(project.root)
@@ -317,7 +234,7 @@ def meeting_changes(
         return None
     shown = [event.case for events in found.events.values() for event in events]
     note = provisional_note(project.rules.provisional_years(shown, today))
-    pages.append(page(renderer, CHANGES_PAGE, "changes.html", CHANGES_TITLE, today,
+    add(page(renderer, CHANGES_PAGE, "changes.html", CHANGES_TITLE, today,
                       changes=found, kinds=EVENT_KINDS, late_title=LATE_EDITS,
                       provisional_note=note))  # fmt: skip
     return Link(f"{CHANGES_TITLE}（自 {meeting}）", CHANGES_PAGE)
@@ -379,9 +296,12 @@ def ledger_page(
             for start, end in cuts
         )  # fmt: skip
     site = renderer.site
-    workbook = spreadsheets.ledger_workbook(
-        ledger, site.config.office, as_of, site.internal, provisional
-    )
+
+    def workbook() -> bytes:
+        return spreadsheets.ledger_workbook(
+            ledger, site.config.office, as_of, site.internal, provisional
+        )
+
     return Page(path, html, True, parts, files=((xlsx, workbook),))
 
 
@@ -415,56 +335,14 @@ def download(path: str) -> tuple[str, str]:
     return path.rsplit("/", 1)[-1], label[path.rsplit(".", 1)[-1]]
 
 
-def write_site(folder: Path, pages: Sequence[Page], stamps: dict[str, str]) -> None:
-    """Write the web pages (placeholders filled in), their print files (placeholders
-    left blank: the PDF gets its stamp after rendering) and the files beside them."""
-    for page in pages:
-        target = site_path(folder, page.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(fill_in(page.html, stamps), encoding="utf-8")
-        if page.pdf:
-            printed = page.print_parts or (page.html,)
-            for print_path, html in zip(page.print_paths, printed, strict=True):
-                blank = dict.fromkeys(stamps, "")
-                site_path(folder, print_path).write_text(fill_in(html, blank), encoding="utf-8")
-        for file_path, data in page.files:
-            site_path(folder, file_path).write_bytes(data)
-    for name, data in static_files().items():
-        (folder / name).write_bytes(data)
-
-
-def fill_in(html: str, values: dict[str, str]) -> str:
-    for placeholder, value in values.items():
-        html = html.replace(placeholder, value)
-    return html
-
-
-def static_files() -> dict[str, bytes]:
-    """The package's static files (the stylesheet), by name."""
-    static = resources.files("xfgen.reports") / "static"
-    return {item.name: item.read_bytes() for item in static.iterdir() if item.is_file()}
-
-
-def render_key() -> str:
-    """What every PDF depends on besides its page: xfgen itself, the stylesheet, the font."""
-    digest = hashlib.sha256(f"{__version__}\0{find_cjk_font()}\0".encode())
-    for name, data in sorted(static_files().items()):
-        digest.update(name.encode() + b"\0" + data)
-    return digest.hexdigest()
-
-
-def page_key(page: Page, common: str) -> str:
-    """The hash of everything the page's PDF is made from."""
-    digest = hashlib.sha256(common.encode())
-    for html in page.print_parts or (page.html,):
-        digest.update(b"\0part\0" + html.encode())
-    return digest.hexdigest()
-
-
 def period_site(
-    renderer: Renderer, project: Project, f: PeriodFigures, part_rows: int
-) -> tuple[list[Page], PeriodEntry]:
-    """Summary, leaderboard and ledgers of one period."""
+    renderer: Renderer,
+    project: Project,
+    f: PeriodFigures,
+    part_rows: int,
+    add: Callable[[Page], None],
+) -> PeriodEntry:
+    """Summary, leaderboard and ledgers of one period, each page handed to ``add`` as made."""
     privacy = Privacy.of(project.cases, renderer.site.internal)
     label = f.period.label
     name = f.period.name
@@ -478,15 +356,13 @@ def period_site(
         *office_work_ledgers(project, f, privacy),
     ]  # fmt: skip
     note = provisional_note(f.provisional_years)
-    pages = [
-        summary_page(renderer, f, f"{label}/summary.html", f"{name}信访工作统计",
+    add(summary_page(renderer, f, f"{label}/summary.html", f"{name}信访工作统计",
                      narrative=renderer.narrative(f), provisional_note=note,
-                     **summary_context(f, project.config, renderer.site.scope)),
-        leaderboard_page(renderer, f, f"{label}/leaderboard.html", f"{name}责任单位排行榜", note),
-    ]  # fmt: skip
+                     **summary_context(f, project.config, renderer.site.scope)))  # fmt: skip
+    add(leaderboard_page(renderer, f, f"{label}/leaderboard.html", f"{name}责任单位排行榜", note))
     for slug, ledger, rows in ledger_list:
-        pages.append(ledger_page(renderer, f"{label}/{slug}.html", ledger, f.as_of, f, part_rows,
-                                 provisional(project, rows, f.as_of)))  # fmt: skip
+        add(ledger_page(renderer, f"{label}/{slug}.html", ledger, f.as_of, f, part_rows,
+                        provisional(project, rows, f.as_of)))  # fmt: skip
     unit_links = []
     for unit in sorted(project.config.units):
         rows = [s for s in cohort if s.case.unit == unit]
@@ -496,8 +372,8 @@ def period_site(
             rows, f"{unit} {name}信访事项台账", privacy, with_unit=False
         )
         path = f"{label}/units/{unit}.html"
-        pages.append(ledger_page(renderer, path, ledger, f.as_of, f, part_rows,
-                                 provisional(project, rows, f.as_of)))  # fmt: skip
+        add(ledger_page(renderer, path, ledger, f.as_of, f, part_rows,
+                        provisional(project, rows, f.as_of)))  # fmt: skip
         unit_links.append(Link(unit, path, ("xlsx",)))
     links = (
         Link("工作统计（总结）", f"{label}/summary.html", ("docx",)),
@@ -509,7 +385,7 @@ def period_site(
         Link("督办事项台账", f"{label}/supervision.html", ("xlsx",)),
         Link("领导接访登记表", f"{label}/activities.html", ("xlsx",)),
     )
-    return pages, PeriodEntry(f.period, f.as_of, links, tuple(unit_links))
+    return PeriodEntry(f.period, f.as_of, links, tuple(unit_links))
 
 
 def office_work_ledgers(
@@ -538,21 +414,23 @@ def office_work_ledgers(
 
 
 def current_site(
-    renderer: Renderer, project: Project, as_of: date, part_rows: int
-) -> tuple[list[Page], tuple[Link, ...]]:
+    renderer: Renderer,
+    project: Project,
+    as_of: date,
+    part_rows: int,
+    add: Callable[[Page], None],
+) -> tuple[Link, ...]:
     """The ledgers as of the build day: what is open and what is backlog now."""
     privacy = Privacy.of(project.cases, renderer.site.internal)
     open_now = open_cases(project.cases, project.rules, as_of)
     backlog_now = backlog_cases(project.cases, project.rules, as_of)
     open_ledger = ledgers.open_ledger(open_now, "当前在办事项台账", privacy)
     backlog = ledgers.backlog_ledger(backlog_now, "当前积案台账", privacy)
-    pages = [
-        ledger_page(renderer, f"{CURRENT}/open.html", open_ledger, as_of, None, part_rows,
-                    provisional(project, open_now, as_of)),
-        ledger_page(renderer, f"{CURRENT}/backlog.html", backlog, as_of, None, part_rows,
-                    provisional(project, backlog_now, as_of)),
-    ]  # fmt: skip
-    return pages, (
+    add(ledger_page(renderer, f"{CURRENT}/open.html", open_ledger, as_of, None, part_rows,
+                    provisional(project, open_now, as_of)))  # fmt: skip
+    add(ledger_page(renderer, f"{CURRENT}/backlog.html", backlog, as_of, None, part_rows,
+                    provisional(project, backlog_now, as_of)))  # fmt: skip
+    return (
         Link("在办事项台账", f"{CURRENT}/open.html", ("xlsx",)),
         Link("积案台账", f"{CURRENT}/backlog.html", ("xlsx",)),
     )
@@ -566,7 +444,10 @@ def summary_page(
     html = renderer.page("summary.html", path=path, title=title, as_of=f.as_of, f=f,
                          downloads=(download(docx),), **context)  # fmt: skip
     site = renderer.site
-    draft = documents.summary_document(html, site.config.office, f.as_of, site.internal)
+
+    def draft() -> bytes:
+        return documents.summary_document(html, site.config.office, f.as_of, site.internal)
+
     return Page(path, html, files=((docx, draft),))
 
 
@@ -578,9 +459,12 @@ def leaderboard_page(
     html = renderer.page("leaderboard.html", path=path, title=title, as_of=f.as_of, f=f,
                          downloads=(download(xlsx),), provisional_note=provisional)  # fmt: skip
     site = renderer.site
-    workbook = spreadsheets.leaderboard_workbook(
-        f, site.config.office, title, site.internal, provisional
-    )
+
+    def workbook() -> bytes:
+        return spreadsheets.leaderboard_workbook(
+            f, site.config.office, title, site.internal, provisional
+        )
+
     return Page(path, html, files=((xlsx, workbook),))
 
 

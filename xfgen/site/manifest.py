@@ -20,7 +20,7 @@ from xfgen.errors import PeriodError
 from xfgen.figures.periods import Period, parse_period
 
 MANIFEST = ".xfgen-manifest.json"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class PageRecord:
     key: str  # hash of the page's print HTML, the stylesheet, the font and xfgen's version
     # derived file (site path) → length of its content before the build stamp (0: none)
     outputs: dict[str, int] = field(default_factory=dict)
+    source: str = ""  # hash of the page's HTML (its office files are made from it), likewise
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,9 @@ def read_manifest(site: Path, kind: str) -> Manifest | None:
         periods = tuple(_entry(item) for item in data["periods"])
         pages = {
             str(path): PageRecord(
-                str(record["key"]), {str(k): int(v) for k, v in record["outputs"].items()}
+                str(record["key"]),
+                {str(k): int(v) for k, v in record["outputs"].items()},
+                str(record["source"]),
             )
             for path, record in data["pages"].items()
         }
@@ -87,7 +90,7 @@ def write_manifest(site: Path, manifest: Manifest) -> None:
         "kind": manifest.kind,
         "periods": [_entry_json(entry) for entry in manifest.periods],
         "pages": {
-            path: {"key": record.key, "outputs": record.outputs}
+            path: {"key": record.key, "outputs": record.outputs, "source": record.source}
             for path, record in sorted(manifest.pages.items())
         },
     }

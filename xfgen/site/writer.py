@@ -1,0 +1,289 @@
+"""Writing a site's pages into the staging folder, reusing what did not change.
+
+Every page is rendered to HTML on every build: that is cheap, and it is the only
+sure way to know whether the page changed. What is made from a page (its PDF,
+its .xlsx or .docx) is made again only when the page changed: otherwise it is
+taken over from the last good site, whose manifest says what each file was
+made from. A long ledger is printed in parts cut at month boundaries, and the
+PDF of each part is kept between builds in ``.xfgen-cache/pdf/`` under its
+hash, so a change inside one month prints one part again.
+
+Pages are written as they are made and not kept: only a few hashes per page
+stay in memory until the build ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from xfgen import __version__
+from xfgen.reports.pdf import PdfJob, find_cjk_font, is_complete_pdf, render_all, reuse_pdf
+from xfgen.site.guard import Leak, PrivacyLeak, Secrets, find_leaks, office_text
+from xfgen.site.manifest import Manifest, PageRecord
+from xfgen.site.publish import site_path
+
+# Part PDFs unused for this long are removed from the cache at the end of a build.
+CACHE_DAYS = 30
+PARTS_CACHE = Path(".xfgen-cache") / "pdf"
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the site root, e.g. "2026H1/summary.html"
+    html: str
+    pdf: bool = True
+    print_parts: tuple[str, ...] = ()  # a long ledger is printed from these parts instead
+    # office formats beside the page (.xlsx, .docx): site path and how to make the file,
+    # called only when the page changed since the last site
+    files: tuple[tuple[str, Callable[[], bytes]], ...] = ()
+
+    @property
+    def pdf_path(self) -> str:
+        return self.path.removesuffix(".html") + ".pdf"
+
+    @property
+    def print_paths(self) -> tuple[str, ...]:
+        """Where the HTML printed to PDF is written (the page itself, or its parts):
+        hidden files beside the page, removed after."""
+        folder, _, name = self.path.rpartition("/")
+        prefix = f"{folder}/" if folder else ""
+        stem = name.removesuffix(".html")
+        if not self.print_parts:
+            return (f"{prefix}.{stem}.print.html",)
+        return tuple(
+            f"{prefix}.{stem}.part-{i:03d}.html" for i in range(1, len(self.print_parts) + 1)
+        )
+
+
+@dataclass
+class Written:
+    """What the site writer did, for the build's summary line."""
+
+    pages: int = 0
+    pdfs: int = 0
+    reused: int = 0  # PDFs of unchanged pages, taken over from the last site
+    warnings: list[str] = field(default_factory=list)
+
+
+class SiteWriter:
+    """Writes pages into ``folder`` (the staging folder of a build), taking derived files
+    over from ``last_site`` where the page did not change, and collects the PDF work."""
+
+    def __init__(
+        self,
+        folder: Path,
+        last_site: Path,
+        last: Manifest | None,
+        stamps: dict[str, str],
+        secrets: Secrets,
+        parts_cache: Path | None,
+        full: bool = False,
+        pdfs: bool = True,
+    ):
+        self.folder = folder
+        self.last_site = last_site
+        self.last = None if full else last
+        self.stamps = stamps
+        self.secrets = secrets
+        self.parts_cache = parts_cache
+        self.cache_ready: bool | None = None  # made on first use; False: cannot be
+        self.pdfs = pdfs
+        self.common = render_key()
+        self.records: dict[str, PageRecord] = {}
+        self.jobs: list[PdfJob] = []
+        self.reused: list[Path] = []
+        self.leaks: list[Leak] = []
+        self.with_pdf: list[str] = []  # pages (site paths) whose PDF this build makes or reuses
+        self.pages = 0
+
+    def add(self, page: Page) -> None:
+        """Write the page (placeholders filled in), its office files and its print files;
+        queue its PDF unless the last site's can be taken over."""
+        self.pages += 1
+        self.leaks += find_leaks(rendered(page), self.secrets)
+        target = site_path(self.folder, page.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(fill_in(page.html, self.stamps), encoding="utf-8")
+        record = self.last.pages.get(page.path) if self.last else None
+        source = _hash(self.common, (page.html,))
+        outputs: dict[str, int] = {}
+        for path, make in page.files:
+            outputs[path] = 0
+            if record and record.source == source and path in record.outputs:
+                try:
+                    link_or_copy(site_path(self.last_site, path), site_path(self.folder, path))
+                    continue
+                except OSError:
+                    pass  # gone or damaged: made again below
+            data = make()
+            self.leaks += find_leaks([(path, office_text(data))], self.secrets)
+            site_path(self.folder, path).write_bytes(data)
+        key = _hash(self.common, page.print_parts or (page.html,)) if page.pdf else ""
+        if page.pdf:
+            self._pdf(page, key, record, outputs)
+            self.with_pdf.append(page.path)
+        self.records[page.path] = PageRecord(key, outputs, source)
+
+    def keep(self, records: dict[str, PageRecord]) -> None:
+        """Records of pages carried over unchanged with a kept period."""
+        self.records.update(records)
+
+    def finish(
+        self,
+        stamp_text: str,
+        jobs: int | None,
+        progress: Callable[[str], None],
+        pdf_progress: Callable[[int, int], None],
+    ) -> Written:
+        """Refuse to go on if a page leaks a secret; then render the queued PDFs, stamp
+        every PDF and record what each was made from."""
+        if self.leaks:
+            raise PrivacyLeak(self.leaks)
+        for static, data in static_files().items():
+            (self.folder / static).write_bytes(data)
+        if self.jobs or self.reused:
+            progress(
+                f"生成 {len(self.jobs)} 份 PDF"
+                + (f"，沿用上次未变的 {len(self.reused)} 份" if self.reused else "")
+            )
+        warnings, lengths = render_all(self.jobs, stamp_text, self.reused, jobs, pdf_progress)
+        for job in self.jobs:
+            for html in job.parts:
+                if html is not None:
+                    html.unlink()
+        for path in self.with_pdf:
+            outputs, pdf = self.records[path].outputs, pdf_of(path)
+            made = site_path(self.folder, pdf)
+            if made in lengths:
+                outputs[pdf] = lengths[made]
+            else:  # not made (a build without PDFs)
+                outputs.pop(pdf, None)
+        if self.parts_cache is not None and self.cache_ready:
+            prune(self.parts_cache)
+        return Written(self.pages, len(self.jobs) + len(self.reused), len(self.reused), warnings)
+
+    def _pdf(
+        self, page: Page, key: str, record: PageRecord | None, outputs: dict[str, int]
+    ) -> None:
+        target = site_path(self.folder, page.pdf_path)
+        if record and record.key == key and page.pdf_path in record.outputs:
+            try:
+                reuse_pdf(
+                    site_path(self.last_site, page.pdf_path), record.outputs[page.pdf_path], target
+                )
+                self.reused.append(target)
+                outputs[page.pdf_path] = 0  # its length is known once it is stamped
+                return
+            except OSError:
+                pass  # gone or damaged: rendered again below
+        if not self.pdfs:
+            return
+        outputs[page.pdf_path] = 0
+        blank = dict.fromkeys(self.stamps, "")
+        printed = page.print_parts or (page.html,)
+        htmls: list[Path | None] = []
+        part_pdfs: list[Path] = []
+        for i, (print_path, html) in enumerate(zip(page.print_paths, printed, strict=True)):
+            kept = self._cached_part(html) if len(printed) > 1 else None
+            if kept is not None and is_complete_pdf(kept):
+                os.utime(kept)  # in use: not pruned
+                htmls.append(None)
+                part_pdfs.append(kept)
+                continue
+            file = site_path(self.folder, print_path)
+            file.write_text(fill_in(html, blank), encoding="utf-8")
+            htmls.append(file)
+            part_pdfs.append(kept or target.with_name(f".{target.stem}.part-{i + 1:03d}.pdf"))
+        self.jobs.append(PdfJob(tuple(htmls), target, tuple(part_pdfs) if len(printed) > 1 else ()))
+
+    def _cached_part(self, html: str) -> Path | None:
+        if self.parts_cache is None:
+            return None
+        if self.cache_ready is None:
+            self.cache_ready = _usable(self.parts_cache)
+        if not self.cache_ready:
+            return None
+        return self.parts_cache / f"{_hash(self.common, (html,))}.pdf"
+
+
+def pdf_of(path: str) -> str:
+    return path.removesuffix(".html") + ".pdf"
+
+
+def rendered(page: Page) -> Iterator[tuple[str, str]]:
+    """A page's HTML and its print parts (what the PDFs are made from), by site path:
+    what the privacy guard scans."""
+    yield page.path, page.html
+    if page.print_parts:
+        yield from zip(page.print_paths, page.print_parts, strict=True)
+
+
+def fill_in(html: str, values: dict[str, str]) -> str:
+    for placeholder, value in values.items():
+        html = html.replace(placeholder, value)
+    return html
+
+
+def static_files() -> dict[str, bytes]:
+    """The package's static files (the stylesheet), by name."""
+    static = resources.files("xfgen.reports") / "static"
+    return {item.name: item.read_bytes() for item in static.iterdir() if item.is_file()}
+
+
+def render_key() -> str:
+    """What every PDF depends on besides its page: xfgen itself, the stylesheet, the font."""
+    digest = hashlib.sha256(f"{__version__}\0{find_cjk_font()}\0".encode())
+    for name, data in sorted(static_files().items()):
+        digest.update(name.encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def _hash(common: str, htmls: Iterable[str]) -> str:
+    digest = hashlib.sha256(common.encode())
+    for html in htmls:
+        digest.update(b"\0part\0" + html.encode())
+    return digest.hexdigest()
+
+
+def _usable(folder: Path) -> bool:
+    """Whether the cache folder is there or could be made; not in a read-only project,
+    where the build then prints every part, which is always correct."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def prune(folder: Path, days: int = CACHE_DAYS) -> None:
+    """Remove cached parts no build has used for ``days`` days, and what killed builds
+    left half-written; deleting the whole cache is always safe too."""
+    now = time.time()
+    for item in folder.iterdir():
+        try:
+            age = now - item.stat().st_mtime
+            if age > days * 86400 or (not item.name.endswith(".pdf") and age > 3600):
+                item.unlink()
+        except OSError:
+            pass
+
+
+def link_or_copy(source: Path | str, target: Path | str) -> None:
+    """A hard link where possible (also for :func:`shutil.copytree`). Files of a published
+    site are never changed in place (a new build writes new files), so the new site may
+    share them with the old one."""
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
