@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import subprocess
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -207,20 +208,148 @@ def _stamp_overlay(text: str, font: str, orientation: str) -> bytes:
 def stamp_pdf(pdf: Path, stamp: Stamp) -> int:
     """Lay the stamp on the first page as a revision appended to the file (the bytes
     before it are left as they are); returns the file's length before the stamp."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader
 
     base = pdf.read_bytes()
-    writer = PdfWriter(io.BytesIO(base), incremental=True)
-    first = writer.pages[0]
+    reader = PdfReader(io.BytesIO(base))
+    first = reader.pages[0]
     landscape = first.mediabox.width > first.mediabox.height
     overlay = PdfReader(io.BytesIO(stamp.landscape if landscape else stamp.portrait)).pages[0]
-    first.merge_page(overlay)
-    first.compress_content_streams()
     scratch = pdf.with_name(f".{pdf.name}.stamp")
     with scratch.open("wb") as out:
-        writer.write(out)
+        out.write(base)
+        out.write(_overlay_revision(reader, first, overlay, len(base)))
     os.replace(scratch, pdf)  # a new file: a hard-linked copy elsewhere is never changed
     return len(base)
+
+
+def _overlay_revision(reader: Any, page: Any, overlay: Any, start: int) -> bytes:
+    """An incremental update (PDF 7.5.6) laying ``overlay`` over ``page``: the page
+    object written again with two more content streams and the overlay's resources,
+    those resources copied under new numbers, and a cross-reference stream. Only the
+    first page and what the overlay needs are read, not the whole document."""
+    import zlib
+
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        IndirectObject,
+        NameObject,
+        NumberObject,
+        StreamObject,
+    )
+
+    next_number = int(reader.trailer["/Size"])
+    objects: dict[int, Any] = {}  # new or rewritten object number → object
+    copies: dict[int, int] = {}  # overlay object number → its number here
+    pending: list[tuple[int, Any]] = []
+
+    def number() -> int:
+        nonlocal next_number
+        next_number += 1
+        return next_number - 1
+
+    def copy(value: Any) -> Any:
+        if isinstance(value, IndirectObject):
+            if value.idnum not in copies:
+                copies[value.idnum] = number()
+                pending.append((copies[value.idnum], value.get_object()))
+            return IndirectObject(copies[value.idnum], 0, reader)
+        if isinstance(value, StreamObject):
+            stream = StreamObject()
+            stream.update({NameObject(k): copy(v) for k, v in dict.items(value)})
+            stream._data = value._data
+            return stream
+        if isinstance(value, DictionaryObject):
+            return DictionaryObject({NameObject(k): copy(v) for k, v in dict.items(value)})
+        if isinstance(value, ArrayObject):
+            return ArrayObject(copy(v) for v in value)
+        return value
+
+    def stream(data: bytes) -> IndirectObject:
+        made = StreamObject()
+        made[NameObject("/Filter")] = NameObject("/FlateDecode")
+        made._data = zlib.compress(data)
+        objects[at := number()] = made
+        return IndirectObject(at, 0, reader)
+
+    # The overlay's resources under names of their own ("/xfgen0", ...), renamed in its content.
+    drawn = overlay.get_contents()
+    content = drawn.get_data() if drawn is not None else b""
+    resources = DictionaryObject(
+        {
+            NameObject(k): DictionaryObject(dict.items(v.get_object()))
+            if isinstance(v.get_object(), DictionaryObject)
+            else v
+            for k, v in dict.items(page["/Resources"].get_object())
+        }
+    )
+    for kind, named in overlay["/Resources"].items():
+        named = named.get_object()
+        if not isinstance(named, DictionaryObject):
+            continue  # /ProcSet: nothing to carry
+        target = resources.setdefault(NameObject(kind), DictionaryObject())
+        for name, value in dict.items(named):
+            new = f"/xfgen{len(copies)}{name[1:].replace('-', '')}"
+            content = re.sub(re.escape(name.encode()) + rb"(?=[\s/\[<(])", new.encode(), content)
+            target[NameObject(new)] = copy(value)
+    while pending:
+        at, value = pending.pop()
+        objects[at] = copy(value)
+    contents = dict.__getitem__(page, "/Contents")  # a stream or an array of them
+    if isinstance(contents.get_object(), ArrayObject):
+        contents = contents.get_object()
+    listed = list(contents) if isinstance(contents, ArrayObject) else [contents]
+    rewritten = DictionaryObject({NameObject(k): v for k, v in dict.items(page)})
+    rewritten[NameObject("/Contents")] = ArrayObject(
+        [stream(b"q\n"), *listed, stream(b"\nQ\n" + content)]
+    )
+    rewritten[NameObject("/Resources")] = resources
+    objects[page.indirect_reference.idnum] = rewritten
+
+    out = io.BytesIO()
+    out.write(b"\n")
+    offsets: dict[int, int] = {}
+    for at in sorted(objects):
+        offsets[at] = start + out.tell()
+        out.write(f"{at} 0 obj\n".encode())
+        objects[at].write_to_stream(out)
+        out.write(b"\nendobj\n")
+    xref = number()
+    offsets[xref] = start + out.tell()
+    rows = b"".join(b"\x01" + offsets[at].to_bytes(4, "big") + b"\x00" for at in sorted(offsets))
+    index: list[int] = []
+    for at in sorted(offsets):
+        if index and index[-2] + index[-1] == at:
+            index[-1] += 1
+        else:
+            index += [at, 1]
+    table = StreamObject()
+    table.update(
+        {
+            NameObject("/Type"): NameObject("/XRef"),
+            NameObject("/Size"): NumberObject(xref + 1),
+            NameObject("/Index"): ArrayObject(NumberObject(n) for n in index),
+            NameObject("/W"): ArrayObject(NumberObject(n) for n in (1, 4, 1)),
+            NameObject("/Prev"): NumberObject(_last_xref(reader)),
+        }
+    )
+    for key in ("/Root", "/Info", "/ID"):
+        if key in reader.trailer:
+            table[NameObject(key)] = dict.__getitem__(reader.trailer, key)
+    table._data = rows
+    out.write(f"{xref} 0 obj\n".encode())
+    table.write_to_stream(out)
+    out.write(f"\nendobj\nstartxref\n{offsets[xref]}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def _last_xref(reader: Any) -> int:
+    """Where the file's last cross-reference section starts (its ``startxref``)."""
+    stream = reader.stream
+    stream.seek(-1024, os.SEEK_END)
+    found = re.findall(rb"startxref\s+(\d+)", stream.read())
+    return int(found[-1])
 
 
 def reuse_pdf(source: Path, length: int, target: Path) -> None:
