@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import date
+from html import unescape
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -17,6 +19,8 @@ import pytest
 from conftest import Repo
 from test_build import build, tree
 from test_build import pdf_pages as pdf_text
+
+from xfgen.site.guard import office_text
 
 CASE = """\
 id: {id}
@@ -207,3 +211,59 @@ def test_two_jobs_make_the_same_site_as_one(root: Path) -> None:
     assert code == 0, out + err
     assert err == ""  # --quiet: no progress
     assert (rendered(root / "output"), web_pages(root / "output")) == one
+
+
+# ---------------------------------------------------------------- month parts, office files
+
+
+def test_a_change_inside_one_month_prints_one_part_again(root: Path) -> None:
+    """With parts of one row, 2026H1's register ledger (and 城关镇's, the same rows) is
+    cut into its three months (January, March, May). Editing the March case prints the
+    March part of each again, and nothing else; the joined ledgers still number their
+    pages throughout and read as a full build's do."""
+    from test_build import TODAY, check_pdf
+
+    from xfgen.site.build import build_site
+
+    def parts_build(out: Path, full: bool = False) -> None:
+        build_site(root, out, date.fromisoformat(TODAY), ["2026H1"], ledger_part_rows=1,
+                   full=full)  # fmt: skip
+
+    out, cache = root / "parts", root / ".xfgen-cache/pdf"
+    parts_build(out)
+    first = {p.name: p.stat().st_ino for p in cache.iterdir()}
+    assert len(first) == 6  # 3 parts of the register ledger, 3 of 城关镇's
+    workbook = (out / "2026H1/leaderboard.xlsx").stat().st_ino
+    case = root / "cases/2026/XF2026-0002.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace("路灯损坏", "路灯损坏已久"),
+                    encoding="utf-8")  # fmt: skip
+    parts_build(out)
+    now = {p.name: p.stat().st_ino for p in cache.iterdir()}
+    assert len(set(now) - set(first)) == 2  # March, in both ledgers
+    assert {name: now[name] for name in first if name in now} == {
+        name: first[name] for name in now if name in first
+    }
+    # The leaderboard did not change: its workbook is the last site's file (a hard link);
+    # the register's workbook was made again and holds the edit.
+    assert (out / "2026H1/leaderboard.xlsx").stat().st_ino == workbook
+    assert "路灯损坏已久" in unescape(office_text((out / "2026H1/register.xlsx").read_bytes()))
+    parts_build(root / "full", full=True)
+    for name in ("2026H1/register.pdf", "2026H1/units/城关镇.pdf"):
+        check_pdf(out / name, out, "2026-06-30")  # 第 N 页 共 M 页 runs on across the parts
+        assert pdf_text(out / name) == pdf_text(root / "full" / name)
+        assert "路灯损坏已久" in "".join(pdf_text(out / name))
+
+
+def test_a_damaged_cached_part_is_printed_again(root: Path) -> None:
+    from test_build import TODAY
+
+    from xfgen.site.build import build_site
+
+    out, cache = root / "parts", root / ".xfgen-cache/pdf"
+    build_site(root, out, date.fromisoformat(TODAY), ["2026H1"], ledger_part_rows=1)
+    for part in cache.iterdir():
+        part.write_bytes(part.read_bytes()[:100])  # cut short, as by a full disk
+    (out / "2026H1/register.pdf").unlink()  # so that the register is printed again
+    build_site(root, out, date.fromisoformat(TODAY), ["2026H1"], ledger_part_rows=1)
+    assert len(pdf_text(out / "2026H1/register.pdf")) >= 1
+    assert "XF2026-0003" in "".join(pdf_text(out / "2026H1/register.pdf"))
