@@ -49,6 +49,14 @@ class Ledger:
     # at its month boundaries, so an edit inside one month changes one part.
     month_key: str = ""
 
+    @property
+    def cell_specs(self) -> tuple[tuple[str, str], ...]:
+        """(key, class of its cells) of each column: worked out once, not once a cell."""
+        return tuple(
+            (col.key, ("num" if col.numeric else "") + ("" if col.wraps else " nowrap"))
+            for col in self.columns
+        )
+
     def month(self, row: LedgerRow) -> str:
         """The row's month (YYYY-MM) in the ledger's order, or "" when it has none."""
         return row.cells.get(self.month_key, "")[:7] if self.month_key else ""
