@@ -14,17 +14,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-
-import holidays
-from holidays.countries.china import ChinaStaticHolidays
+from typing import TYPE_CHECKING
 
 from xfgen.records.models import Case, Deadlines
+
+if TYPE_CHECKING:
+    import holidays
+
+# The ``holidays`` package takes a sixth of a second to import (every country's
+# calendar): it is imported only when a calendar of working days is consulted, so
+# ``xfgen check`` under natural days never pays for it.
 
 HOLIDAYS_FILE = "holidays.yaml"
 
 
 def last_published_year() -> int:
     """The last year whose arrangement (放假调休安排) the installed package carries."""
+    from holidays.countries.china import ChinaStaticHolidays
+
     return max(ChinaStaticHolidays.special_public_holidays)
 
 
@@ -44,7 +51,7 @@ class HolidayCalendar:
     office: OfficeDays = OfficeDays()
     first_provisional: int = field(default_factory=lambda: last_published_year() + 1)
     _package: holidays.HolidayBase = field(
-        default_factory=lambda: holidays.country_holidays("CN"), repr=False, compare=False
+        default_factory=lambda: _china_calendar(), repr=False, compare=False
     )
     _known: dict[date, bool] = field(default_factory=dict, repr=False, compare=False)
 
@@ -71,6 +78,12 @@ class HolidayCalendar:
     def is_provisional(self, year: int) -> bool:
         """A year whose arrangement is not published yet and that the office has not defined."""
         return year >= self.first_provisional and year not in self.office.years
+
+
+def _china_calendar() -> holidays.HolidayBase:
+    import holidays
+
+    return holidays.country_holidays("CN")
 
 
 def statutory_calendar(
