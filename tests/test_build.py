@@ -478,7 +478,8 @@ def petitioner_cells(folder: Path) -> dict[str, str]:
 
 
 def no_staging_left(root: Path) -> list[str]:
-    return [p.name for p in root.iterdir() if ".xfgen-" in p.name]
+    # (.xfgen-cache/, the parse cache, is no staging folder: it is meant to stay)
+    return [p.name for p in root.iterdir() if ".xfgen-" in p.name and p.name != ".xfgen-cache"]
 
 
 # ---------------------------------------------------------------- fixtures

@@ -70,8 +70,14 @@ def cli(ctx: click.Context, root: Path, today: date | None, debug: bool) -> None
     ctx.obj = {"root": root, "today": today or date.today(), "debug": debug}
 
 
-def _load(ctx: click.Context) -> Project:
-    return load_project(ctx.obj["root"], ctx.obj["today"])
+def _load(ctx: click.Context, quiet: bool = False) -> Project:
+    """The project, read and checked; a progress display on stderr while many case
+    files are read (none with ``quiet``)."""
+    shown = BuildProgress(quiet)
+    try:
+        return load_project(ctx.obj["root"], ctx.obj["today"], progress=shown.files)
+    finally:
+        shown.close()
 
 
 def _print_problems(project: Project) -> None:
@@ -88,15 +94,20 @@ def _print_warnings(warnings: tuple[str, ...]) -> None:
 @click.option(
     "--staged", is_flag=True, help="检查 git 暂存区中（即将提交）的文件，供 pre-commit 钩子使用。"
 )
+@click.option("--quiet", "-q", is_flag=True, help="不显示读取进度，只显示问题、警告和结果。")
 @click.pass_context
-def check(ctx: click.Context, staged: bool) -> None:
+def check(ctx: click.Context, staged: bool, quiet: bool) -> None:
     """检查 xfgen.yaml 和 cases/ 下的全部事项文件，列出所有问题。"""
     if staged:
         from xfgen.commands.staged import check_staged
 
-        project = check_staged(ctx.obj["root"], ctx.obj["today"])
+        shown = BuildProgress(quiet)
+        try:
+            project = check_staged(ctx.obj["root"], ctx.obj["today"], shown.files)
+        finally:
+            shown.close()
     else:
-        project = _load(ctx)
+        project = _load(ctx, quiet)
     _print_problems(project)
     _print_warnings(project.warnings)
     if project.problems:

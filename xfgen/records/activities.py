@@ -80,15 +80,21 @@ def load_activities(
     cases_received: MappingType[str, date],
     today: date,
     problems: list[Problem],
+    case_stems: set[str] | None = None,
 ) -> tuple[list[Activity], int]:
     """Every readable, valid activity under ``root``, by date then id, and how many files there were.
 
     ``cases_received`` maps the id of every case file that could be read to its
     date of receipt, for the ``cases:`` links; a link to a case file that could
     not be read (its own problems are reported) is not checked further.
-    Problems are appended to ``problems``.
+    Problems are appended to ``problems``. ``case_stems``: the names (without
+    ``.yaml``) of all case files, when the caller has them.
     """
-    case_files = {p.stem for p in (root / CASES_DIR).glob("**/*.yaml")}
+    case_files = (
+        case_stems
+        if case_stems is not None
+        else {p.stem for p in (root / CASES_DIR).glob("**/*.yaml")}
+    )
     folder = root / ACTIVITIES_DIR
     paths = sorted(folder.glob("**/*.yaml")) if folder.is_dir() else []
     read: list[tuple[Activity, dict[str, Position]]] = []

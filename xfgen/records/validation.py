@@ -9,7 +9,12 @@ it, with :class:`~xfgen.errors.ConfigError`.
 
 from __future__ import annotations
 
+import gc
+import os
 import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,8 +23,18 @@ from typing import Any
 from xfgen.errors import Problem
 from xfgen.figures.deadlines import DeadlineRules, last_published_year, provisional_warning
 from xfgen.records.activities import load_activities
+from xfgen.records.cache import (
+    CACHE_DIR,
+    CaseCache,
+    CaseFile,
+    Signature,
+    cache_key,
+    content_hash,
+    signature,
+)
 from xfgen.records.config import load_config, load_rules, vocabularies
-from xfgen.records.loading import LoadFailed, Position, load_file
+from xfgen.records.inputs import MAX_INPUT_BYTES, InputFolder, UnsafeInput
+from xfgen.records.loading import LoadFailed, Node, Position, decode, load_file, parse
 from xfgen.records.models import (
     KINDS,
     NOT_RATED,
@@ -172,28 +187,94 @@ class Project:
         return len({p.path for p in self.problems})
 
 
-def load_project(root: Path, today: date) -> Project:
-    """Read and validate the configuration and every case file under ``root``."""
+Progress = Callable[[int, int], None]  # files read so far, files in all
+PROGRESS_EVERY = 100  # files between two calls of the progress callback
+
+
+def load_project(
+    root: Path,
+    today: date,
+    progress: Progress | None = None,
+    cache: bool = True,
+    cache_root: Path | None = None,
+) -> Project:
+    """Read and validate the configuration and every case file under ``root``.
+
+    ``progress(done, total)`` is called as case files are read. What each file
+    gave alone is kept in the parse cache (:mod:`xfgen.records.cache`) of
+    ``cache_root`` (``root`` by default; the cache of another folder, such as the
+    project a staged copy was made from, is only read, never written), unless
+    ``cache`` is false; the result is the same either way.
+    """
+    with _no_cyclic_gc():
+        return _load_project(root, today, progress, cache, cache_root)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Python's cycle collector off while files are read: what is read holds no
+    cycles, and with a hundred thousand cases kept alive each collection would walk
+    them all again (it tripled the time of a check)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_project(
+    root: Path, today: date, progress: Progress | None, cache: bool, cache_root: Path | None
+) -> Project:
+    started_ns = time.time_ns()
     config = load_config(root)
     rules = load_rules(root, config)
     vocab = vocabularies(config)
     problems: list[Problem] = []
     read: list[tuple[Case, dict[str, Position]]] = []
-    paths = sorted((root / CASES_DIR).glob("**/*.yaml")) if (root / CASES_DIR).is_dir() else []
-    for path in paths:
-        rel = path.relative_to(root).as_posix()
-        reader = Reader(rel, vocab, problems)
-        case = _read_case(path, root, root / CASES_DIR, reader, config, rules, today)
-        if case is not None:
-            read.append((case, reader.positions))
+    warnings: list[str] = []
+    folder = root / CASES_DIR
+    paths = _case_files(folder)
+    store = None
+    if cache:
+        own = cache_root is None or cache_root == root
+        store = CaseCache(
+            (cache_root or root) / CACHE_DIR,
+            cache_key(config, _holiday_key(rules)),
+            today,
+            config,
+            save=own,
+        )
+    inputs = InputFolder(root, folder)
+    # A case file found by the walk lies in a real folder below cases/: it is inside
+    # the repository, without reading, when cases/ itself is.
+    stat_ok = store is not None and _inside(root, folder)
+    for done, (rel, path, info) in enumerate(paths, start=1):
+        result = None
+        sig = signature(info, started_ns) if stat_ok and info is not None else None
+        if store is not None and sig is not None and sig[0] <= MAX_INPUT_BYTES:
+            result = store.get(rel, sig, None)
+        if result is None:
+            result = _check_file(path, rel, inputs, vocab, config, rules, today, store, sig)
+        problems.extend(result.problems)
+        if result.case is not None:
+            positions = {"id": result.id_pos or _START, "repeat_of": result.repeat_pos or _START}
+            read.append((result.case, positions))
+        if result.warning:
+            warnings.append(result.warning)
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(paths)):
+            progress(done, len(paths))
+    if store is not None:
+        store.save()
     _check_across_files(read, problems)
     _check_repeat_cycles(read, problems)
+    stems = {_stem(rel) for rel, _, _ in paths}
     activities, activity_files = load_activities(
-        root, vocab, {c.id: c.received for c, _ in read}, today, problems
+        root, vocab, {c.id: c.received for c, _ in read}, today, problems, stems
     )
     invalid = {p.path for p in problems}
     cases = sorted((c for c, _ in read if c.path not in invalid), key=lambda c: (c.received, c.id))
-    warnings = [w for case, positions in read if (w := _personal_data_in_summary(case, positions))]
     provisional = rules.provisional_years(cases)
     if provisional:
         warnings.append(provisional_warning(provisional, last_published_year()))
@@ -207,6 +288,123 @@ def load_project(root: Path, today: date) -> Project:
         tuple(activities),
         tuple(warnings),
     )
+
+
+_START = Position(1, 1)
+
+
+def _case_files(folder: Path) -> list[tuple[str, str, os.stat_result | None]]:
+    """Every ``cases/**/*.yaml`` (what ``folder.glob("**/*.yaml")`` finds, in the same
+    order): its name for messages, its path and what ``lstat`` says of it (None when
+    that failed). Folders that are links are not entered."""
+    found: list[tuple[tuple[str, ...], os.DirEntry[str]]] = []
+
+    def walk(directory: str, parts: tuple[str, ...]) -> None:
+        try:
+            with os.scandir(directory) as scan:
+                entries = list(scan)
+        except PermissionError:
+            return
+        for entry in entries:
+            name = entry.name
+            if name.endswith(".yaml"):
+                found.append(((*parts, name), entry))
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                walk(entry.path, (*parts, name))
+
+    if not folder.is_dir():
+        return []
+    walk(str(folder), ())
+    found.sort(key=lambda item: item[0])
+    files = []
+    prefix = CASES_DIR + "/"
+    for parts, entry in found:
+        try:
+            info: os.stat_result | None = entry.stat(follow_symlinks=False)
+        except OSError:
+            info = None
+        files.append((prefix + "/".join(parts), entry.path, info))
+    return files
+
+
+def _stem(rel: str) -> str:
+    """``Path(rel).stem`` of a name ending in ``.yaml``, without making a Path."""
+    name = rel.rpartition("/")[2]
+    return name if name == ".yaml" else name[:-5]
+
+
+def _inside(root: Path, folder: Path) -> bool:
+    try:
+        return folder.resolve(strict=True).is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError):
+        return False
+
+
+def _holiday_key(rules: DeadlineRules) -> str:
+    """What the checks of one file take from the holiday calendar, as text."""
+    calendar = rules.holidays
+    if not rules.uses_holiday_rule or calendar is None:
+        return ""
+    from importlib.metadata import version
+
+    office = calendar.office
+    return repr(
+        (
+            version("holidays"),
+            sorted(office.rest_days),
+            sorted(office.workdays),
+            sorted(office.years),
+        )
+    )
+
+
+def _check_file(
+    name: str,
+    rel: str,
+    inputs: InputFolder,
+    vocab: dict[str, tuple[str, ...]],
+    config: Config,
+    rules: DeadlineRules,
+    today: date,
+    store: CaseCache | None,
+    sig: Signature | None,
+) -> CaseFile:
+    """Read and check one case file (or take it from the cache by its content)."""
+    path = Path(name)
+    try:
+        data = inputs.read(path, rel)
+    except UnsafeInput as exc:  # not cached: its problem is not in its content
+        return CaseFile((Problem(rel, 1, 1, "(文件)", exc.reason),))
+    digest = content_hash(data) if store is not None else ""
+    if store is not None:
+        cached = store.get(rel, sig, digest)
+        if cached is not None:
+            return cached
+    problems: list[Problem] = []
+    reader = Reader(rel, vocab, problems)
+    try:
+        node = parse(decode(data))
+    except LoadFailed as failed:
+        p = failed.problem
+        result = CaseFile((Problem(rel, p.pos.line, p.pos.column, p.field, p.message),))
+    else:
+        case = _case_of(node, path.stem, reader, config, rules, today)
+        positions = reader.positions
+        result = CaseFile(
+            tuple(problems),
+            case,
+            positions.get("id") if case else None,
+            positions.get("repeat_of") if case else None,
+            _personal_data_in_summary(case, positions) if case else None,
+            max((day for _, day in _dates(case)), default=None) if case else None,
+        )
+    if store is not None:
+        store.put(rel, sig, digest, result)
+    return result
 
 
 def check_case_file(
@@ -241,12 +439,19 @@ def _read_case(
         p = failed.problem
         reader.problems.append(Problem(reader.path, p.pos.line, p.pos.column, p.field, p.message))
         return None
+    return _case_of(node, path.stem, reader, config, rules, today)
+
+
+def _case_of(
+    node: Node, stem: str, reader: Reader, config: Config, rules: DeadlineRules, today: date
+) -> Case | None:
+    """The case of a parsed file if its fields could be read, checked or not."""
     before = len(reader.problems)
     values = reader.read_mapping(node, CASE_FIELDS)
     if values is None or len(reader.problems) > before:
         return None
     case = _build_case(values, reader.path)
-    _check_case(case, path.stem, reader, config, rules, today)
+    _check_case(case, stem, reader, config, rules, today)
     return case
 
 

@@ -1,0 +1,314 @@
+"""The parse cache (.xfgen-cache/): the same results with and without it, and never
+trusted when it should not be (an edit, a rename, a deletion, another xfgen, another
+day, a damaged or planted cache, a project that cannot be written to)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY, VALID_CASE, Repo
+
+import xfgen.records.validation as validation
+from xfgen.cli import cli, main
+from xfgen.records import cache as cache_module
+from xfgen.records.cache import CACHE_DIR, CACHE_FILE
+from xfgen.records.validation import Project, load_project
+
+CACHE = f"{CACHE_DIR}/{CACHE_FILE}"
+
+
+def case(number: int, **changes: str) -> str:
+    """VALID_CASE as case XF2026-000<number>, with some lines replaced (or added)."""
+    lines = VALID_CASE.replace("XF2026-0001", f"XF2026-000{number}").splitlines()
+    for key, value in changes.items():
+        if not any(line.startswith(f"{key}:") for line in lines):
+            lines.append(f"{key}: {value}")
+        lines = [f"{key}: {value}" if line.startswith(f"{key}:") else line for line in lines]
+    return "\n".join(lines) + "\n"
+
+
+def mixed(repo: Repo) -> None:
+    """Valid cases, each kind of problem of one file, and problems across files."""
+    repo.case(case(1))
+    repo.case(case(2, repeat_of="XF2026-0003"))  # a cycle: 2 → 3 → 2
+    repo.case(case(3, repeat_of="XF2026-0002"))
+    repo.case(case(4, id="XF2026-0001"), name="XF2026-0004")  # the file name disagrees
+    repo.case(case(5, closed="2026-12-01"))  # after today
+    repo.case(case(6, summary="王某某反映征地补偿款未足额发放"))  # a warning, not a problem
+    repo.write("cases/2026/XF2026-0007.yaml", "id: XF2026-0007\nid: XF2026-0007\n")  # twice
+    repo.write("cases/2026/XF2026-0008.yaml", "id: [unclosed\n")  # not YAML
+    repo.write("cases/2026/XF2026-0009.yaml", b"id: \xff\n")  # not UTF-8
+
+
+def same(a: Project, b: Project) -> None:
+    assert a.problems == b.problems
+    assert a.warnings == b.warnings
+    assert a.cases == b.cases
+    assert a.files == b.files
+
+
+def never_parse(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the files parsed from here on (a cached file is not)."""
+    parsed: list[str] = []
+    real = validation.parse
+
+    def counting(text: str) -> Any:
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(validation, "parse", counting)
+    return parsed
+
+
+def test_results_are_the_same_with_and_without_the_cache(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mixed(repo)
+    plain = load_project(repo.root, TODAY, cache=False)
+    assert not (repo.root / CACHE_DIR).exists()
+    assert len(plain.cases) == 2 and len(plain.problems) >= 7 and plain.warnings
+    cold = load_project(repo.root, TODAY)
+    assert (repo.root / CACHE).is_file()
+    parsed = never_parse(monkeypatch)
+    warm = load_project(repo.root, TODAY)
+    assert parsed == []  # everything came from the cache
+    same(plain, cold)
+    same(plain, warm)
+
+
+def test_the_cli_gives_the_same_output_cold_and_warm(repo: Repo) -> None:
+    mixed(repo)
+    runner = CliRunner()
+    args = ["-C", str(repo.root), "--today", TODAY.isoformat(), "check"]
+    cold = runner.invoke(cli, args)
+    warm = runner.invoke(cli, args)
+    assert cold.exit_code == warm.exit_code == 1
+    assert cold.stdout == warm.stdout and cold.stderr == warm.stderr
+    assert "cases/2026/XF2026-0008.yaml:2:1: (文件): YAML 格式错误" in warm.stdout
+    assert "重复信访的关联形成了循环" in warm.stdout
+
+
+def test_an_edited_case_is_read_again(repo: Repo) -> None:
+    path = repo.case(case(1))
+    assert load_project(repo.root, TODAY).problems == ()
+    time.sleep(0.06)  # older than the racy window: its times alone now vouch for it
+    assert load_project(repo.root, TODAY).problems == ()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("outcome: 解决", "outcome: 解决了"), encoding="utf-8")
+    problems = load_project(repo.root, TODAY).problems
+    assert [(p.path, p.field) for p in problems] == [("cases/2026/XF2026-0001.yaml", "outcome")]
+    time.sleep(0.06)
+    path.write_text(text, encoding="utf-8")  # back: the old entry's content again
+    project = load_project(repo.root, TODAY)
+    assert project.problems == () and project.cases[0].outcome == "解决"
+
+
+def test_a_same_size_edit_with_old_times_is_still_seen(repo: Repo) -> None:
+    # An editor that keeps the size and puts the modification time back: the change
+    # of ctime and inode still tells.
+    path = repo.case(case(1))
+    time.sleep(0.06)
+    load_project(repo.root, TODAY)
+    before = path.stat()
+    replacement = path.with_suffix(".new")
+    replacement.write_text(case(1).replace("people: 6", "people: 7"), encoding="utf-8")
+    os.utime(replacement, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(replacement, path)
+    assert load_project(repo.root, TODAY).cases[0].people == 7
+
+
+def test_a_renamed_case_is_named_by_its_new_path(repo: Repo) -> None:
+    old = repo.case(case(1))
+    load_project(repo.root, TODAY)
+    new = old.with_name("XF2026-0002.yaml")
+    old.rename(new)
+    problems = load_project(repo.root, TODAY).problems
+    assert [(p.path, p.field) for p in problems] == [("cases/2026/XF2026-0002.yaml", "id")]
+    assert "与文件名 “XF2026-0002.yaml” 不一致" in problems[0].message
+    new.rename(old)
+    project = load_project(repo.root, TODAY)
+    assert project.problems == () and project.cases[0].path == "cases/2026/XF2026-0001.yaml"
+
+
+def test_a_deleted_case_is_gone_from_results_and_cache(repo: Repo) -> None:
+    repo.case(case(1))
+    gone = repo.case(case(2))
+    assert len(load_project(repo.root, TODAY).cases) == 2
+    gone.unlink()
+    project = load_project(repo.root, TODAY)
+    assert [c.id for c in project.cases] == ["XF2026-0001"] and project.files == 1
+    entries = json.loads((repo.root / CACHE).read_text(encoding="utf-8"))["entries"]
+    assert list(entries) == ["cases/2026/XF2026-0001.yaml"]
+
+
+def test_another_xfgen_version_ignores_the_cache(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.case(case(1))
+    load_project(repo.root, TODAY)
+    monkeypatch.setattr(cache_module, "__version__", "99.0")
+    parsed = never_parse(monkeypatch)
+    assert load_project(repo.root, TODAY).problems == ()
+    assert len(parsed) == 1  # read again, not taken from 0.1's cache
+    document = json.loads((repo.root / CACHE).read_text(encoding="utf-8"))
+    assert document["key"].startswith("99.0:")  # and rebuilt for this version
+
+
+def test_a_changed_configuration_checks_again(repo: Repo) -> None:
+    repo.case(case(1))
+    assert load_project(repo.root, TODAY).problems == ()
+    config = (repo.root / "xfgen.yaml").read_text(encoding="utf-8")
+    repo.write("xfgen.yaml", config.replace("units: [城关镇, ", "units: ["))
+    problems = load_project(repo.root, TODAY).problems
+    assert [p.field for p in problems] == ["unit"]
+
+
+def test_a_date_after_today_is_judged_on_each_day(repo: Repo) -> None:
+    repo.case(case(1, closed="2026-12-01"))  # (also before its review: a problem on any day)
+    later = date(2026, 12, 5)
+    for today in (TODAY, later, TODAY, later):
+        uncached = load_project(repo.root, today, cache=False).problems
+        assert load_project(repo.root, today).problems == uncached
+        assert any("晚于今天" in p.message for p in uncached) == (today == TODAY)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: b"\x00\xff garbage \x80",
+        lambda text: text[: len(text) // 2],  # a run killed while writing (were it not atomic)
+        lambda text: b"[]",
+        lambda text: b'{"format": "xfgen-cache/1", "key": 1, "entries": []}',
+    ],
+    ids=["garbage", "truncated", "not-an-object", "wrong-header"],
+)
+def test_a_damaged_cache_is_ignored_and_rebuilt(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, damage: Any
+) -> None:
+    mixed(repo)
+    plain = load_project(repo.root, TODAY, cache=False)
+    load_project(repo.root, TODAY)
+    cache_file = repo.root / CACHE
+    cache_file.write_bytes(damage(cache_file.read_bytes()))
+    same(plain, load_project(repo.root, TODAY))
+    parsed = never_parse(monkeypatch)
+    same(plain, load_project(repo.root, TODAY))  # rebuilt: nothing parsed again
+    assert parsed == []
+
+
+def test_wrong_types_inside_valid_json_are_ignored(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mixed(repo)
+    plain = load_project(repo.root, TODAY, cache=False)
+    load_project(repo.root, TODAY)
+    cache_file = repo.root / CACHE
+    document = json.loads(cache_file.read_text(encoding="utf-8"))
+    entries = document["entries"]
+    valid = entries["cases/2026/XF2026-0001.yaml"]
+    planted = {
+        "cases/2026/XF2026-0001.yaml": [*valid[:5], [*valid[5][:7], "many", *valid[5][8:]]],
+        "cases/2026/XF2026-0002.yaml": "not a list",
+        "cases/2026/XF2026-0003.yaml": [None] * 9,
+        "cases/2026/XF2026-0004.yaml": [*valid[:4], [[1, "one", "id", "x"]], *valid[5:]],
+        "cases/2026/XF2026-0005.yaml": [*valid[:5], [*valid[5][:11], "../../etc", *valid[5][12:]]],
+        "cases/2026/XF2026-0006.yaml": [*valid[:2], "not a day", *valid[3:]],
+    }
+    for rel, entry in planted.items():  # with the hash and times of the real files
+        if isinstance(entry, list) and rel in entries:
+            entry[:2] = entries[rel][:2]
+        entries[rel] = entry
+    cache_file.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    project = load_project(repo.root, TODAY)
+    same(plain, project)
+    assert all(type(c.people) is int and c.unit in ("城关镇", None) for c in project.cases)
+
+
+def test_a_project_that_cannot_be_written_to_still_checks(repo: Repo) -> None:
+    mixed(repo)
+    plain = load_project(repo.root, TODAY, cache=False)
+    (repo.root / CACHE_DIR).write_text("a file where the cache folder would be", encoding="utf-8")
+    same(plain, load_project(repo.root, TODAY))
+    same(plain, load_project(repo.root, TODAY))
+    (repo.root / CACHE_DIR).unlink()
+    if os.geteuid() != 0:  # root writes anywhere
+        os.chmod(repo.root, 0o555)
+        try:
+            same(plain, load_project(repo.root, TODAY))
+            assert not (repo.root / CACHE_DIR).exists()
+        finally:
+            os.chmod(repo.root, 0o755)
+
+
+def test_a_cache_folder_that_is_a_link_is_not_written_through(repo: Repo, tmp_path: Path) -> None:
+    repo.case(case(1))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo.root / CACHE_DIR).symlink_to(elsewhere)
+    assert load_project(repo.root, TODAY).problems == ()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_the_cache_ignores_itself_in_git(repo: Repo) -> None:
+    repo.case(case(1))
+    load_project(repo.root, TODAY)
+    assert (repo.root / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    subprocess.run(["git", "init", "-q", str(repo.root)], check=True)
+    status = subprocess.run(
+        ["git", "-C", str(repo.root), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "xfgen-cache" not in status and "cases/2026/XF2026-0001.yaml" in status
+
+
+def test_staged_check_reads_the_project_cache_and_never_writes_one(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repo.root
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    path = repo.case(case(1))
+    subprocess.run([*git, "add", "."], check=True)
+    path.write_text(case(1, outcome="解决了"), encoding="utf-8")  # a bad, unstaged edit
+    args = ["-C", str(root), "--today", TODAY.isoformat(), "check"]
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    assert done.value.code == 1  # the working tree is wrong, and its result is cached
+    with pytest.raises(SystemExit) as done:
+        main([*args, "--staged"])
+    assert done.value.code == 0  # what is staged is right
+    assert "共检查 1 个文件，全部通过。" in capsys.readouterr().out
+    subprocess.run([*git, "add", "."], check=True)
+    with pytest.raises(SystemExit) as done:
+        main([*args, "--staged"])
+    assert done.value.code == 1  # now the bad edit is staged: taken from the cache, still bad
+    assert "outcome" in capsys.readouterr().out
+
+
+def test_progress_while_reading_many_files(repo: Repo, tmp_path: Path) -> None:
+    for number in range(1, 501):
+        repo.write(f"cases/2026/Q{number}.yaml", f"id: Q{number}\n")  # fast to read: all bad
+    runner = CliRunner()
+    args = ["-C", str(repo.root), "--today", TODAY.isoformat(), "check"]
+    shown = runner.invoke(cli, args)
+    assert shown.exit_code == 1
+    lines = shown.stderr.splitlines()  # not a terminal: plain lines, one per tenth
+    assert (
+        lines[0] == "读取事项文件：已完成 100/500" and lines[-1] == "读取事项文件：已完成 500/500"
+    )
+    quiet = runner.invoke(cli, [*args, "--quiet"])
+    assert quiet.stderr == "" and quiet.stdout == shown.stdout
+    (tmp_path / "few").mkdir()
+    few = Repo(tmp_path / "few")
+    few.case(case(1))
+    assert runner.invoke(cli, ["-C", str(few.root), "check"]).stderr == ""

@@ -1,0 +1,441 @@
+"""The parse cache, ``.xfgen-cache/`` at the repository root: what each case file gave.
+
+Reading and checking a case file alone (YAML, fields, the rules of one file)
+is most of the time of ``xfgen check``; its result depends only on the file's
+bytes, its path, the configuration (with the holiday calendar), xfgen's own
+code and, for dates in the future, the day. So each result is kept under the
+file's path and the BLAKE2b hash of its bytes, in one JSON file whose header
+names everything else it depends on. Checks across files (unique ids,
+``repeat_of`` links and cycles) are never cached: they run every time.
+
+A file whose size, times and inode are those recorded (and old enough that an
+edit could not hide in the same tick of the file system's clock) is not even
+read again, as git does with its index.
+
+The cache is only ever a shortcut: a missing, corrupt, truncated, foreign
+(another version or format) or unreadable cache, or any entry of it that is not
+exactly what this module writes, is ignored and rebuilt; a project that cannot
+be written to is checked without one. It holds plain JSON, never anything that
+could run code, and is replaced atomically (a temporary file, then
+``os.replace``), so a run killed midway leaves the old cache or the new one.
+Deleting ``.xfgen-cache/`` is always safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from xfgen import __version__
+from xfgen.errors import Problem
+from xfgen.records.loading import Position
+from xfgen.records.models import (
+    KINDS,
+    REVIEW_RESULTS,
+    SATISFACTIONS,
+    Case,
+    Config,
+    Extension,
+    NotAccepted,
+    Petitioner,
+    ProgressStep,
+    Review,
+    Supervision,
+)
+
+CACHE_DIR = ".xfgen-cache"
+CACHE_FILE = "cases.json"
+FORMAT = "xfgen-cache/1"
+MAX_CACHE_BYTES = 1024 * 1024 * 1024  # a cache larger than this is not read
+# A file changed this soon after it was last written could keep the same times
+# (file systems stamp with a coarse clock): it is hashed again next time.
+RACY_NS = 50_000_000
+RACY_COARSE_NS = 2_000_000_000  # whole-second times: FAT, some network file systems
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """What one case file gave on its own.
+
+    ``case`` is set when its fields could be read (even if a rule of the file
+    failed, so that checks across files still see it); ``latest`` is its latest
+    date, the one that decides whether "no date after today" depends on the day.
+    """
+
+    problems: tuple[Problem, ...]
+    case: Case | None = None
+    id_pos: Position | None = None
+    repeat_pos: Position | None = None
+    warning: str | None = None
+    latest: date | None = None
+
+
+Signature = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def signature(info: os.stat_result, started_ns: int) -> Signature | None:
+    """What tells, without reading, that a regular file has not changed; None for a
+    file changed so recently that a further change might keep the same times."""
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    newest = max(info.st_mtime_ns, info.st_ctime_ns)
+    coarse = info.st_mtime_ns % 1_000_000_000 == 0
+    if newest >= started_ns - (RACY_COARSE_NS if coarse else RACY_NS):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+class _Corrupt(Exception):
+    """An entry that is not exactly what :func:`_encode` writes."""
+
+
+class CaseCache:
+    """The entries of one project's cache, for one configuration and one day."""
+
+    def __init__(self, folder: Path, key: str, today: date, config: Config, save: bool = True):
+        self.folder = folder
+        self.writable = save  # False: the cache of another folder, only read
+        self.key = key
+        self.today = today
+        self._vocab = _Vocabularies(config)
+        self._old: dict[str, Any] = {}
+        self._new: dict[str, list[Any]] = {}
+        self._changed = False
+        self._old = _read_entries(folder / CACHE_FILE, key)
+
+    def get(self, rel: str, sig: Signature | None, digest: str | None) -> CaseFile | None:
+        """The cached result of ``rel``: by its signature, or by its content hash."""
+        entry = self._old.get(rel)
+        if entry is None or not isinstance(entry, list) or len(entry) != 9:
+            return None
+        if digest is None:
+            if sig is None or entry[0] != list(sig):
+                return None
+        elif entry[1] != digest:
+            return None
+        try:
+            result = self._decode(entry, rel)
+        except (_Corrupt, TypeError, ValueError, KeyError, IndexError, OverflowError):
+            return None
+        if result is None:
+            return None
+        recorded = list(sig) if sig else None
+        if entry[0] != recorded:  # the same content, touched or copied: note its new times
+            entry = [recorded, *entry[1:]]
+            self._changed = True
+        self._new[rel] = entry
+        return result
+
+    def put(self, rel: str, sig: Signature | None, digest: str, result: CaseFile) -> None:
+        self._new[rel] = _encode(result, sig, digest, self.today)
+        self._changed = True
+
+    def save(self) -> None:
+        """Write the entries of this run (files gone are dropped), if anything changed;
+        silently nothing when the project cannot be written to."""
+        if not self.writable or (not self._changed and self._new.keys() == self._old.keys()):
+            return
+        document = {"format": FORMAT, "key": self.key, "entries": self._new}
+        # A read-only project, a full disk: the cache is only a shortcut.
+        with contextlib.suppress(OSError, ValueError):
+            _write_atomically(self.folder, CACHE_FILE, json.dumps(document, ensure_ascii=False))
+
+    def _decode(self, entry: list[Any], rel: str) -> CaseFile | None:
+        _sig, _digest, made_on, latest_text, problems, case, id_pos, repeat_pos, warning = entry
+        latest = None if latest_text is None else date.fromisoformat(_text(latest_text))
+        # "No date after today" gave the same answer on another day only if no date
+        # of the file lies after either day.
+        if (
+            made_on != self.today.isoformat()
+            and latest is not None
+            and (latest > self.today or latest > date.fromisoformat(_text(made_on)))
+        ):
+            return None
+        if not isinstance(problems, list):
+            raise _Corrupt
+        return CaseFile(
+            tuple(_problem(rel, p) for p in problems),
+            None if case is None else self._vocab.case(case, rel),
+            _position(id_pos),
+            _position(repeat_pos),
+            None if warning is None else _text(warning),
+            latest,
+        )
+
+
+def cache_key(config: Config, holiday_key: str) -> str:
+    """What every cached result depends on besides its file: xfgen (version and the
+    code that reads and checks a case), the configuration and the holiday calendar."""
+    code = hashlib.blake2b(digest_size=20)
+    package = Path(__file__).parent.parent
+    sources = sorted((package / "records").glob("*.py"))  # reading and checking a file
+    for source in [*sources, package / "errors.py", package / "figures" / "deadlines.py"]:
+        code.update(source.read_bytes())
+    return f"{__version__}:{code.hexdigest()}:{content_hash(repr((config, holiday_key)).encode())}"
+
+
+def _read_entries(path: Path, key: str) -> dict[str, Any]:
+    """The entries of the cache file if it is one of ours for ``key``; {} otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_NOFOLLOW)
+    except OSError:
+        return {}
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            return {}
+        with os.fdopen(os.dup(fd), "rb") as stream:
+            data = stream.read(MAX_CACHE_BYTES + 1)
+        document = json.loads(data)
+    except (OSError, ValueError, RecursionError):
+        return {}
+    finally:
+        os.close(fd)
+    if (
+        not isinstance(document, dict)
+        or document.get("format") != FORMAT
+        or document.get("key") != key
+        or not isinstance(document.get("entries"), dict)
+    ):
+        return {}
+    return document["entries"]
+
+
+def _write_atomically(folder: Path, name: str, text: str) -> None:
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        return  # never write through a link: the cache lives in the project itself
+    if not folder.exists():
+        folder.mkdir()
+        # Ignored by git without the user's .gitignore (as .pytest_cache is), and
+        # marked for backup tools as a cache.
+        (folder / ".gitignore").write_text("# xfgen 的缓存，可随时删除\n*\n", encoding="utf-8")
+        (folder / "CACHEDIR.TAG").write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n# xfgen parse cache\n", encoding="utf-8"
+        )
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, folder / name)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# Encoding: one list per file, fields in a fixed order; dates as ISO text.
+
+
+def _encode(result: CaseFile, sig: Signature | None, digest: str, today: date) -> list[Any]:
+    return [
+        list(sig) if sig else None,
+        digest,
+        today.isoformat(),
+        _iso(result.latest),
+        [[p.line, p.column, p.field, p.message] for p in result.problems],
+        None if result.case is None else _encode_case(result.case),
+        None if result.id_pos is None else [result.id_pos.line, result.id_pos.column],
+        None if result.repeat_pos is None else [result.repeat_pos.line, result.repeat_pos.column],
+        result.warning,
+    ]
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _encode_case(c: Case) -> list[Any]:
+    p = c.petitioner
+    na, ext = c.not_accepted, c.extension
+    return [
+        c.id,
+        c.received.isoformat(),
+        c.channel,
+        c.source,
+        c.kind,
+        c.category,
+        c.summary,
+        c.people,
+        c.skip_level,
+        c.repeat_of,
+        [p.name, p.phone, p.id_number, p.address],
+        c.unit,
+        c.leader,
+        _iso(c.accepted),
+        None if na is None else [na.date.isoformat(), na.reason],
+        None if ext is None else [ext.days, ext.approved.isoformat(), ext.reason],
+        [[s.date.isoformat(), s.action, s.note] for s in c.progress],
+        _iso(c.closed),
+        c.outcome,
+        c.satisfaction,
+        _encode_review(c.review),
+        _encode_review(c.recheck),
+        [[s.date.isoformat(), s.by, s.kind] for s in c.supervision],
+        c.notes,
+    ]
+
+
+def _encode_review(review: Review | None) -> list[Any] | None:
+    if review is None:
+        return None
+    return [review.requested.isoformat(), _iso(review.decided), review.result]
+
+
+# Decoding checks every type (and every value that names a choice), so that a
+# planted or damaged entry can neither crash a later stage nor put a label into
+# an output path that validation would have refused.
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise _Corrupt
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _day(value: Any) -> date:
+    return date.fromisoformat(_text(value))
+
+
+def _optional_day(value: Any) -> date | None:
+    return None if value is None else _day(value)
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise _Corrupt
+    return value
+
+
+def _position(value: Any) -> Position | None:
+    if value is None:
+        return None
+    line, column = value
+    return Position(_int(line), _int(column))
+
+
+def _problem(rel: str, value: Any) -> Problem:
+    line, column, field, message = value
+    return Problem(rel, _int(line), _int(column), _text(field), _text(message))
+
+
+def _choice(value: Any, allowed: frozenset[str]) -> str:
+    if type(value) is not str or value not in allowed:
+        raise _Corrupt
+    return value
+
+
+def _optional_choice(value: Any, allowed: frozenset[str]) -> str | None:
+    return None if value is None else _choice(value, allowed)
+
+
+def _review(value: Any) -> Review | None:
+    if value is None:
+        return None
+    requested, decided, result = value
+    return Review(_day(requested), _optional_day(decided), _optional_choice(result, _RESULTS))
+
+
+_KINDS = frozenset(KINDS)
+_NOBODY = Petitioner()
+_SATISFACTIONS = frozenset(SATISFACTIONS)
+_RESULTS = frozenset(REVIEW_RESULTS)
+
+
+class _Vocabularies:
+    def __init__(self, config: Config):
+        self.channels = frozenset(config.channels)
+        self.sources = frozenset(config.sources)
+        self.categories = frozenset(config.categories)
+        self.units = frozenset(config.units)
+        self.outcomes = frozenset(config.outcomes)
+        self.supervision_kinds = frozenset(config.supervision_kinds)
+
+    def case(self, row: Any, path: str) -> Case:
+        """The case of a cached row; raises on anything :func:`_encode_case` would not
+        have written (this runs for every case of every check: hence one flat function)."""
+        (
+            id_, received, channel, source, kind, category, summary, people, skip_level,
+            repeat_of, petitioner, unit, leader, accepted, not_accepted, extension, progress,
+            closed, outcome, satisfaction, review, recheck, supervision, notes,
+        ) = row  # fmt: skip
+        day = date.fromisoformat  # raises TypeError on anything but text
+        if not (
+            type(id_) is str
+            and type(summary) is str
+            and type(people) is int
+            and type(skip_level) is bool
+            and channel in self.channels  # a set of text: anything else is not in it
+            and source in self.sources
+            and kind in _KINDS
+            and category in self.categories
+            and satisfaction in _SATISFACTIONS
+            and (unit is None or unit in self.units)
+            and (outcome is None or outcome in self.outcomes)
+            and (repeat_of is None or type(repeat_of) is str)
+            and (leader is None or type(leader) is str)
+            and (notes is None or type(notes) is str)
+            and type(progress) is list
+            and type(supervision) is list
+        ):
+            raise _Corrupt
+        if type(petitioner) is not list or len(petitioner) != 4:
+            raise _Corrupt
+        if any(value is not None and type(value) is not str for value in petitioner):
+            raise _Corrupt
+        values = {
+            "id": id_,
+            "path": path,
+            "received": day(received),
+            "channel": channel,
+            "source": source,
+            "kind": kind,
+            "category": category,
+            "summary": summary,
+            "people": people,
+            "skip_level": skip_level,
+            "repeat_of": repeat_of,
+            "petitioner": Petitioner(*petitioner) if any(petitioner) else _NOBODY,
+            "unit": unit,
+            "leader": leader,
+            "accepted": None if accepted is None else day(accepted),
+            "not_accepted": None
+            if not_accepted is None
+            else NotAccepted(_day(not_accepted[0]), _optional_text(not_accepted[1])),
+            "extension": None
+            if extension is None
+            else Extension(_int(extension[0]), _day(extension[1]), _optional_text(extension[2])),
+            "progress": tuple(
+                ProgressStep(_day(d), _text(action), _optional_text(note))
+                for d, action, note in progress
+            ),
+            "closed": None if closed is None else day(closed),
+            "outcome": outcome,
+            "satisfaction": satisfaction,
+            "review": _review(review),
+            "recheck": _review(recheck),
+            "supervision": tuple(
+                Supervision(_day(d), _text(by), _choice(k, self.supervision_kinds))
+                for d, by, k in supervision
+            ),
+            "notes": notes,
+        }
+        # Case(**values) with its 25 frozen fields costs twice as much; every value
+        # has been checked above, and Case has no __post_init__.
+        case = object.__new__(Case)
+        case.__dict__.update(values)
+        return case
