@@ -1,0 +1,327 @@
+"""``make bench``: the targets of issue #12, measured as a user runs xfgen.
+
+Every measure runs the ``xfgen`` command line (of this virtual environment) in a
+subprocess on generated or copied data in a temporary folder, and every ratio's
+baseline is measured in the same run. Rows are printed as they are measured;
+at the end the table is written as JSON to ``benchmarks/results/<date-time>.json``
+and printed as Markdown (for the README).
+
+    python -m benchmarks.bench          # the default measures (~15 min on 2 cores)
+    python -m benchmarks.bench --big    # also build a year of the 100,000-case archive
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from benchmarks import data
+from benchmarks.runner import (
+    MIB,
+    Row,
+    Run,
+    machine_facts,
+    markdown,
+    measure,
+    print_header,
+    print_row,
+    write_results,
+    xfgen_command,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results"
+CACHE = ".xfgen-cache"
+GIB = 1024 * MIB
+REPEAT = 3  # the quick measures (rows 1-3) are run this often; the median counts
+FLOOR = """\
+import sys
+from pathlib import Path
+
+import yaml
+
+for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
+    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+XFGEN_PDF = """\
+import sys
+from pathlib import Path
+
+from xfgen.reports.pdf import PdfJob, render_all
+
+warnings, _ = render_all([PdfJob((Path(sys.argv[1]),), Path(sys.argv[2]))], "生成时间 · 数据版本 bench")
+print("\\n".join(warnings))
+"""
+CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--no-pdf-header-footer"]  # fmt: skip
+
+
+class Bench:
+    """The temporary folder, the rows so far, and how to run a measure."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.rows: list[Row] = []
+        self.logs = folder / "logs"
+        self.logs.mkdir()
+
+    def run(self, command: Sequence[str], cwd: Path) -> Run:
+        log = self.logs / f"{len(list(self.logs.iterdir())):03d}.log"
+        return measure(command, cwd, log)
+
+    def xfgen(self, root: Path, *args: str, today: date = data.TODAY) -> Run:
+        return self.run([xfgen_command(), "--today", today.isoformat(), *args], root)
+
+    def add(self, row: Row) -> Row:
+        self.rows.append(row)
+        print_row(row)
+        return row
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--big", action="store_true",
+                        help="also build a year of the 100,000-case archive (long)")  # fmt: skip
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
+    args = parser.parse_args(argv)
+
+    facts = machine_facts(REPO)
+    print(f"xfgen bench: {facts['xfgen_version']} ({str(facts['git_commit'])[:10]}), "
+          f"{facts['cores']} cores, Python {facts['python']}, "
+          f"load {' '.join(f'{x:.2f}' for x in facts['load_average_before'])}", flush=True)  # fmt: skip
+    started = time.perf_counter()
+    print_header()
+    with tempfile.TemporaryDirectory(prefix="xfgen-bench-") as folder:
+        bench = Bench(Path(folder))
+        check_rows(bench, 10_000)
+        example_rows(bench)
+        ledger_rows(bench, 2_000)
+        big_rows(bench, args.big)
+        facts["bench_seconds"] = round(time.perf_counter() - started, 1)
+        facts["big"] = args.big
+        cost = cost_table(bench.rows, facts)
+        path = write_results(args.results, facts, bench.rows, cost_markdown=cost)
+        print(f"\n共用时 {facts['bench_seconds'] / 60:.1f} 分钟；结果已写入 {path}")
+        print("\nMarkdown（可贴进 README）：\n")
+        print(markdown(bench.rows))
+        print(f"\n{cost}")
+        print(f"\n删除临时文件 {folder}……", flush=True)
+
+
+# 1-3: check of 10,000 cases against a bare read with PyYAML's C parser.
+def check_rows(bench: Bench, count: int) -> None:
+    root = bench.folder / "check"
+    data.write_project(root, spread(count, years=2))
+    n = f"{count:,} 件"
+    floor_command = [sys.executable, "-c", FLOOR, str(root / "cases")]
+    bench.run(floor_command, root)  # warms the OS cache
+    floor = median_run([bench.run(floor_command, root) for _ in range(REPEAT)])
+    bench.add(Row("C 解析器下限（CSafeLoader 逐个读）", n, floor, target="基线",
+                  note=f"{REPEAT} 次取中位数"))  # fmt: skip
+
+    def cold() -> Run:
+        shutil.rmtree(root / CACHE, ignore_errors=True)
+        return bench.xfgen(root, "check")
+
+    run = median_run([cold() for _ in range(REPEAT)])
+    ratio = run.seconds / floor.seconds
+    bench.add(Row("check 冷（无 .xfgen-cache）", n, run, ratio, "≤ 1.5× 下限", ratio <= 1.5))
+    shutil.rmtree(root / CACHE, ignore_errors=True)
+    bench.xfgen(root, "check")  # fills the cache
+    cached = (root / CACHE).exists()
+    run = median_run([bench.xfgen(root, "check") for _ in range(REPEAT)])
+    ratio = run.seconds / floor.seconds
+    note = "" if cached else f"check 没有写 {CACHE}（缓存尚未实现）"
+    bench.add(Row("check 热（无改动）", n, run, ratio, "≤ 0.25× 下限", ratio <= 0.25, note))
+
+
+# 4-7: builds of the example project.
+def example_rows(bench: Bench) -> None:
+    root = bench.folder / "example"
+    data.copy_example(REPO, root)
+    today = demo_today()
+    n = f"{sum(1 for _ in (root / 'cases').rglob('*.yaml')):,} 件"
+    jobs = os.cpu_count() or 1
+    full = bench.xfgen(root, "build", today=today)
+    pdfs = sorted(p.relative_to(root) for p in (root / "output").rglob("*.pdf"))
+    bench.add(Row("build 示例，完整（输出为空）", n, full, target="基线",
+                  note=f"默认 --jobs（{jobs} 核），{len(pdfs)} 份 PDF，today {today}"))  # fmt: skip
+
+    edited = data.edit_one_case(root)
+    run = bench.xfgen(root, "build", today=today)
+    ratio = run.seconds / full.seconds
+    dirty = "有未提交的修改" in (root / "output" / "index.html").read_text(encoding="utf-8")
+    note = f"改了 {edited.relative_to(root)} 的 summary" + (
+        "；网站标注“有未提交的修改”" if dirty else "；网站没有标注“有未提交的修改”！"
+    )
+    bench.add(Row("build 改一件之后", n, run, ratio, "≤ 10% 完整", ratio <= 0.10, note))
+
+    period = "2026H1"
+    before = period_folders(root / "output")
+    run = bench.xfgen(root, "build", "--period", period, today=today)
+    ratio = run.seconds / full.seconds
+    lost = sorted(before - period_folders(root / "output"))
+    note = f"其他期间 {len(before) - 1} 个" + (
+        f"，丢失了：{'、'.join(lost)}" if lost else "，全部保留"
+    )
+    met = ratio <= 0.30 and not lost
+    bench.add(Row(f"build --period {period}", n, run, ratio, "≤ 30% 完整，其他期间保留", met,
+                  note, {"lost_periods": lost}))  # fmt: skip
+
+    one = bench.xfgen(root, "build", "--full", "--jobs", "1", today=today)
+    bench.add(Row("build --full --jobs 1", n, one, target="基线"))
+    if jobs == 2:
+        two, note = full, "即第 4 行的完整生成（输出为空，默认 --jobs = 2）"
+    else:
+        two, note = bench.xfgen(root, "build", "--full", "--jobs", "2", today=today), ""
+    speedup = one.seconds / two.seconds
+    bench.add(Row("build --full --jobs 2", n, two, speedup, "≥ 1.6× 快于 --jobs 1",
+                  speedup >= 1.6, note))  # fmt: skip
+
+
+# 8: one 2,000-row ledger to PDF, xfgen against headless Chromium on the same HTML.
+def ledger_rows(bench: Bench, count: int) -> None:
+    root = bench.folder / "ledger"
+    data.write_project(root, {2026: count}, last_day=date(2026, 6, 30))
+    data.git_commit(root, "台账基准数据")
+    run = bench.xfgen(root, "build", "--period", "2026H1")
+    bench.add(Row("build --period 2026H1（准备台账）", f"{count:,} 件", run,
+                  note="一个半年 2,000 件，只为得到登记台账的网页；不设目标"))  # fmt: skip
+    html = root / "output" / "2026H1" / "register.html"
+    if run.returncode != 0 or not html.is_file():
+        bench.add(Row("台账 PDF，xfgen", f"{count:,} 行", note="没有生成登记台账网页，跳过"))
+        return
+    rows = html.read_text(encoding="utf-8").count("BM2026-")
+    pdfs = bench.folder / "pdf"
+    pdfs.mkdir()
+    if shutil.which("chromium") is None:
+        chromium = None
+        bench.add(Row("台账 PDF，headless Chromium", f"{count:,} 行", target="基线",
+                      note="未安装 chromium，跳过"))  # fmt: skip
+    else:
+        (pdfs / "warm.html").write_text("<p>预热</p>", encoding="utf-8")
+        bench.run([*CHROMIUM, f"--print-to-pdf={pdfs / 'warm.pdf'}",
+                   (pdfs / "warm.html").as_uri()], pdfs)  # fmt: skip
+        chromium = bench.run([*CHROMIUM, f"--print-to-pdf={pdfs / 'chromium.pdf'}",
+                              html.as_uri()], pdfs)  # fmt: skip
+        bench.add(Row("台账 PDF，headless Chromium", f"{rows:,} 行", chromium, target="基线",
+                      note=f"{pdf_pages(pdfs / 'chromium.pdf')} 页",
+                      extra={"pages": pdf_pages(pdfs / "chromium.pdf")}))  # fmt: skip
+    run = bench.run([sys.executable, "-c", XFGEN_PDF, str(html), str(pdfs / "xfgen.pdf")], pdfs)
+    pages = pdf_pages(pdfs / "xfgen.pdf")
+    note = (f"{pages} 页；xfgen 的 PDF 步骤（pdf.render_all，含盖章）把同一网页整份排成一个文档；"
+            "build 对超过 1,000 行的台账分段并行排版，比这里快")  # fmt: skip
+    if chromium is None or chromium.returncode != 0:
+        bench.add(Row("台账 PDF，xfgen（WeasyPrint）", f"{rows:,} 行", run, note=note))
+        return
+    ratio = run.seconds / chromium.seconds
+    bench.add(Row("台账 PDF，xfgen（WeasyPrint）", f"{rows:,} 行", run, ratio,
+                  "≤ 1.5× Chromium（争取）", ratio <= 1.5, note, {"pages": pages}))  # fmt: skip
+
+
+# 9: 100,000 cases (ten years of 10,000): check, and (with --big) build one year.
+def big_rows(bench: Bench, big: bool) -> None:
+    root = bench.folder / "big"
+    count = 100_000
+    print(f"    （生成 {count:,} 件事项……）", flush=True)
+    start = time.perf_counter()
+    data.write_project(root, spread(count, years=10))
+    print(f"    （用了 {time.perf_counter() - start:.0f} 秒）", flush=True)
+    n = f"{count:,} 件"
+    run = bench.xfgen(root, "check")
+    met = run.tree_peak_rss < GIB
+    bench.add(Row("check 冷，峰值内存", n, run, target="< 1 GiB", met=met))
+    if not big:
+        bench.add(Row("build --period 2026，峰值内存", n,
+                      note="默认不跑（全部 PDF 在 2 核上要很久）：make bench BIG=1"))  # fmt: skip
+        return
+    data.git_commit(root, "十万件")
+    run = bench.xfgen(root, "build", "--period", "2026")
+    met = run.tree_peak_rss < GIB
+    bench.add(Row("build --period 2026，峰值内存", n, run, target="< 1 GiB", met=met,
+                  note="2026 年 10,000 件，全部 PDF（CLI 没有不出 PDF 的选项）"))  # fmt: skip
+
+
+def spread(count: int, years: int) -> dict[int, int]:
+    """``count`` cases over the last ``years`` years up to TODAY, evenly."""
+    last = data.TODAY.year
+    return {last - i: count // years + (1 if i < count % years else 0) for i in range(years)}
+
+
+def median_run(runs: list[Run]) -> Run:
+    """The run of median time (the peak memory of all of them), or the first failure."""
+    failed = [run for run in runs if run.returncode != 0]
+    if failed:
+        return failed[0]
+    middle = sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
+    middle.tree_peak_rss = max(run.tree_peak_rss for run in runs)
+    middle.main_maxrss = max(run.main_maxrss for run in runs)
+    return middle
+
+
+def demo_today() -> date:
+    """The day the example data was made for (CUTOFF in scripts/make_example.py)."""
+    text = (REPO / "scripts" / "make_example.py").read_text(encoding="utf-8")
+    found = re.search(r"^CUTOFF = date\((\d+), (\d+), (\d+)\)", text, re.MULTILINE)
+    if not found:
+        raise SystemExit("scripts/make_example.py has no CUTOFF = date(...) line")
+    return date(*map(int, found.groups()))
+
+
+def period_folders(site: Path) -> set[str]:
+    return {p.name for p in site.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}(H[12])?", p.name)}
+
+
+def pdf_pages(path: Path) -> int | None:
+    try:
+        from pypdf import PdfReader
+
+        return len(PdfReader(path).pages)
+    except Exception:  # not made, or unreadable: the row's note says so
+        return None
+
+
+def cost_table(rows: Sequence[Row], facts: dict[str, object]) -> str:
+    """The README's table of what xfgen costs, from this run: Markdown to paste."""
+    by_what = {row.what: row for row in rows}
+    lines = [
+        f"{str(facts['date'])[:10]}，{facts['cores']} 核（{facts['cpu']}），"
+        f"Python {facts['python']}，xfgen {facts['xfgen_version']}"
+        f"（{str(facts['git_commit'])[:7]}），运行前负载 {facts['load_average_before'][0]:.1f}：",
+        "",
+        "| 操作 | 规模 | 用时 | 峰值内存 | 每 10,000 件用时 |",
+        "|---|---|---|---|---|",
+    ]
+    for what, label, cases in COST_ROWS:
+        row = by_what.get(what)
+        if row is None or row.run is None or row.run.returncode != 0:
+            continue
+        per = f"{row.run.seconds * 10_000 / cases:.1f} 秒" if cases else "—"
+        lines.append(f"| {label} | {row.n} | {row.run.seconds:.1f} 秒 "
+                     f"| {row.run.tree_peak_rss / MIB:.0f} MB | {per} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+# The README's cost table: (row, what it is, cases it scales with; 0: does not scale).
+COST_ROWS = [
+    ("C 解析器下限（CSafeLoader 逐个读）", "只用 C 解析器读一遍（下限）", 10_000),
+    ("check 冷（无 .xfgen-cache）", "`xfgen check`，第一次", 10_000),
+    ("check 热（无改动）", "`xfgen check`，无改动再查", 10_000),
+    ("check 冷，峰值内存", "`xfgen check`，十年档案", 100_000),
+    ("build --period 2026H1（准备台账）", "`xfgen build --period` 一个半年（含全部 PDF）", 2_000),
+    ("build --period 2026，峰值内存", "`xfgen build --period` 一年（十年档案中）", 10_000),
+    ("build 示例，完整（输出为空）", "`xfgen build` 示例，完整（全部 PDF）", 0),
+    ("build 改一件之后", "改一件后 `xfgen build`（示例）", 0),
+]
+
+
+if __name__ == "__main__":
+    main()

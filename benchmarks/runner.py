@@ -1,0 +1,223 @@
+"""Measuring one command as a user runs it: wall seconds and peak memory.
+
+Each command runs in a subprocess. While it runs, a thread samples the resident
+memory (RSS) of the whole process tree from /proc every ~50 ms and keeps the
+peak of the sum (the CLI may start PDF worker processes; pages they share are
+counted once per process, so the sum errs high). When the process ends,
+``os.wait4`` gives the main process's own peak (``ru_maxrss``), which sampling
+cannot miss.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+SAMPLE_SECONDS = 0.05
+PAGE = os.sysconf("SC_PAGE_SIZE")
+MIB = 1024 * 1024
+
+
+@dataclass
+class Run:
+    command: list[str]
+    seconds: float
+    tree_peak_rss: int  # bytes, the peak of the summed RSS of the process tree
+    main_maxrss: int  # bytes, ru_maxrss of the main process
+    returncode: int
+    load_before: float  # the 1-minute load average when it started (others' work slows it)
+    output_tail: str = ""  # the end of stdout and stderr when the command failed
+
+
+def xfgen_command() -> str:
+    """The ``xfgen`` of the virtual environment this Python belongs to."""
+    return str(Path(sys.executable).with_name("xfgen"))
+
+
+def measure(command: Sequence[str], cwd: Path, log: Path) -> Run:
+    """Run ``command`` in ``cwd`` (output to ``log``), timing it and sampling its memory."""
+    load = os.getloadavg()[0]
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        peak = [0]
+        finished = threading.Event()
+        sampler = threading.Thread(target=_sample, args=(process.pid, peak, finished))
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        finished.set()
+        sampler.join()
+    tail = ""
+    if process.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-1500:]
+    return Run(
+        list(command), seconds, peak[0], usage.ru_maxrss * 1024, process.returncode, load, tail
+    )
+
+
+def _sample(root: int, peak: list[int], finished: threading.Event) -> None:
+    while not finished.is_set():
+        peak[0] = max(peak[0], tree_rss(root))
+        finished.wait(SAMPLE_SECONDS)
+
+
+def tree_rss(root: int) -> int:
+    """The summed RSS in bytes of ``root`` and all its descendants (0 once it is gone)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += parents.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as statm:
+                total += int(statm.read().split()[1]) * PAGE
+        except OSError:
+            pass  # ended meanwhile
+    return total
+
+
+@dataclass
+class Row:
+    """One line of the table: a measure, its target and whether it was met."""
+
+    what: str
+    n: str
+    run: Run | None = None
+    ratio: float | None = None
+    target: str = ""
+    met: bool | None = None  # None: no target (a baseline) or not measured
+    note: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def cells(self) -> list[str]:
+        if self.run is None:
+            seconds = memory = "—"
+        else:
+            seconds = f"{self.run.seconds:.2f}"
+            memory = f"{self.run.tree_peak_rss / MIB:.0f} MB"
+        ratio = "—" if self.ratio is None else f"{self.ratio:.2f}"
+        met = {True: "是", False: "否", None: "—"}[self.met]
+        if self.run is not None and self.run.returncode != 0:
+            met = f"失败（退出码 {self.run.returncode}）"
+        return [self.what, self.n, seconds, memory, ratio, self.target, met]
+
+
+HEADERS = ["what", "N", "seconds", "peak RSS", "ratio", "target", "met?"]
+WIDTHS = [30, 8, 8, 9, 6, 22, 6]
+
+
+def print_header() -> None:
+    print(_line(HEADERS), flush=True)
+    print("-" * (sum(WIDTHS) + 2 * len(WIDTHS)), flush=True)
+
+
+def print_row(row: Row) -> None:
+    print(_line(row.cells()), flush=True)
+    if row.note:
+        print(f"    {row.note}", flush=True)
+    if row.run is not None and row.run.returncode != 0:
+        print("    " + row.run.output_tail.strip().replace("\n", "\n    "), flush=True)
+
+
+def _line(cells: Sequence[str]) -> str:
+    return "  ".join(_pad(cell, width) for cell, width in zip(cells, WIDTHS, strict=True))
+
+
+def _pad(text: str, width: int) -> str:
+    # CJK characters take two columns in a terminal.
+    shown = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return text + " " * max(0, width - shown)
+
+
+def markdown(rows: Sequence[Row]) -> str:
+    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def machine_facts(repo: Path) -> dict[str, object]:
+    """What the numbers depend on, taken before the first measure."""
+
+    def output(*command: str) -> str:
+        try:
+            done = subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False)
+        except OSError:
+            return ""
+        return done.stdout.strip()
+
+    return {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "memory_total_mb": os.sysconf("SC_PHYS_PAGES") * PAGE // MIB,
+        "load_average_before": list(os.getloadavg()),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "xfgen_version": (output(xfgen_command(), "--version").split() or [""])[-1],
+        "git_commit": output("git", "rev-parse", "HEAD"),
+        "git_dirty": bool(output("git", "status", "--porcelain", "--untracked-files=no")),
+        "chromium": output("chromium", "--version"),
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def write_results(
+    folder: Path, facts: dict[str, object], rows: Sequence[Row], **more: object
+) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{datetime.now():%Y-%m-%dT%H%M%S}.json"
+    data = {
+        "machine": facts,
+        "load_average_after": list(os.getloadavg()),
+        "rows": [
+            {
+                "what": row.what,
+                "n": row.n,
+                "seconds": None if row.run is None else round(row.run.seconds, 3),
+                "peak_rss_tree_bytes": None if row.run is None else row.run.tree_peak_rss,
+                "peak_rss_main_bytes": None if row.run is None else row.run.main_maxrss,
+                "ratio": None if row.ratio is None else round(row.ratio, 4),
+                "target": row.target,
+                "met": row.met,
+                "note": row.note,
+                "command": None if row.run is None else row.run.command,
+                "returncode": None if row.run is None else row.run.returncode,
+                "load_average_before": None if row.run is None else row.run.load_before,
+                **row.extra,
+            }
+            for row in rows
+        ],
+        "markdown": markdown(rows),
+        **more,
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path

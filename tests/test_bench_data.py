@@ -1,0 +1,26 @@
+"""The benchmark's generated archive is valid data (its speed is measured in benchmarks/)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from xfgen.cli import main
+
+BENCH_DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data.py"
+
+
+def test_generated_cases_pass_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = importlib.util.spec_from_file_location("bench_data", BENCH_DATA)
+    assert spec is not None and spec.loader is not None
+    data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(data)
+    written = data.write_project(tmp_path, {2025: 30, 2026: 30})
+    assert written == 60 == len(list((tmp_path / "cases").rglob("*.yaml")))
+    with pytest.raises(SystemExit) as done:
+        main(["-C", str(tmp_path), "--today", data.TODAY.isoformat(), "check"])
+    out, err = capsys.readouterr()
+    assert done.value.code == 0, out + err
+    assert "共检查 60 个文件，全部通过。" in out
