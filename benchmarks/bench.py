@@ -118,28 +118,31 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 # 1-3: check of 10,000 cases against a bare read with PyYAML's C parser.
 def check_rows(bench: Bench, count: int) -> None:
+    """The three are run in turn, REPEAT rounds, so that each ratio compares runs made
+    under the same load; the median of each counts."""
     root = bench.folder / "check"
     data.write_project(root, spread(count, years=2))
     n = f"{count:,} 件"
     floor_command = [sys.executable, "-c", FLOOR, str(root / "cases")]
     bench.run(floor_command, root)  # warms the OS cache
-    floor = median_run([bench.run(floor_command, root) for _ in range(REPEAT)])
-    bench.add(Row("C 解析器下限（CSafeLoader 逐个读）", n, floor, target="基线",
-                  note=f"{REPEAT} 次取中位数"))  # fmt: skip
-
-    def cold() -> Run:
+    floors, colds, warms = [], [], []
+    cached = True
+    for _ in range(REPEAT):
+        floors.append(bench.run(floor_command, root))
         shutil.rmtree(root / CACHE, ignore_errors=True)
-        return bench.xfgen(root, "check")
-
-    run = median_run([cold() for _ in range(REPEAT)])
+        colds.append(bench.xfgen(root, "check"))  # fills the cache for the next
+        cached = cached and (root / CACHE).exists()
+        warms.append(bench.xfgen(root, "check"))
+    floor = median_run(floors)
+    rounds = f"{REPEAT} 轮交替运行，取中位数"
+    bench.add(Row("C 解析器下限（CSafeLoader 逐个读）", n, floor, target="基线", note=rounds))
+    run = median_run(colds)
     ratio = run.seconds / floor.seconds
-    bench.add(Row("check 冷（无 .xfgen-cache）", n, run, ratio, "≤ 1.5× 下限", ratio <= 1.5))
-    shutil.rmtree(root / CACHE, ignore_errors=True)
-    bench.xfgen(root, "check")  # fills the cache
-    cached = (root / CACHE).exists()
-    run = median_run([bench.xfgen(root, "check") for _ in range(REPEAT)])
+    bench.add(Row("check 冷（无 .xfgen-cache）", n, run, ratio, "≤ 1.5× 下限", ratio <= 1.5,
+                  f"先删除 {CACHE}"))  # fmt: skip
+    run = median_run(warms)
     ratio = run.seconds / floor.seconds
-    note = "" if cached else f"check 没有写 {CACHE}（缓存尚未实现）"
+    note = "紧接冷 check 再运行" + ("" if cached else f"；check 没有写 {CACHE}（缓存尚未实现）")
     bench.add(Row("check 热（无改动）", n, run, ratio, "≤ 0.25× 下限", ratio <= 0.25, note))
 
 
