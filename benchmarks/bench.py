@@ -8,11 +8,13 @@ and printed as Markdown (for the README).
 
     python -m benchmarks.bench          # the default measures (~15 min on 2 cores)
     python -m benchmarks.bench --big    # also build a year of the 100,000-case archive
+    python -m benchmarks.bench --readme benchmarks/results/X.json   # put a run's tables in README.md
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -22,6 +24,7 @@ import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from benchmarks import data
 from benchmarks.runner import (
@@ -91,12 +94,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--big", action="store_true",
                         help="also build a year of the 100,000-case archive (long)")  # fmt: skip
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
+    parser.add_argument("--readme", type=Path, metavar="JSON",
+                        help="measure nothing: put this run's tables in README.md")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.readme:
+        update_readme(args.readme.resolve())
+        return
 
     facts = machine_facts(REPO)
     print(f"xfgen bench: {facts['xfgen_version']} ({str(facts['git_commit'])[:10]}), "
           f"{facts['cores']} cores, Python {facts['python']}, "
           f"load {' '.join(f'{x:.2f}' for x in facts['load_average_before'])}", flush=True)  # fmt: skip
+    if busy(facts):
+        print(
+            f"注意：机器正忙（负载高于核数的一半），数字会偏慢，--jobs 的加速比不可信。{BUSY_HINT}"
+        )
     started = time.perf_counter()
     print_header()
     with tempfile.TemporaryDirectory(prefix="xfgen-bench-") as folder:
@@ -113,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("\nMarkdown（可贴进 README）：\n")
         print(markdown(bench.rows))
         print(f"\n{cost}")
+        if busy({"load_average_before": os.getloadavg(), "cores": facts["cores"]}):
+            print(f"\n注意：结束时机器仍忙，数字会偏慢。{BUSY_HINT}")
         print(f"\n删除临时文件 {folder}……", flush=True)
 
 
@@ -253,6 +267,13 @@ def big_rows(bench: Bench, big: bool) -> None:
                   note="2026 年 10,000 件，全部 PDF（CLI 没有不出 PDF 的选项）"))  # fmt: skip
 
 
+BUSY_HINT = "（用 uptime 看负载，机器空闲时再运行一次。）"
+
+
+def busy(facts: dict[str, Any]) -> bool:
+    return bool(facts["load_average_before"][0] > (facts["cores"] or 1) / 2)
+
+
 def spread(count: int, years: int) -> dict[int, int]:
     """``count`` cases over the last ``years`` years up to TODAY, evenly."""
     last = data.TODAY.year
@@ -324,6 +345,30 @@ COST_ROWS = [
     ("build 示例，完整（输出为空）", "`xfgen build` 示例，完整（全部 PDF）", 0),
     ("build 改一件之后", "改一件后 `xfgen build`（示例）", 0),
 ]
+
+
+def update_readme(results: Path) -> None:
+    """Replace the numbers of README.md's section 规模与性能 by those of a results file."""
+    run = json.loads(results.read_text(encoding="utf-8"))
+    machine = run["machine"]
+    load = machine["load_average_before"][0]
+    values = {
+        "date": f"{machine['date'][:10]}，{machine['cores']} 核，运行前负载 {load:.1f}"
+        + ("：机器正忙，秒数偏慢，--jobs 的加速比不可信" if busy(machine) else ""),
+        "json": f"[`{results.relative_to(REPO)}`]({results.relative_to(REPO)})",
+        "cost": run["cost_markdown"],
+        "table": run["markdown"],
+    }
+    readme = REPO / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    for name, value in values.items():
+        pattern = re.compile(rf"(<!-- bench:{name} -->).*?(<!-- /bench:{name} -->)", re.S)
+        if not pattern.search(text):
+            raise SystemExit(f"README.md has no <!-- bench:{name} --> marker")
+        block = f"\n{value}\n" if "\n" in value else value
+        text = pattern.sub(lambda m, block=block: m[1] + block + m[2], text)
+    readme.write_text(text, encoding="utf-8")
+    print(f"README.md 已按 {results.relative_to(REPO)} 更新；记得提交该 JSON（git add -f）。")
 
 
 if __name__ == "__main__":
