@@ -12,7 +12,7 @@ import contextlib
 import difflib
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -145,6 +145,22 @@ class Renderer:
         **context: Any,
     ) -> str:
         """Render ``template`` for the page at ``path`` (relative to the site root)."""
+        return "".join(
+            self.pieces(template, path=path, title=title, as_of=as_of, pdf=pdf, **context)
+        )
+
+    def pieces(
+        self,
+        template: str,
+        *,
+        path: str,
+        title: str,
+        as_of: date | None,
+        pdf: bool = True,
+        **context: Any,
+    ) -> Iterator[str]:
+        """:meth:`page` as it is made, piece by piece: a long ledger is written out
+        without ever being held whole."""
         name = path.rsplit("/", 1)[-1]
         context.setdefault("part", False)  # a print part of a long ledger (no page numbers)
         context.setdefault("continued", False)  # a part after the first (no page heading)
@@ -161,7 +177,7 @@ class Renderer:
         )
         try:
             with self._limit():
-                return self.env.get_template(template).render(values)
+                yield from self.env.get_template(template).generate(values)
         except jinja2.TemplateError as exc:
             where = _template_position(exc, template).removeprefix(f"{self.root}/")
             problem = _unknown_name(exc, [*values, *self.env.globals]) or str(exc)

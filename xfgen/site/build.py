@@ -8,7 +8,7 @@ new site in for the old one.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -280,21 +280,23 @@ def ledger_page(
     ``provisional`` is the note for rows whose deadline falls in a provisional year.
     """
     xlsx = office_file(path, "xlsx")
-    html = renderer.page(
-        "ledger.html", path=path, title=ledger.title, as_of=as_of, ledger=ledger, f=f,
-        downloads=(download(xlsx),), provisional_note=provisional,
-    )  # fmt: skip
-    parts: tuple[str, ...] = ()
-    if len(ledger.rows) > part_rows:
-        cuts = month_parts(ledger, part_rows)
-        parts = tuple(
-            renderer.page(
-                "ledger.html", path=path, title=ledger.title, as_of=as_of, f=f,
-                ledger=replace(ledger, rows=ledger.rows[start:end]),
-                part=True, continued=start > 0, provisional_note=provisional,
-            )
-            for start, end in cuts
+
+    def html() -> Iterator[str]:
+        return renderer.pieces(
+            "ledger.html", path=path, title=ledger.title, as_of=as_of, ledger=ledger, f=f,
+            downloads=(download(xlsx),), provisional_note=provisional,
         )  # fmt: skip
+
+    def part(start: int, end: int) -> Callable[[], str]:
+        return lambda: renderer.page(
+            "ledger.html", path=path, title=ledger.title, as_of=as_of, f=f,
+            ledger=replace(ledger, rows=ledger.rows[start:end]),
+            part=True, continued=start > 0, provisional_note=provisional,
+        )  # fmt: skip
+
+    parts: tuple[Callable[[], str], ...] = ()
+    if len(ledger.rows) > part_rows:
+        parts = tuple(part(start, end) for start, end in month_parts(ledger, part_rows))
     site = renderer.site
 
     def workbook() -> bytes:
@@ -349,10 +351,11 @@ def period_site(
     cohort = [case_status(c, project.rules, f.as_of) for c in project.cases if f.in_cohort(c)]
     open_now = open_cases(project.cases, project.rules, f.as_of)
     backlog_now = backlog_cases(project.cases, project.rules, f.as_of)
-    ledger_list = [
-        ("register", ledgers.register_ledger(cohort, f"{name}信访事项登记台账", privacy), cohort),
-        ("open", ledgers.open_ledger(open_now, f"{name}在办事项台账", privacy), open_now),
-        ("backlog", ledgers.backlog_ledger(backlog_now, f"{name}积案台账", privacy), backlog_now),
+    # Each ledger is made when its page is written, and let go after (memory).
+    ledger_list: list[tuple[str, Callable[[], ledgers.Ledger], list[CaseStatus]]] = [
+        ("register", lambda: ledgers.register_ledger(cohort, f"{name}信访事项登记台账", privacy), cohort),
+        ("open", lambda: ledgers.open_ledger(open_now, f"{name}在办事项台账", privacy), open_now),
+        ("backlog", lambda: ledgers.backlog_ledger(backlog_now, f"{name}积案台账", privacy), backlog_now),
         *office_work_ledgers(project, f, privacy),
     ]  # fmt: skip
     note = provisional_note(f.provisional_years)
@@ -360,8 +363,8 @@ def period_site(
                      narrative=renderer.narrative(f), provisional_note=note,
                      **summary_context(f, project.config, renderer.site.scope)))  # fmt: skip
     add(leaderboard_page(renderer, f, f"{label}/leaderboard.html", f"{name}责任单位排行榜", note))
-    for slug, ledger, rows in ledger_list:
-        add(ledger_page(renderer, f"{label}/{slug}.html", ledger, f.as_of, f, part_rows,
+    for slug, make, rows in ledger_list:
+        add(ledger_page(renderer, f"{label}/{slug}.html", make(), f.as_of, f, part_rows,
                         provisional(project, rows, f.as_of)))  # fmt: skip
     unit_links = []
     for unit in sorted(project.config.units):
@@ -390,7 +393,7 @@ def period_site(
 
 def office_work_ledgers(
     project: Project, f: PeriodFigures, privacy: Privacy
-) -> list[tuple[str, ledgers.Ledger, list[CaseStatus]]]:
+) -> list[tuple[str, Callable[[], ledgers.Ledger], list[CaseStatus]]]:
     """领导包案台账, 督办事项台账 and 领导接访登记表 of one period (no petitioner data in any),
     each with the cases whose deadlines it shows."""
     name, rules = f.period.name, project.rules
@@ -404,12 +407,12 @@ def office_work_ledgers(
     ]
     activities = office_work.period_activities(project.activities, f.period, f.as_of)
     return [
-        ("leaders", ledgers.leader_ledger(leader_rows, f"{name}领导包案台账", f.counts.leader_closed, privacy),
+        ("leaders", lambda: ledgers.leader_ledger(leader_rows, f"{name}领导包案台账", f.counts.leader_closed, privacy),
          leader_rows),
-        ("supervision", ledgers.supervision_ledger(
+        ("supervision", lambda: ledgers.supervision_ledger(
             supervised, f"{name}督办事项台账", f.counts.supervised_closed, list(f.by_supervision_kind.items()), privacy),
          [s for s, _ in supervised]),
-        ("activities", ledgers.activity_ledger(activities, f"{name}领导接访登记表", f.office_work.total, privacy), []),
+        ("activities", lambda: ledgers.activity_ledger(activities, f"{name}领导接访登记表", f.office_work.total, privacy), []),
     ]  # fmt: skip
 
 
@@ -425,9 +428,10 @@ def current_site(
     open_now = open_cases(project.cases, project.rules, as_of)
     backlog_now = backlog_cases(project.cases, project.rules, as_of)
     open_ledger = ledgers.open_ledger(open_now, "当前在办事项台账", privacy)
-    backlog = ledgers.backlog_ledger(backlog_now, "当前积案台账", privacy)
     add(ledger_page(renderer, f"{CURRENT}/open.html", open_ledger, as_of, None, part_rows,
                     provisional(project, open_now, as_of)))  # fmt: skip
+    del open_ledger  # one ledger in memory at a time
+    backlog = ledgers.backlog_ledger(backlog_now, "当前积案台账", privacy)
     add(ledger_page(renderer, f"{CURRENT}/backlog.html", backlog, as_of, None, part_rows,
                     provisional(project, backlog_now, as_of)))  # fmt: skip
     return (

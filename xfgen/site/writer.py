@@ -14,6 +14,7 @@ stay in memory until the build ends.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -37,12 +38,20 @@ PARTS_CACHE = Path(".xfgen-cache") / "pdf"
 @dataclass(frozen=True)
 class Page:
     path: str  # relative to the site root, e.g. "2026H1/summary.html"
-    html: str
+    # the page's HTML, or a way to make it piece by piece (a long ledger is never held whole)
+    html: str | Callable[[], Iterator[str]]
     pdf: bool = True
-    print_parts: tuple[str, ...] = ()  # a long ledger is printed from these parts instead
+    # a long ledger is printed from these parts instead, each made when it is written
+    print_parts: tuple[Callable[[], str], ...] = ()
     # office formats beside the page (.xlsx, .docx): site path and how to make the file,
     # called only when the page changed since the last site
     files: tuple[tuple[str, Callable[[], bytes]], ...] = ()
+
+    def pieces(self) -> Iterator[str]:
+        if isinstance(self.html, str):
+            yield self.html
+        else:
+            yield from self.html()
 
     @property
     def pdf_path(self) -> str:
@@ -107,12 +116,8 @@ class SiteWriter:
         """Write the page (placeholders filled in), its office files and its print files;
         queue its PDF unless the last site's can be taken over."""
         self.pages += 1
-        self.leaks += find_leaks(rendered(page), self.secrets)
-        target = site_path(self.folder, page.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(fill_in(page.html, self.stamps), encoding="utf-8")
         record = self.last.pages.get(page.path) if self.last else None
-        source = _hash(self.common, (page.html,))
+        source = self._write(page)
         outputs: dict[str, int] = {}
         for path, make in page.files:
             outputs[path] = 0
@@ -125,11 +130,32 @@ class SiteWriter:
             data = make()
             self.leaks += find_leaks([(path, office_text(data))], self.secrets)
             site_path(self.folder, path).write_bytes(data)
-        key = _hash(self.common, page.print_parts or (page.html,)) if page.pdf else ""
+        key = ""
         if page.pdf:
-            self._pdf(page, key, record, outputs)
+            key = self._pdf(page, source, record, outputs)
             self.with_pdf.append(page.path)
         self.records[page.path] = PageRecord(key, outputs, source)
+
+    def _write(self, page: Page) -> str:
+        """Write the web page (and, when it is printed whole, its print file) piece by
+        piece, scanning each piece for secrets; returns the hash of the page."""
+        target = site_path(self.folder, page.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        blank = dict.fromkeys(self.stamps, "")
+        digest = hashlib.sha256(self.common.encode() + b"\0part\0")
+        with contextlib.ExitStack() as files:
+            web = files.enter_context(target.open("w", encoding="utf-8"))
+            print_file = None
+            if page.pdf and not page.print_parts:
+                path = site_path(self.folder, page.print_paths[0])
+                print_file = files.enter_context(path.open("w", encoding="utf-8"))
+            for piece in _by_rows(page.pieces()):
+                self.leaks += find_leaks([(page.path, piece)], self.secrets)
+                digest.update(piece.encode())
+                web.write(fill_in(piece, self.stamps))
+                if print_file is not None:
+                    print_file.write(fill_in(piece, blank))
+        return digest.hexdigest()
 
     def keep(self, records: dict[str, PageRecord]) -> None:
         """Records of pages carried over unchanged with a kept period."""
@@ -170,38 +196,55 @@ class SiteWriter:
         return Written(self.pages, len(self.jobs) + len(self.reused), len(self.reused), warnings)
 
     def _pdf(
-        self, page: Page, key: str, record: PageRecord | None, outputs: dict[str, int]
-    ) -> None:
+        self, page: Page, source: str, record: PageRecord | None, outputs: dict[str, int]
+    ) -> str:
+        """Write the page's print parts (if any), then queue its PDF or take the last
+        site's over; returns the hash of what the PDF is made from."""
         target = site_path(self.folder, page.pdf_path)
-        if record and record.key == key and page.pdf_path in record.outputs:
+        htmls: list[Path | None] = []  # print files to render; None: a cached part
+        part_pdfs: list[Path] = []
+        if page.print_parts:
+            blank = dict.fromkeys(self.stamps, "")
+            digest = hashlib.sha256(self.common.encode())
+            for i, make in enumerate(page.print_parts):
+                html = make()  # one part at a time
+                print_path = page.print_paths[i]
+                self.leaks += find_leaks([(print_path, html)], self.secrets)
+                digest.update(b"\0part\0" + html.encode())
+                kept = self._cached_part(html)
+                if kept is not None and is_complete_pdf(kept):
+                    htmls.append(None)
+                    part_pdfs.append(kept)
+                    continue
+                file = site_path(self.folder, print_path)
+                file.write_text(fill_in(html, blank), encoding="utf-8")
+                htmls.append(file)
+                part_pdfs.append(kept or target.with_name(f".{target.stem}.part-{i + 1:03d}.pdf"))
+            key = digest.hexdigest()
+        else:
+            key = source  # the page is printed as it is
+            htmls.append(site_path(self.folder, page.print_paths[0]))
+        reuse = record is not None and record.key == key and page.pdf_path in record.outputs
+        if reuse and record is not None:
             try:
                 reuse_pdf(
                     site_path(self.last_site, page.pdf_path), record.outputs[page.pdf_path], target
                 )
                 self.reused.append(target)
                 outputs[page.pdf_path] = 0  # its length is known once it is stamped
-                return
+                _remove(htmls)
+                return key
             except OSError:
                 pass  # gone or damaged: rendered again below
         if not self.pdfs:
-            return
+            _remove(htmls)
+            return key
+        for html, kept in zip(htmls, part_pdfs, strict=False):
+            if html is None:
+                os.utime(kept)  # a cached part in use: not pruned
         outputs[page.pdf_path] = 0
-        blank = dict.fromkeys(self.stamps, "")
-        printed = page.print_parts or (page.html,)
-        htmls: list[Path | None] = []
-        part_pdfs: list[Path] = []
-        for i, (print_path, html) in enumerate(zip(page.print_paths, printed, strict=True)):
-            kept = self._cached_part(html) if len(printed) > 1 else None
-            if kept is not None and is_complete_pdf(kept):
-                os.utime(kept)  # in use: not pruned
-                htmls.append(None)
-                part_pdfs.append(kept)
-                continue
-            file = site_path(self.folder, print_path)
-            file.write_text(fill_in(html, blank), encoding="utf-8")
-            htmls.append(file)
-            part_pdfs.append(kept or target.with_name(f".{target.stem}.part-{i + 1:03d}.pdf"))
-        self.jobs.append(PdfJob(tuple(htmls), target, tuple(part_pdfs) if len(printed) > 1 else ()))
+        self.jobs.append(PdfJob(tuple(htmls), target, tuple(part_pdfs)))
+        return key
 
     def _cached_part(self, html: str) -> Path | None:
         if self.parts_cache is None:
@@ -217,12 +260,25 @@ def pdf_of(path: str) -> str:
     return path.removesuffix(".html") + ".pdf"
 
 
-def rendered(page: Page) -> Iterator[tuple[str, str]]:
-    """A page's HTML and its print parts (what the PDFs are made from), by site path:
-    what the privacy guard scans."""
-    yield page.path, page.html
-    if page.print_parts:
-        yield from zip(page.print_paths, page.print_parts, strict=True)
+def _by_rows(pieces: Iterable[str], size: int = 1 << 18) -> Iterator[str]:
+    """The pieces joined into runs of about ``size`` characters, cut only after a table
+    row: what the guard scans at once (nothing it looks for spans two rows)."""
+    run: list[str] = []
+    length = 0
+    for piece in pieces:
+        run.append(piece)
+        length += len(piece)
+        if length >= size and piece.rstrip().endswith("</tr>"):
+            yield "".join(run)
+            run, length = [], 0
+    if run:
+        yield "".join(run)
+
+
+def _remove(files: Iterable[Path | None]) -> None:
+    for file in files:
+        if file is not None:
+            file.unlink()
 
 
 def fill_in(html: str, values: dict[str, str]) -> str:
