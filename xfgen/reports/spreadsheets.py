@@ -14,14 +14,16 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xfgen.figures.compute import PeriodFigures, UnitRates
 from xfgen.reports.formatting import NO_DATA, half_up, rank_change
@@ -70,10 +72,14 @@ def ledger_workbook(
     ``provisional`` is the page's note on deadlines in a provisional holiday year, if any.
     """
     columns = [Column(c.header, c.wraps) for c in ledger.columns]
-    rows = [[_typed(row.cells[c.key], c.numeric) for c in ledger.columns] for row in ledger.rows]
-    fills = [_FLAG_FILLS.get(row.flag) for row in ledger.rows]
+
+    def rows() -> Iterator[tuple[list[Any], PatternFill | None]]:
+        for row in ledger.rows:  # one at a time: a ledger may have 100,000 rows
+            cells = [_typed(row.cells[c.key], c.numeric) for c in ledger.columns]
+            yield cells, _FLAG_FILLS.get(row.flag)
+
     heading = Heading(office, ledger.title, as_of, _join(ledger.note, provisional), internal)
-    return _workbook(heading, columns, rows, fills)
+    return _workbook(heading, columns, rows)
 
 
 def leaderboard_workbook(
@@ -112,7 +118,7 @@ def leaderboard_workbook(
         "“样本不足”的单位不参与排名。排名只衡量事项办理质量，不以信访量多少论优劣。"
     )
     heading = Heading(office, title, f.as_of, _join(note, provisional), internal)
-    return _workbook(heading, columns, rows, [None] * len(rows))
+    return _workbook(heading, columns, lambda: ((row, None) for row in rows))
 
 
 def _join(note: str, provisional: str) -> str:
@@ -142,14 +148,36 @@ def _typed(text: str, numeric: bool) -> Any:
 def _workbook(
     heading: Heading,
     columns: Sequence[Column],
-    rows: Sequence[Sequence[Any]],
-    fills: Sequence[PatternFill | None],
+    rows: Callable[[], Iterable[tuple[Sequence[Any], PatternFill | None]]],
 ) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _sheet_title(heading.title)
+    """The workbook, written as it goes (openpyxl's write-only mode): ``rows`` is read
+    twice, for the column widths and then for the cells, and never held whole."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_sheet_title(heading.title))
     last = get_column_letter(len(columns))
+    widest = [_display_width(column.header) for column in columns]
+    count = 0
+    for values, _ in rows():
+        count += 1
+        for index, (value, column) in enumerate(zip(values, columns, strict=True)):
+            widest[index] = max(widest[index], _display_width(_shown(value, column)))
+    for index, column in enumerate(columns, start=1):
+        width = min(widest[index - 1], MAX_WIDTH) if column.wraps else widest[index - 1]
+        sheet.column_dimensions[get_column_letter(index)].width = max(width, 4) + 2
+    sheet.row_dimensions[2].height = 22
+    end = HEADER_ROW + max(count, 1)
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{end}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape" if len(columns) > 9 else "portrait"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if heading.internal:
+        sheet.oddHeader.right.text = INTERNAL_MARK
+
     as_of = f"数据截至 {heading.as_of.isoformat()}" if heading.as_of else ""
     mark = INTERNAL_MARK if heading.internal else ""
     lines = [
@@ -159,51 +187,38 @@ def _workbook(
         (heading.note, Font(name=FONT, size=10)),
     ]
     for number, (text, font) in enumerate(lines, start=1):
-        cell = sheet.cell(number, 1, text)
+        cell = WriteOnlyCell(sheet, text)
         cell.font = font
         cell.alignment = Alignment(vertical="center")
-        sheet.merge_cells(f"A{number}:{last}{number}")
-    sheet.row_dimensions[2].height = 22
+        sheet.append([cell])
+        sheet.merged_cells.add(f"A{number}:{last}{number}")
 
     styles = _Styles(book)
-    for index, column in enumerate(columns, start=1):
-        sheet.cell(HEADER_ROW, index, column.header).style = styles.get("header", None, True)
-    for offset, (values, fill) in enumerate(zip(rows, fills, strict=True), start=1):
-        for index, (value, column) in enumerate(zip(values, columns, strict=True), start=1):
-            cell = sheet.cell(HEADER_ROW + offset, index, value)
+    sheet.append(
+        [_cell(sheet, column.header, styles.get("header", None, True)) for column in columns]
+    )
+    for values, fill in rows():
+        cells = []
+        for value, column in zip(values, columns, strict=True):
             if isinstance(value, date):
                 kind = "date"
             elif column.number_format and isinstance(value, float):
                 kind = column.number_format
             else:
                 kind = "text"
-            cell.style = styles.get(kind, fill, column.wraps)
-
-    for index, column in enumerate(columns, start=1):
-        widest = max(
-            [_display_width(column.header)]
-            + [_display_width(_shown(row[index - 1], column)) for row in rows]
-        )
-        width = min(widest, MAX_WIDTH) if column.wraps else widest
-        sheet.column_dimensions[get_column_letter(index)].width = max(width, 4) + 2
-
-    end = HEADER_ROW + max(len(rows), 1)
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{end}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape" if len(columns) > 9 else "portrait"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
-    if heading.internal:
-        sheet.oddHeader.right.text = INTERNAL_MARK
+            cells.append(_cell(sheet, value, styles.get(kind, fill, column.wraps)))
+        sheet.append(cells)
     book.properties.title = heading.title
     book.properties.creator = heading.office
     out = io.BytesIO()
     book.save(out)
     return stable_zip(out.getvalue(), heading.as_of)
+
+
+def _cell(sheet: Any, value: Any, style: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    cell.style = style
+    return cell
 
 
 _DOC_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")

@@ -239,8 +239,8 @@ class SiteWriter:
         if not self.pdfs:
             _remove(htmls)
             return key
-        for html, kept in zip(htmls, part_pdfs, strict=False):
-            if html is None:
+        for printed, kept in zip(htmls, part_pdfs, strict=False):
+            if printed is None:
                 os.utime(kept)  # a cached part in use: not pruned
         outputs[page.pdf_path] = 0
         self.jobs.append(PdfJob(tuple(htmls), target, tuple(part_pdfs)))
