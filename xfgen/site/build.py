@@ -61,9 +61,14 @@ OUTPUT = "output"
 INTERNAL_OUTPUT = "output-internal"
 DATA_PATHS = ("cases", "activities", "xfgen.yaml", "holidays.yaml", "reports", "templates")
 CURRENT = "current"
-# A ledger longer than this is printed in parts (memory grows with the document:
-# about 0.3 MB a row, PDF-NOTES.md), with page numbers running on across them.
+# A ledger longer than LEDGER_PART_ROWS is printed in parts cut at month boundaries,
+# with page numbers running on across them, so that an edit prints one part again.
+# A long ledger gets longer parts (at most LEDGER_PARTS of them: each part carries
+# its own font subsets, about 0.3 MB), but never over LEDGER_PART_MAX rows (memory
+# grows with the document: about 0.3 MB a row, PDF-NOTES.md).
 LEDGER_PART_ROWS = 100
+LEDGER_PARTS = 20
+LEDGER_PART_MAX = 1000
 # Placeholders for what changes on every build (see build_site).
 STAMP_TIME = datetime(1111, 11, 11, 11, 11)
 STAMP_VERSION = DataVersion("xfgen-data-version-placeholder", False)
@@ -275,7 +280,7 @@ def ledger_page(
     part_rows: int,
     provisional: str = "",
 ) -> Page:
-    """A ledger's page, with its .xlsx; printed in parts of at most ``part_rows`` rows when long.
+    """A ledger's page, with its .xlsx; printed in parts when longer than ``part_rows`` rows.
 
     ``provisional`` is the note for rows whose deadline falls in a provisional year.
     """
@@ -296,7 +301,8 @@ def ledger_page(
 
     parts: tuple[Callable[[], str], ...] = ()
     if len(ledger.rows) > part_rows:
-        parts = tuple(part(start, end) for start, end in month_parts(ledger, part_rows))
+        size = min(LEDGER_PART_MAX, max(part_rows, -(-len(ledger.rows) // LEDGER_PARTS)))
+        parts = tuple(part(start, end) for start, end in month_parts(ledger, size))
     site = renderer.site
 
     def workbook() -> bytes:
