@@ -117,47 +117,61 @@ class Stamp:
     landscape: bytes
 
 
-def render_all(
-    jobs: Sequence[PdfJob],
-    stamp_text: str,
-    reused: Sequence[Path] = (),
-    workers: int | None = None,
-    done: Callable[[int, int], None] = lambda finished, total: None,
-) -> tuple[list[str], dict[Path, int]]:
-    """Render every job (every part in parallel processes), then stamp each new and each
-    ``reused`` PDF with ``stamp_text``. Returns WeasyPrint's warnings and, for every PDF,
-    its length before the stamp (what a later build can reuse).
+class Printer:
+    """The PDF work of one build, shared among ``workers`` processes. Parts are rendered
+    as soon as their job is added (while the build goes on writing pages); joining and
+    stamping follow in :meth:`finish`. Use it as a context manager: work not finished
+    is cancelled on the way out.
 
-    ``done(finished, total)`` is called as the work goes on. The result does not depend
-    on ``workers``: each piece is rendered on its own, in a fixed order.
+    The result does not depend on ``workers``: each piece is rendered on its own.
     """
-    if not jobs and not reused:
-        return [], {}
-    font = find_cjk_font()
-    tasks = [
-        (html, job.part_pdf(i))
-        for job in jobs
-        for i, html in enumerate(job.parts)
-        if html is not None
-    ]
-    joins = [job for job in jobs if len(job.parts) > 1]
-    targets = [job.pdf for job in jobs] + list(reused)
-    total = len(tasks) + 2 + len(joins) + len(targets)
-    finished = 0
 
-    def tick(count: int = 1) -> None:
-        nonlocal finished
-        finished += count
-        done(finished, total)
+    def __init__(self, stamp_text: str, workers: int | None = None):
+        self.stamp_text = stamp_text
+        self.font = find_cjk_font()
+        self.pool = _Pool(max(1, workers or os.cpu_count() or 1))
+        self.jobs: list[PdfJob] = []
+        self.renders: list[Future[list[str]]] = []
 
-    workers = max(1, workers or os.cpu_count() or 1)
-    with _Pool(workers, len(tasks) + len(targets)) as pool:
+    def __enter__(self) -> Printer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.close()
+
+    def add(self, job: PdfJob) -> None:
+        self.jobs.append(job)
+        for i, html in enumerate(job.parts):
+            if html is not None:
+                self.renders.append(self.pool.submit(render_part, html, job.part_pdf(i)))
+
+    def finish(
+        self,
+        reused: Sequence[Path] = (),
+        done: Callable[[int, int], None] = lambda finished, total: None,
+    ) -> tuple[list[str], dict[Path, int]]:
+        """Wait for the parts, join them, then stamp each new and each ``reused`` PDF.
+        Returns WeasyPrint's warnings and, for every PDF, its length before the stamp
+        (what a later build can reuse). ``done(finished, total)`` follows the work."""
+        if not self.jobs and not reused:
+            return [], {}
+        pool, font = self.pool, self.font
         overlays = [
-            pool.submit(_stamp_overlay, stamp_text, font, side)
+            pool.submit(_stamp_overlay, self.stamp_text, font, side)
             for side in ("portrait", "landscape")
         ]
+        joins = [job for job in self.jobs if len(job.parts) > 1]
+        targets = [job.pdf for job in self.jobs] + list(reused)
+        total = len(self.renders) + 2 + len(joins) + len(targets)
+        finished = 0
+
+        def tick(count: int = 1) -> None:
+            nonlocal finished
+            finished += count
+            done(finished, total)
+
         warnings: list[str] = []
-        for future in [pool.submit(render_part, html, pdf) for html, pdf in tasks]:
+        for future in self.renders:
             warnings += future.result()
             tick()
         stamp = Stamp(*(future.result() for future in overlays))
@@ -171,24 +185,39 @@ def render_all(
         for target, stamped in [(t, pool.submit(stamp_pdf, t, stamp)) for t in targets]:
             lengths[target] = stamped.result()
             tick()
-    return warnings, lengths
+        return warnings, lengths
+
+
+def render_all(
+    jobs: Sequence[PdfJob],
+    stamp_text: str,
+    reused: Sequence[Path] = (),
+    workers: int | None = None,
+    done: Callable[[int, int], None] = lambda finished, total: None,
+) -> tuple[list[str], dict[Path, int]]:
+    """Render, join and stamp ``jobs`` (see :class:`Printer`) in one call."""
+    with Printer(stamp_text, workers) as printer:
+        for job in jobs:
+            printer.add(job)
+        return printer.finish(reused, done)
 
 
 class _Pool:
-    """A process pool, or the calling process itself for one worker (same results)."""
+    """A process pool, started at the first piece of work, or the calling process
+    itself for one worker (same results)."""
 
-    def __init__(self, workers: int, work: int):
-        self.executor = ProcessPoolExecutor(workers) if workers > 1 and work > 1 else None
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.executor: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> _Pool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
+    def close(self) -> None:
         if self.executor is not None:
             self.executor.shutdown(cancel_futures=True)
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
-        if self.executor is not None:
+        if self.workers > 1:
+            if self.executor is None:
+                self.executor = ProcessPoolExecutor(self.workers)
             return self.executor.submit(fn, *args)
         future: Future[T] = Future()
         future.set_result(fn(*args))

@@ -7,6 +7,7 @@ new site in for the old one.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -150,10 +151,14 @@ def build_site(
     stamp_text = f"生成时间 {built_at:%Y-%m-%d %H:%M} · 数据版本 {version.label}"
 
     entries: list[PeriodEntry] = []
-    with staging(out) as folder:
+    with contextlib.ExitStack() as stack:
+        folder = stack.enter_context(staging(out))
         last = read_manifest(out, kind)
         secrets = Secrets.of(project.cases, project.activities, internal)
-        site = SiteWriter(folder, out, last, stamps, secrets, root / PARTS_CACHE, full, pdfs)
+        site = stack.enter_context(
+            SiteWriter(folder, out, last, stamps, secrets, root / PARTS_CACHE, stamp_text, full,
+                       pdfs, jobs)
+        )  # fmt: skip
         for period in chosen:
             if as_of is None:
                 period_as_of = default_as_of(period, today)
@@ -188,7 +193,7 @@ def build_site(
             }
         )
         (folder / MARKER).write_text(kind + "\n", encoding="utf-8")
-        written = site.finish(stamp_text, jobs, progress, pdf_progress)
+        written = site.finish(progress, pdf_progress)
         write_manifest(folder, Manifest(kind, tuple(entries), site.records))
     return BuildResult(
         out,

@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 from xfgen import __version__
-from xfgen.reports.pdf import PdfJob, find_cjk_font, is_complete_pdf, render_all, reuse_pdf
+from xfgen.reports.pdf import PdfJob, Printer, find_cjk_font, is_complete_pdf, reuse_pdf
 from xfgen.site.guard import Leak, PrivacyLeak, Secrets, find_leaks, office_text
 from xfgen.site.manifest import Manifest, PageRecord
 from xfgen.site.publish import site_path
@@ -93,8 +93,10 @@ class SiteWriter:
         stamps: dict[str, str],
         secrets: Secrets,
         parts_cache: Path | None,
+        stamp_text: str,
         full: bool = False,
         pdfs: bool = True,
+        workers: int | None = None,
     ):
         self.folder = folder
         self.last_site = last_site
@@ -106,7 +108,10 @@ class SiteWriter:
         self.pdfs = pdfs
         self.common = render_key()
         self.records: dict[str, PageRecord] = {}
-        self.jobs: list[PdfJob] = []
+        for static, data in static_files().items():  # the stylesheet, before any PDF
+            (folder / static).write_bytes(data)
+        self.printer = Printer(stamp_text, workers)
+        self.jobs = 0
         self.reused: list[Path] = []
         self.leaks: list[Leak] = []
         self.with_pdf: list[str] = []  # pages (site paths) whose PDF this build makes or reuses
@@ -157,33 +162,31 @@ class SiteWriter:
                     print_file.write(fill_in(piece, blank))
         return digest.hexdigest()
 
+    def __enter__(self) -> SiteWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.printer.__exit__(*exc)
+
     def keep(self, records: dict[str, PageRecord]) -> None:
         """Records of pages carried over unchanged with a kept period."""
         self.records.update(records)
 
     def finish(
-        self,
-        stamp_text: str,
-        jobs: int | None,
-        progress: Callable[[str], None],
-        pdf_progress: Callable[[int, int], None],
+        self, progress: Callable[[str], None], pdf_progress: Callable[[int, int], None]
     ) -> Written:
         """Refuse to go on if a page leaks a secret; then render the queued PDFs, stamp
         every PDF and record what each was made from."""
         if self.leaks:
             raise PrivacyLeak(self.leaks)
-        for static, data in static_files().items():
-            (self.folder / static).write_bytes(data)
         if self.jobs or self.reused:
             progress(
-                f"生成 {len(self.jobs)} 份 PDF"
+                f"生成 {self.jobs} 份 PDF"
                 + (f"，沿用上次未变的 {len(self.reused)} 份" if self.reused else "")
             )
-        warnings, lengths = render_all(self.jobs, stamp_text, self.reused, jobs, pdf_progress)
-        for job in self.jobs:
-            for html in job.parts:
-                if html is not None:
-                    html.unlink()
+        warnings, lengths = self.printer.finish(self.reused, pdf_progress)
+        for job in self.printer.jobs:
+            _remove(job.parts)
         for path in self.with_pdf:
             outputs, pdf = self.records[path].outputs, pdf_of(path)
             made = site_path(self.folder, pdf)
@@ -193,7 +196,7 @@ class SiteWriter:
                 outputs.pop(pdf, None)
         if self.parts_cache is not None and self.cache_ready:
             prune(self.parts_cache)
-        return Written(self.pages, len(self.jobs) + len(self.reused), len(self.reused), warnings)
+        return Written(self.pages, self.jobs + len(self.reused), len(self.reused), warnings)
 
     def _pdf(
         self, page: Page, source: str, record: PageRecord | None, outputs: dict[str, int]
@@ -243,7 +246,8 @@ class SiteWriter:
             if printed is None:
                 os.utime(kept)  # a cached part in use: not pruned
         outputs[page.pdf_path] = 0
-        self.jobs.append(PdfJob(tuple(htmls), target, tuple(part_pdfs)))
+        self.printer.add(PdfJob(tuple(htmls), target, tuple(part_pdfs)))  # begins at once
+        self.jobs += 1
         return key
 
     def _cached_part(self, html: str) -> Path | None:
