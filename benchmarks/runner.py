@@ -35,6 +35,7 @@ class Run:
     main_maxrss: int  # bytes, ru_maxrss of the main process
     returncode: int
     load_before: float  # the 1-minute load average when it started (others' work slows it)
+    tree_peak_pss: int = 0  # bytes, the same peak by PSS (shared pages split between sharers)
     output_tail: str = ""  # the end of stdout and stderr when the command failed
 
 
@@ -49,7 +50,7 @@ def measure(command: Sequence[str], cwd: Path, log: Path) -> Run:
     with log.open("wb") as out:
         start = time.perf_counter()
         process = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        peak = [0]
+        peak = [0, 0]
         finished = threading.Event()
         sampler = threading.Thread(target=_sample, args=(process.pid, peak, finished))
         sampler.start()
@@ -62,18 +63,21 @@ def measure(command: Sequence[str], cwd: Path, log: Path) -> Run:
     if process.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-1500:]
     return Run(
-        list(command), seconds, peak[0], usage.ru_maxrss * 1024, process.returncode, load, tail
-    )
+        list(command), seconds, peak[0], usage.ru_maxrss * 1024, process.returncode, load,
+        peak[1], tail,
+    )  # fmt: skip
 
 
 def _sample(root: int, peak: list[int], finished: threading.Event) -> None:
     while not finished.is_set():
-        peak[0] = max(peak[0], tree_rss(root))
+        rss, pss = tree_memory(root)
+        peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
         finished.wait(SAMPLE_SECONDS)
 
 
-def tree_rss(root: int) -> int:
-    """The summed RSS in bytes of ``root`` and all its descendants (0 once it is gone)."""
+def tree_memory(root: int) -> tuple[int, int]:
+    """The summed RSS and PSS in bytes of ``root`` and all its descendants (0 once gone).
+    PSS splits a page shared by n processes (forked PDF workers) into n parts."""
     parents: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -84,16 +88,22 @@ def tree_rss(root: int) -> int:
         except OSError:
             continue
         parents.setdefault(int(fields[1]), []).append(int(entry.name))
-    total, todo = 0, [root]
+    rss = pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         todo += parents.get(pid, [])
         try:
             with open(f"/proc/{pid}/statm", "rb") as statm:
-                total += int(statm.read().split()[1]) * PAGE
+                rss += int(statm.read().split()[1]) * PAGE
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+                for line in rollup:
+                    if line.startswith(b"Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                        break
         except OSError:
             pass  # ended meanwhile
-    return total
+    return rss, pss
 
 
 @dataclass
@@ -205,6 +215,7 @@ def write_results(
                 "seconds": None if row.run is None else round(row.run.seconds, 3),
                 "peak_rss_tree_bytes": None if row.run is None else row.run.tree_peak_rss,
                 "peak_rss_main_bytes": None if row.run is None else row.run.main_maxrss,
+                "peak_pss_tree_bytes": None if row.run is None else row.run.tree_peak_pss,
                 "ratio": None if row.ratio is None else round(row.ratio, 4),
                 "target": row.target,
                 "met": row.met,
