@@ -197,7 +197,7 @@ def _read_entries(path: Path, key: str) -> dict[str, Any]:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
             return {}
         with os.fdopen(os.dup(fd), "rb") as stream:
-            data = stream.read(MAX_CACHE_BYTES + 1)
+            data = stream.read(info.st_size + 1)  # not MAX_CACHE_BYTES: read(n) allocates n
         document = json.loads(data)
     except (OSError, ValueError, RecursionError):
         return {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -233,13 +234,18 @@ def stable_zip(data: bytes, day: date | None) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "docProps/core.xml":
-                content = _DOC_TIMES.sub(lambda m: m.group(1) + stamp + m.group(2), content)
             entry = zipfile.ZipInfo(info.filename, date_time=when)  # type: ignore[arg-type]
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            target.writestr(entry, content)
+            if info.filename == "docProps/core.xml":
+                content = _DOC_TIMES.sub(
+                    lambda m: m.group(1) + stamp + m.group(2), source.read(info)
+                )
+                target.writestr(entry, content)
+                continue
+            # Copied in pieces: a long ledger's sheet is over 100 MB of XML unpacked.
+            with source.open(info) as unpacked, target.open(entry, "w") as packed:
+                shutil.copyfileobj(unpacked, packed, 1 << 20)
     return out.getvalue()
 
 
