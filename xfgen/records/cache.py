@@ -150,7 +150,7 @@ class CaseCache:
         document = {"format": FORMAT, "key": self.key, "entries": self._new}
         # A read-only project, a full disk: the cache is only a shortcut.
         with contextlib.suppress(OSError, ValueError):
-            _write_atomically(self.folder, CACHE_FILE, json.dumps(document, ensure_ascii=False))
+            _write_atomically(self.folder, CACHE_FILE, document)
 
     def _decode(self, entry: list[Any], rel: str) -> CaseFile | None:
         _sig, _digest, made_on, latest_text, problems, case, id_pos, repeat_pos, warning = entry
@@ -213,7 +213,9 @@ def _read_entries(path: Path, key: str) -> dict[str, Any]:
     return document["entries"]
 
 
-def _write_atomically(folder: Path, name: str, text: str) -> None:
+def _write_atomically(folder: Path, name: str, document: dict[str, Any]) -> None:
+    """Write ``document`` as JSON into ``folder/name`` by way of a temporary file, in
+    pieces (100,000 entries would be a string of some 100 MB)."""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         return  # never write through a link: the cache lives in the project itself
     if not folder.exists():
@@ -227,7 +229,7 @@ def _write_atomically(folder: Path, name: str, text: str) -> None:
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
+            json.dump(document, stream, ensure_ascii=False)
         os.replace(temporary, folder / name)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
