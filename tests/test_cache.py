@@ -19,10 +19,11 @@ from conftest import TODAY, VALID_CASE, Repo
 import xfgen.records.validation as validation
 from xfgen.cli import cli, main
 from xfgen.records import cache as cache_module
-from xfgen.records.cache import CACHE_DIR, CACHE_FILE
+from xfgen.records.cache import CACHE_DIR, CASES_FILE, FILES_FILE
 from xfgen.records.validation import Project, load_project
 
-CACHE = f"{CACHE_DIR}/{CACHE_FILE}"
+CACHE = f"{CACHE_DIR}/{FILES_FILE}"  # every file's own result
+CASES = f"{CACHE_DIR}/{CASES_FILE}"  # the cases, for commands that want them
 
 
 def case(number: int, **changes: str) -> str:
@@ -82,6 +83,18 @@ def test_results_are_the_same_with_and_without_the_cache(
     assert parsed == []  # everything came from the cache
     same(plain, cold)
     same(plain, warm)
+
+
+def test_cases_cached_by_check_serve_the_other_commands(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mixed(repo)
+    plain = load_project(repo.root, TODAY, cache=False)
+    checked = load_project(repo.root, TODAY, cases=False)  # what check does: no cases kept
+    assert checked.cases == () and checked.problems == plain.problems
+    parsed = never_parse(monkeypatch)
+    same(plain, load_project(repo.root, TODAY))  # build, stats ...: the cases from the cache
+    assert parsed == []
 
 
 def test_the_cli_gives_the_same_output_cold_and_warm(repo: Repo) -> None:
@@ -147,6 +160,8 @@ def test_a_deleted_case_is_gone_from_results_and_cache(repo: Repo) -> None:
     assert [c.id for c in project.cases] == ["XF2026-0001"] and project.files == 1
     entries = json.loads((repo.root / CACHE).read_text(encoding="utf-8"))["entries"]
     assert list(entries) == ["cases/2026/XF2026-0001.yaml"]
+    rows = json.loads((repo.root / CASES).read_text(encoding="utf-8"))["rows"]
+    assert list(rows) == ["cases/2026/XF2026-0001.yaml"]
 
 
 def test_another_xfgen_version_ignores_the_cache(
@@ -186,7 +201,7 @@ def test_a_date_after_today_is_judged_on_each_day(repo: Repo) -> None:
         lambda text: b"\x00\xff garbage \x80",
         lambda text: text[: len(text) // 2],  # a run killed while writing (were it not atomic)
         lambda text: b"[]",
-        lambda text: b'{"format": "xfgen-cache/1", "key": 1, "entries": []}',
+        lambda text: b'{"format": "xfgen-cache/2", "key": 1, "entries": []}',
     ],
     ids=["garbage", "truncated", "not-an-object", "wrong-header"],
 )
@@ -196,40 +211,56 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(
     mixed(repo)
     plain = load_project(repo.root, TODAY, cache=False)
     load_project(repo.root, TODAY)
-    cache_file = repo.root / CACHE
-    cache_file.write_bytes(damage(cache_file.read_bytes()))
-    same(plain, load_project(repo.root, TODAY))
-    parsed = never_parse(monkeypatch)
-    same(plain, load_project(repo.root, TODAY))  # rebuilt: nothing parsed again
-    assert parsed == []
+    for name in (CACHE, CASES):
+        cache_file = repo.root / name
+        cache_file.write_bytes(damage(cache_file.read_bytes()))
+        same(plain, load_project(repo.root, TODAY))
+        parsed = never_parse(monkeypatch)
+        same(plain, load_project(repo.root, TODAY))  # rebuilt: nothing parsed again
+        assert parsed == []
+        monkeypatch.undo()
 
 
-def test_wrong_types_inside_valid_json_are_ignored(
-    repo: Repo, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_wrong_types_inside_valid_json_are_ignored(repo: Repo) -> None:
     mixed(repo)
     plain = load_project(repo.root, TODAY, cache=False)
     load_project(repo.root, TODAY)
-    cache_file = repo.root / CACHE
-    document = json.loads(cache_file.read_text(encoding="utf-8"))
+    files, cases = repo.root / CACHE, repo.root / CASES
+    document = json.loads(files.read_text(encoding="utf-8"))
     entries = document["entries"]
-    valid = entries["cases/2026/XF2026-0001.yaml"]
+    first = "cases/2026/XF2026-0001.yaml"
+    valid = entries[first]
+    # Each entry keeps its file's signature and hash, so only its content is wrong.
     planted = {
-        "cases/2026/XF2026-0001.yaml": [*valid[:5], [*valid[5][:7], "many", *valid[5][8:]]],
         "cases/2026/XF2026-0002.yaml": "not a list",
-        "cases/2026/XF2026-0003.yaml": [None] * 9,
+        "cases/2026/XF2026-0003.yaml": [*valid[:2], *[None] * 5],
         "cases/2026/XF2026-0004.yaml": [*valid[:4], [[1, "one", "id", "x"]], *valid[5:]],
-        "cases/2026/XF2026-0005.yaml": [*valid[:5], [*valid[5][:11], "../../etc", *valid[5][12:]]],
-        "cases/2026/XF2026-0006.yaml": [*valid[:2], "not a day", *valid[3:]],
+        "cases/2026/XF2026-0005.yaml": [*valid[:2], "not a day", *valid[3:]],
+        "cases/2026/XF2026-0006.yaml": [*valid[:5], [*valid[5][:3], "1", 2, 3, 4], valid[6]],
     }
-    for rel, entry in planted.items():  # with the hash and times of the real files
-        if isinstance(entry, list) and rel in entries:
+    for rel, entry in planted.items():
+        if isinstance(entry, list):
             entry[:2] = entries[rel][:2]
         entries[rel] = entry
-    cache_file.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    project = load_project(repo.root, TODAY)
-    same(plain, project)
-    assert all(type(c.people) is int and c.unit in ("城关镇", None) for c in project.cases)
+    files.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    same(plain, load_project(repo.root, TODAY))
+    checked = load_project(repo.root, TODAY, cases=False)  # as check reads it: no cases
+    assert (checked.problems, checked.warnings, checked.cases) == (
+        plain.problems,
+        plain.warnings,
+        (),
+    )
+
+    load_project(repo.root, TODAY)
+    document = json.loads(cases.read_text(encoding="utf-8"))
+    row = document["rows"][first][1]
+    for index, wrong in ((7, "many"), (11, "../../etc"), (1, "2026-13-01"), (0, "XF2026-0002")):
+        # (a count as text, a unit that would be a path, a day that is none, another id)
+        document["rows"][first][1] = [*row[:index], wrong, *row[index + 1 :]]
+        cases.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        project = load_project(repo.root, TODAY)
+        same(plain, project)
+        assert all(type(c.people) is int and c.unit in ("城关镇", None) for c in project.cases)
 
 
 def test_a_project_that_cannot_be_written_to_still_checks(repo: Repo) -> None:

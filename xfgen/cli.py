@@ -70,12 +70,13 @@ def cli(ctx: click.Context, root: Path, today: date | None, debug: bool) -> None
     ctx.obj = {"root": root, "today": today or date.today(), "debug": debug}
 
 
-def _load(ctx: click.Context, quiet: bool = False) -> Project:
+def _load(ctx: click.Context, quiet: bool = False, cases: bool = True) -> Project:
     """The project, read and checked; a progress display on stderr while many case
-    files are read (none with ``quiet``)."""
+    files are read (none with ``quiet``). ``cases``: false when only its problems
+    and warnings are wanted."""
     shown = BuildProgress(quiet)
     try:
-        return load_project(ctx.obj["root"], ctx.obj["today"], progress=shown.files)
+        return load_project(ctx.obj["root"], ctx.obj["today"], progress=shown.files, cases=cases)
     finally:
         shown.close()
 
@@ -107,7 +108,7 @@ def check(ctx: click.Context, staged: bool, quiet: bool) -> None:
         finally:
             shown.close()
     else:
-        project = _load(ctx, quiet)
+        project = _load(ctx, quiet, cases=False)
     _print_problems(project)
     _print_warnings(project.warnings)
     if project.problems:

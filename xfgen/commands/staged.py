@@ -18,6 +18,7 @@ from xfgen.site.history import staged_tree
 
 
 def check_staged(root: Path, today: date, progress: Progress | None = None) -> Project:
-    """The project as staged in git, read and checked."""
+    """The project as staged in git, read and checked (its problems and warnings:
+    the cases themselves are not kept)."""
     with staged_tree(root) as staged_root:
-        return load_project(staged_root, today, progress, cache_root=root)
+        return load_project(staged_root, today, progress, cache_root=root, cases=False)

@@ -32,7 +32,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from xfgen import __version__
 from xfgen.errors import Problem
@@ -52,8 +52,9 @@ from xfgen.records.models import (
 )
 
 CACHE_DIR = ".xfgen-cache"
-CACHE_FILE = "cases.json"
-FORMAT = "xfgen-cache/1"
+FILES_FILE = "files.json"  # every file's signature, hash, problems and what checks across need
+CASES_FILE = "cases.json"  # the cases, read only when a command wants them
+FORMAT = "xfgen-cache/2"
 MAX_CACHE_BYTES = 1024 * 1024 * 1024  # a cache larger than this is not read
 # A file changed this soon after it was last written could keep the same times
 # (file systems stamp with a coarse clock): it is hashed again next time.
@@ -61,19 +62,30 @@ RACY_NS = 50_000_000
 RACY_COARSE_NS = 2_000_000_000  # whole-second times: FAT, some network file systems
 
 
+class CaseRef(NamedTuple):
+    """What checks across files need of a case whose fields could be read."""
+
+    id: str
+    path: str
+    received: date
+    repeat_of: str | None
+    id_pos: Position
+    repeat_pos: Position
+
+
 @dataclass(frozen=True)
 class CaseFile:
     """What one case file gave on its own.
 
-    ``case`` is set when its fields could be read (even if a rule of the file
-    failed, so that checks across files still see it); ``latest`` is its latest
-    date, the one that decides whether "no date after today" depends on the day.
+    ``ref`` is set when its fields could be read (even if a rule of the file
+    failed, so that checks across files still see it), and ``case`` too unless
+    the caller only wants problems; ``latest`` is its latest date, the one that
+    decides whether "no date after today" depends on the day.
     """
 
     problems: tuple[Problem, ...]
+    ref: CaseRef | None = None
     case: Case | None = None
-    id_pos: Position | None = None
-    repeat_pos: Position | None = None
     warning: str | None = None
     latest: date | None = None
 
@@ -101,24 +113,44 @@ class _Corrupt(Exception):
     """An entry that is not exactly what :func:`_encode` writes."""
 
 
-class CaseCache:
-    """The entries of one project's cache, for one configuration and one day."""
+_DAMAGE = (_Corrupt, TypeError, ValueError, KeyError, IndexError, OverflowError, AttributeError)
+_ENTRY_SIZE = 7
 
-    def __init__(self, folder: Path, key: str, today: date, config: Config, save: bool = True):
+
+class CaseCache:
+    """The cache of one project, for one configuration and one day.
+
+    Two files: ``files.json`` holds what ``check`` needs of every file (its
+    signature and hash, its problems, what checks across files need, its warning)
+    and ``cases.json`` the cases themselves, read only when they are wanted.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        key: str,
+        today: date,
+        config: Config,
+        save: bool = True,
+        want_cases: bool = True,
+    ):
         self.folder = folder
         self.writable = save  # False: the cache of another folder, only read
         self.key = key
         self.today = today
+        self._today_text = today.isoformat()
+        self.want_cases = want_cases
         self._vocab = _Vocabularies(config)
-        self._old: dict[str, Any] = {}
+        self._old: dict[str, Any] = _read_document(folder / FILES_FILE, key, "entries")
         self._new: dict[str, list[Any]] = {}
+        self._old_rows: dict[str, Any] | None = None  # read when first needed
+        self._new_rows: dict[str, list[Any]] = {}
         self._changed = False
-        self._old = _read_entries(folder / CACHE_FILE, key)
 
     def get(self, rel: str, sig: Signature | None, digest: str | None) -> CaseFile | None:
         """The cached result of ``rel``: by its signature, or by its content hash."""
         entry = self._old.get(rel)
-        if entry is None or not isinstance(entry, list) or len(entry) != 9:
+        if type(entry) is not list or len(entry) != _ENTRY_SIZE:
             return None
         if digest is None:
             if sig is None or entry[0] != list(sig):
@@ -127,7 +159,7 @@ class CaseCache:
             return None
         try:
             result = self._decode(entry, rel)
-        except (_Corrupt, TypeError, ValueError, KeyError, IndexError, OverflowError):
+        except _DAMAGE:
             return None
         if result is None:
             return None
@@ -139,7 +171,9 @@ class CaseCache:
         return result
 
     def put(self, rel: str, sig: Signature | None, digest: str, result: CaseFile) -> None:
-        self._new[rel] = _encode(result, sig, digest, self.today)
+        self._new[rel] = _encode(result, sig, digest, self._today_text)
+        if result.case is not None:
+            self._new_rows[rel] = [digest, _encode_case(result.case)]
         self._changed = True
 
     def save(self) -> None:
@@ -147,29 +181,61 @@ class CaseCache:
         silently nothing when the project cannot be written to."""
         if not self.writable or (not self._changed and self._new.keys() == self._old.keys()):
             return
-        document = {"format": FORMAT, "key": self.key, "entries": self._new}
         # A read-only project, a full disk: the cache is only a shortcut.
         with contextlib.suppress(OSError, ValueError):
-            _write_atomically(self.folder, CACHE_FILE, document)
+            if self._new_rows or self._new.keys() != self._old.keys():  # cases.json changes
+                rows = {
+                    rel: row
+                    for rel, row in self._rows().items()
+                    if rel in self._new and type(row) is list and row[:1] == self._new[rel][1:2]
+                }
+                rows.update(self._new_rows)
+                _write_atomically(self.folder, CASES_FILE, self._document("rows", rows))
+            _write_atomically(self.folder, FILES_FILE, self._document("entries", self._new))
+
+    def _document(self, name: str, content: dict[str, Any]) -> str:
+        return json.dumps({"format": FORMAT, "key": self.key, name: content}, ensure_ascii=False)
+
+    def _rows(self) -> dict[str, Any]:
+        if self._old_rows is None:
+            self._old_rows = _read_document(self.folder / CASES_FILE, self.key, "rows")
+        return self._old_rows
 
     def _decode(self, entry: list[Any], rel: str) -> CaseFile | None:
-        _sig, _digest, made_on, latest_text, problems, case, id_pos, repeat_pos, warning = entry
+        _sig, digest, made_on, latest_text, problems, ref, warning = entry
         latest = None if latest_text is None else date.fromisoformat(_text(latest_text))
         # "No date after today" gave the same answer on another day only if no date
         # of the file lies after either day.
         if (
-            made_on != self.today.isoformat()
+            made_on != self._today_text
             and latest is not None
             and (latest > self.today or latest > date.fromisoformat(_text(made_on)))
         ):
             return None
-        if not isinstance(problems, list):
+        if type(problems) is not list:
             raise _Corrupt
+        case = None
+        if ref is not None:
+            id_, received, repeat_of, id_line, id_column, repeat_line, repeat_column = ref
+            ref = CaseRef(
+                _text(id_),
+                rel,
+                _day(received),
+                _optional_text(repeat_of),
+                Position(_int(id_line), _int(id_column)),
+                Position(_int(repeat_line), _int(repeat_column)),
+            )
+            if self.want_cases:
+                row = self._rows().get(rel)
+                if type(row) is not list or len(row) != 2 or row[0] != digest:
+                    return None  # not kept (or not this content): read the file again
+                case = self._vocab.case(row[1], rel)
+                if (case.id, case.received, case.repeat_of) != ref[:1] + ref[2:4]:
+                    raise _Corrupt
         return CaseFile(
-            tuple(_problem(rel, p) for p in problems),
-            None if case is None else self._vocab.case(case, rel),
-            _position(id_pos),
-            _position(repeat_pos),
+            tuple([_problem(rel, p) for p in problems]) if problems else (),
+            ref,
+            case,
             None if warning is None else _text(warning),
             latest,
         )
@@ -186,8 +252,8 @@ def cache_key(config: Config, holiday_key: str) -> str:
     return f"{__version__}:{code.hexdigest()}:{content_hash(repr((config, holiday_key)).encode())}"
 
 
-def _read_entries(path: Path, key: str) -> dict[str, Any]:
-    """The entries of the cache file if it is one of ours for ``key``; {} otherwise."""
+def _read_document(path: Path, key: str, name: str) -> dict[str, Any]:
+    """The ``name`` part of a cache file if it is one of ours for ``key``; {} otherwise."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_NOFOLLOW)
     except OSError:
@@ -204,18 +270,16 @@ def _read_entries(path: Path, key: str) -> dict[str, Any]:
     finally:
         os.close(fd)
     if (
-        not isinstance(document, dict)
+        type(document) is not dict
         or document.get("format") != FORMAT
         or document.get("key") != key
-        or not isinstance(document.get("entries"), dict)
+        or type(document.get(name)) is not dict
     ):
         return {}
-    return document["entries"]
+    return document[name]
 
 
-def _write_atomically(folder: Path, name: str, document: dict[str, Any]) -> None:
-    """Write ``document`` as JSON into ``folder/name`` by way of a temporary file, in
-    pieces (100,000 entries would be a string of some 100 MB)."""
+def _write_atomically(folder: Path, name: str, text: str) -> None:
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         return  # never write through a link: the cache lives in the project itself
     if not folder.exists():
@@ -229,7 +293,7 @@ def _write_atomically(folder: Path, name: str, document: dict[str, Any]) -> None
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            json.dump(document, stream, ensure_ascii=False)
+            stream.write(text)
         os.replace(temporary, folder / name)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -239,16 +303,23 @@ def _write_atomically(folder: Path, name: str, document: dict[str, Any]) -> None
 # Encoding: one list per file, fields in a fixed order; dates as ISO text.
 
 
-def _encode(result: CaseFile, sig: Signature | None, digest: str, today: date) -> list[Any]:
+def _encode(result: CaseFile, sig: Signature | None, digest: str, today: str) -> list[Any]:
+    ref = result.ref
     return [
         list(sig) if sig else None,
         digest,
-        today.isoformat(),
+        today,
         _iso(result.latest),
         [[p.line, p.column, p.field, p.message] for p in result.problems],
-        None if result.case is None else _encode_case(result.case),
-        None if result.id_pos is None else [result.id_pos.line, result.id_pos.column],
-        None if result.repeat_pos is None else [result.repeat_pos.line, result.repeat_pos.column],
+        None
+        if ref is None
+        else [
+            ref.id,
+            ref.received.isoformat(),
+            ref.repeat_of,
+            *ref.id_pos,
+            *ref.repeat_pos,
+        ],
         result.warning,
     ]
 

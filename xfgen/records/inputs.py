@@ -62,12 +62,13 @@ class InputFolder:
         self._area_inside = False
         self._folders: dict[str, tuple[str, bool]] = {}  # folder -> (resolved, inside)
 
-    def read(self, path: Path, rel: str | None = None) -> bytes:
+    def read(self, path: Path | str, rel: str | None = None, is_link: bool | None = None) -> bytes:
         """The bytes of ``path`` (named ``rel`` in messages; relative to the repository
-        by default)."""
+        by default). ``is_link``: whether ``path`` is a link, if the caller has just
+        asked (a folder walk has)."""
         if rel is None:
-            rel = relative_name(self.root, path)
-        resolved = self._resolve(path, rel)
+            rel = relative_name(self.root, Path(path))
+        resolved = self._resolve(str(path), rel, is_link)
         try:
             # O_NONBLOCK: opening a pipe must not wait for a writer; O_NOFOLLOW: the
             # resolved path has no link left, so a link appearing now is refused.
@@ -98,27 +99,28 @@ class InputFolder:
             raise UnsafeInput(rel, _too_big(size))
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
-    def _resolve(self, path: Path, rel: str) -> str:
+    def _resolve(self, path: str, rel: str, is_link: bool | None) -> str:
         """Where ``path`` really is, refused unless inside the folder (and the repository)."""
         try:
             if self._allowed is None:
                 self._top = self.root.resolve(strict=True)
                 self._allowed = self.area.resolve(strict=True)
                 self._area_inside = self._allowed.is_relative_to(self._top)
-            name = path.name
-            if name in ("", ".", ".."):
-                return self._check(path.resolve(strict=True), rel)
-            folder = str(path.parent)
+            folder, _, name = path.rpartition("/")
+            if name in ("", ".", "..") or not folder:
+                return self._check(Path(path).resolve(strict=True), rel)
             known = self._folders.get(folder)
             if known is None:
-                real = path.parent.resolve(strict=True)
+                real = Path(folder).resolve(strict=True)
                 inside = self._area_inside and real.is_relative_to(self._allowed)
                 known = self._folders[folder] = (str(real), inside)
-            if stat.S_ISLNK(os.lstat(path).st_mode):
-                return self._check(path.resolve(strict=True), rel)
+            if is_link is None:
+                is_link = stat.S_ISLNK(os.lstat(path).st_mode)
+            if is_link:
+                return self._check(Path(path).resolve(strict=True), rel)
         except (OSError, RuntimeError) as exc:  # missing, a dangling link, a loop of links
             raise UnsafeInput(rel, _cannot_read(exc)) from None
-        resolved = os.path.join(known[0], name)
+        resolved = known[0] + "/" + name
         return resolved if known[1] else self._check(Path(resolved), rel)
 
     def _check(self, resolved: Path, rel: str) -> str:

@@ -15,25 +15,27 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from xfgen.records.inputs import UnsafeInput, read_input
 
-# The C parser (libyaml); the pure-Python one only where PyYAML lacks it.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The C parser (libyaml) alone, without a loader's constructor and resolver; the
+# pure-Python loader only where PyYAML lacks it.
+_Loader: Any = getattr(getattr(yaml, "cyaml", None), "CParser", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-@dataclass(frozen=True)
-class Position:
+# Position and Scalar are named tuples (immutable like the frozen dataclasses
+# around them, and made three times as fast): a check makes one of each for
+# every value of every case file.
+class Position(NamedTuple):
     line: int  # 1-based
     column: int  # 1-based
 
 
-@dataclass(frozen=True)
-class Scalar:
+class Scalar(NamedTuple):
     text: str
     plain: bool  # written without quotes, so YAML would resolve its type
     pos: Position
@@ -81,6 +83,8 @@ _FLOAT = re.compile(
     r"^([-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$"
 )
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+# The first characters the patterns above can match (and any digit, for \d).
+_TYPED_FIRST = frozenset("~nNyYtTfFoO+-.0123456789")
 
 
 def implicit_type(scalar: Scalar) -> str:
@@ -88,6 +92,9 @@ def implicit_type(scalar: Scalar) -> str:
     if not scalar.plain:
         return "str"
     text = scalar.text
+    first = text[:1]
+    if first and first not in _TYPED_FIRST and not first.isdigit():  # 反映…: no pattern can match
+        return "str"
     if _NULL.match(text):
         return "null"
     if _BOOL.match(text):
@@ -280,13 +287,22 @@ def _node(event: Any, next_event: Callable[[], Any], depth: int) -> Node:  # a y
     if kind is _MAPPING_START:
         pairs: list[tuple[Scalar, Node]] = []
         seen: dict[str, Position] = {}
+        inline = depth < MAX_DEPTH  # a value one level down may be made here
         while True:
             child = next_event()
             if type(child) is _MAPPING_END:
                 return Mapping(tuple(pairs), _pos(event))
-            key = _node(child, next_event, depth + 1)
-            if type(key) is not Scalar:
-                raise LoadFailed(LoadProblem(key.pos, "键名必须是简单的文字。"))
+            if inline and type(child) is _SCALAR and child.anchor is None and child.tag is None:
+                mark = child.start_mark  # a plain key, as _node would make it, without a call
+                key = Scalar(
+                    child.value,
+                    bool(child.implicit[0]),
+                    Position(mark.line + 1, mark.column + 1),  # type: ignore[union-attr]
+                )
+            else:
+                key = _node(child, next_event, depth + 1)  # type: ignore[assignment]
+                if type(key) is not Scalar:
+                    raise LoadFailed(LoadProblem(key.pos, "键名必须是简单的文字。"))
             if key.text in seen:
                 first = seen[key.text]
                 raise LoadFailed(
@@ -297,7 +313,17 @@ def _node(event: Any, next_event: Callable[[], Any], depth: int) -> Node:  # a y
                     )
                 )
             seen[key.text] = key.pos
-            pairs.append((key, _node(next_event(), next_event, depth + 1)))
+            child = next_event()
+            if inline and type(child) is _SCALAR and child.anchor is None and child.tag is None:
+                mark = child.start_mark
+                value: Node = Scalar(
+                    child.value,
+                    bool(child.implicit[0]),
+                    Position(mark.line + 1, mark.column + 1),  # type: ignore[union-attr]
+                )
+            else:
+                value = _node(child, next_event, depth + 1)
+            pairs.append((key, value))
     if kind is _SEQUENCE_START:
         items: list[Node] = []
         while True:

@@ -84,7 +84,7 @@ class Reader:
         if not isinstance(node, Mapping):
             self.problem(node.pos, where, "这里应当是“键: 值”形式的一组内容。")
             return None
-        declared = {f.name: f for f in fields}
+        declared = _declared(fields)
         values: dict[str, Any] = {}
         empty: dict[str, Position] = {}  # `key:` written with nothing after it
         for key, value in node.items:
@@ -135,8 +135,7 @@ class Reader:
         return self.read_scalar(node, spec, name)
 
     def read_scalar(self, node: Scalar, spec: Field, name: str) -> Any:
-        reader = getattr(self, f"_read_{spec.kind}")
-        value = reader(node, spec, name)
+        value = _SCALAR_READERS[spec.kind](self, node, spec, name)
         if value is None:
             return None
         choices = self._choices(spec)
@@ -243,10 +242,27 @@ class Reader:
             )
             return None
         try:
-            return date(*(int(part) for part in match.groups()))
+            if match.string.isascii():  # the usual case, read in one call
+                return date.fromisoformat(match.string)
+            return date(*(int(part) for part in match.groups()))  # other digits (\d)
         except ValueError:
             self.problem(node.pos, name, f"日期 {node.text} 不存在，请检查年、月、日。")
             return None
+
+
+_SCALAR_READERS = {
+    kind: getattr(Reader, f"_read_{kind}")
+    for kind in ("text", "multiline", "int", "number", "bool", "date")
+}
+_DECLARED: dict[int, tuple[tuple[Field, ...], dict[str, Field]]] = {}
+
+
+def _declared(fields: tuple[Field, ...]) -> dict[str, Field]:
+    """``fields`` by name, made once per declaration (not once per mapping read)."""
+    known = _DECLARED.get(id(fields))
+    if known is None or known[0] is not fields:
+        known = _DECLARED[id(fields)] = (fields, {f.name: f for f in fields})
+    return known[1]
 
 
 def _unknown_key(key: str, declared: dict[str, Field]) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from xfgen.records.cache import (
     CACHE_DIR,
     CaseCache,
     CaseFile,
+    CaseRef,
     Signature,
     cache_key,
     content_hash,
@@ -197,6 +199,7 @@ def load_project(
     progress: Progress | None = None,
     cache: bool = True,
     cache_root: Path | None = None,
+    cases: bool = True,
 ) -> Project:
     """Read and validate the configuration and every case file under ``root``.
 
@@ -204,10 +207,12 @@ def load_project(
     gave alone is kept in the parse cache (:mod:`xfgen.records.cache`) of
     ``cache_root`` (``root`` by default; the cache of another folder, such as the
     project a staged copy was made from, is only read, never written), unless
-    ``cache`` is false; the result is the same either way.
+    ``cache`` is false; the result is the same either way. With ``cases`` false
+    (``xfgen check``, which only reports) the project holds no cases, and the
+    cached cases are not even read.
     """
     with _no_cyclic_gc():
-        return _load_project(root, today, progress, cache, cache_root)
+        return _load_project(root, today, progress, cache, cache_root, cases)
 
 
 @contextmanager
@@ -225,14 +230,21 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def _load_project(
-    root: Path, today: date, progress: Progress | None, cache: bool, cache_root: Path | None
+    root: Path,
+    today: date,
+    progress: Progress | None,
+    cache: bool,
+    cache_root: Path | None,
+    want_cases: bool,
 ) -> Project:
     started_ns = time.time_ns()
     config = load_config(root)
     rules = load_rules(root, config)
+    want_cases = want_cases or rules.uses_holiday_rule  # for the provisional years
     vocab = vocabularies(config)
     problems: list[Problem] = []
-    read: list[tuple[Case, dict[str, Position]]] = []
+    read: list[CaseRef] = []
+    every_case: list[Case] = []
     warnings: list[str] = []
     folder = root / CASES_DIR
     paths = _case_files(folder)
@@ -245,6 +257,7 @@ def _load_project(
             today,
             config,
             save=own,
+            want_cases=want_cases,
         )
     inputs = InputFolder(root, folder)
     # A case file found by the walk lies in a real folder below cases/: it is inside
@@ -256,11 +269,16 @@ def _load_project(
         if store is not None and sig is not None and sig[0] <= MAX_INPUT_BYTES:
             result = store.get(rel, sig, None)
         if result is None:
-            result = _check_file(path, rel, inputs, vocab, config, rules, today, store, sig)
+            is_link = None if info is None else stat.S_ISLNK(info.st_mode)
+            result = _check_file(
+                path, rel, is_link, inputs, vocab, config, rules, today, store, sig
+            )
         problems.extend(result.problems)
-        if result.case is not None:
-            positions = {"id": result.id_pos or _START, "repeat_of": result.repeat_pos or _START}
-            read.append((result.case, positions))
+        if result.ref is not None:
+            read.append(result.ref)
+            if want_cases:
+                assert result.case is not None
+                every_case.append(result.case)
         if result.warning:
             warnings.append(result.warning)
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(paths)):
@@ -271,10 +289,12 @@ def _load_project(
     _check_repeat_cycles(read, problems)
     stems = {_stem(rel) for rel, _, _ in paths}
     activities, activity_files = load_activities(
-        root, vocab, {c.id: c.received for c, _ in read}, today, problems, stems
+        root, vocab, {c.id: c.received for c in read}, today, problems, stems
     )
     invalid = {p.path for p in problems}
-    cases = sorted((c for c, _ in read if c.path not in invalid), key=lambda c: (c.received, c.id))
+    cases = sorted(
+        (c for c in every_case if c.path not in invalid), key=lambda c: (c.received, c.id)
+    )
     provisional = rules.provisional_years(cases)
     if provisional:
         warnings.append(provisional_warning(provisional, last_published_year()))
@@ -288,9 +308,6 @@ def _load_project(
         tuple(activities),
         tuple(warnings),
     )
-
-
-_START = Position(1, 1)
 
 
 def _case_files(folder: Path) -> list[tuple[str, str, os.stat_result | None]]:
@@ -365,6 +382,7 @@ def _holiday_key(rules: DeadlineRules) -> str:
 def _check_file(
     name: str,
     rel: str,
+    is_link: bool | None,
     inputs: InputFolder,
     vocab: dict[str, tuple[str, ...]],
     config: Config,
@@ -374,9 +392,8 @@ def _check_file(
     sig: Signature | None,
 ) -> CaseFile:
     """Read and check one case file (or take it from the cache by its content)."""
-    path = Path(name)
     try:
-        data = inputs.read(path, rel)
+        data = inputs.read(name, rel, is_link)
     except UnsafeInput as exc:  # not cached: its problem is not in its content
         return CaseFile((Problem(rel, 1, 1, "(文件)", exc.reason),))
     digest = content_hash(data) if store is not None else ""
@@ -392,16 +409,21 @@ def _check_file(
         p = failed.problem
         result = CaseFile((Problem(rel, p.pos.line, p.pos.column, p.field, p.message),))
     else:
-        case = _case_of(node, path.stem, reader, config, rules, today)
-        positions = reader.positions
-        result = CaseFile(
-            tuple(problems),
-            case,
-            positions.get("id") if case else None,
-            positions.get("repeat_of") if case else None,
-            _personal_data_in_summary(case, positions) if case else None,
-            max((day for _, day in _dates(case)), default=None) if case else None,
-        )
+        case = _case_of(node, _stem(rel), reader, config, rules, today)
+        if case is None:
+            result = CaseFile(tuple(problems))
+        else:
+            positions = reader.positions
+            ref = CaseRef(
+                case.id, rel, case.received, case.repeat_of, positions["id"], positions["repeat_of"]
+            )
+            result = CaseFile(
+                tuple(problems),
+                ref,
+                case,
+                _personal_data_in_summary(case, positions),
+                max((day for _, day in _dates(case)), default=None),
+            )
     if store is not None:
         store.put(rel, sig, digest, result)
     return result
@@ -649,17 +671,15 @@ def _dates(case: Case) -> list[tuple[str, date]]:
     return [(f, d) for f, d in found if d is not None]
 
 
-def _check_across_files(
-    read: list[tuple[Case, dict[str, Position]]], problems: list[Problem]
-) -> None:
+def _check_across_files(read: list[CaseRef], problems: list[Problem]) -> None:
     """Unique ids and repeat_of links."""
-    by_id: dict[str, Case] = {}  # ids are unique ignoring letter case: QC-1 is qc-1
-    for case, positions in read:
+    by_id: dict[str, CaseRef] = {}  # ids are unique ignoring letter case: QC-1 is qc-1
+    for case in read:
         first = by_id.get(case.id.upper())
         if first is None:
             by_id[case.id.upper()] = case
             continue
-        pos = positions["id"]
+        pos = case.id_pos
         problems.append(
             Problem(
                 case.path,
@@ -670,10 +690,10 @@ def _check_across_files(
                 + ("。" if first.id == case.id else f"（{first.id}，编号不区分大小写）。"),
             )
         )
-    for case, positions in read:
+    for case in read:
         if case.repeat_of is None:
             continue
-        pos = positions["repeat_of"]
+        pos = case.repeat_pos
         earlier = by_id.get(case.repeat_of.upper())
         message = None
         if earlier is None:
@@ -689,31 +709,29 @@ def _check_across_files(
             problems.append(Problem(case.path, pos.line, pos.column, "repeat_of", message))
 
 
-def _check_repeat_cycles(
-    read: list[tuple[Case, dict[str, Position]]], problems: list[Problem]
-) -> None:
+def _check_repeat_cycles(read: list[CaseRef], problems: list[Problem]) -> None:
     """Following ``repeat_of`` must never come back to a case: each file of a cycle is an error.
 
     Links between cases received on the same day are allowed, so a cycle can
     only join same-day cases; a link to the case itself is reported elsewhere.
     """
-    by_id: dict[str, tuple[Case, dict[str, Position]]] = {}  # by id ignoring letter case
-    for case, positions in read:
-        by_id.setdefault(case.id.upper(), (case, positions))
+    by_id: dict[str, CaseRef] = {}  # by id ignoring letter case
+    for case in read:
+        by_id.setdefault(case.id.upper(), case)
     done: set[str] = set()
-    for start, _ in read:
+    for start in read:
         path: dict[str, int] = {}  # id -> place on the path followed from start
         current: str | None = start.id.upper()
         while current is not None and current not in done and current not in path:
             path[current] = len(path)
             found = by_id.get(current)
-            link = found[0].repeat_of.upper() if found and found[0].repeat_of else None
+            link = found.repeat_of.upper() if found and found.repeat_of else None
             current = link if link != current else None
         if current is not None and current in path:
-            cycle = [by_id[key][0] for key in list(path)[path[current] :]]
+            cycle = [by_id[key] for key in list(path)[path[current] :]]
             chain = " → ".join(case.id for case in [*cycle, cycle[0]])
             for case in cycle:
-                pos = by_id[case.id.upper()][1]["repeat_of"]
+                pos = by_id[case.id.upper()].repeat_pos
                 problems.append(
                     Problem(
                         case.path,
