@@ -343,3 +343,15 @@ def test_progress_while_reading_many_files(repo: Repo, tmp_path: Path) -> None:
     few = Repo(tmp_path / "few")
     few.case(case(1))
     assert runner.invoke(cli, ["-C", str(few.root), "check"]).stderr == ""
+
+
+def test_case_files_are_found_as_glob_finds_them(repo: Repo) -> None:
+    # The order decides which of two files with one id is "first", and the order of warnings.
+    names = ["2026/a.yaml", "2026/A.yaml", "2026-x/b.yaml", "2026.yaml", ".h.yaml", "x.yml"]
+    names += ["2026/sub/q.yaml", "a.yaml/c.yaml", "a.yaml.d/e.yaml", "2025/z.yaml"]
+    for name in names:
+        repo.write(f"cases/{name}", "id: x\n")
+    (repo.root / "cases/link").symlink_to(repo.root / "cases/2026")  # a linked folder: not entered
+    found = [rel for rel, _, _ in validation._case_files(repo.root / "cases")]
+    expected = sorted((repo.root / "cases").glob("**/*.yaml"))
+    assert found == [p.relative_to(repo.root).as_posix() for p in expected]

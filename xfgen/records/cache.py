@@ -203,7 +203,7 @@ class CaseCache:
 
     def _decode(self, entry: list[Any], rel: str) -> CaseFile | None:
         _sig, digest, made_on, latest_text, problems, ref, warning = entry
-        latest = None if latest_text is None else date.fromisoformat(_text(latest_text))
+        latest = None if latest_text is None else date.fromisoformat(latest_text)
         # "No date after today" gave the same answer on another day only if no date
         # of the file lies after either day.
         if (
@@ -217,13 +217,22 @@ class CaseCache:
         case = None
         if ref is not None:
             id_, received, repeat_of, id_line, id_column, repeat_line, repeat_column = ref
+            if not (
+                type(id_) is str
+                and (repeat_of is None or type(repeat_of) is str)
+                and type(id_line) is int
+                and type(id_column) is int
+                and type(repeat_line) is int
+                and type(repeat_column) is int
+            ):
+                raise _Corrupt
             ref = CaseRef(
-                _text(id_),
+                id_,
                 rel,
-                _day(received),
-                _optional_text(repeat_of),
-                Position(_int(id_line), _int(id_column)),
-                Position(_int(repeat_line), _int(repeat_column)),
+                date.fromisoformat(received),  # TypeError unless text
+                repeat_of,
+                Position(id_line, id_column),
+                Position(repeat_line, repeat_column),
             )
             if self.want_cases:
                 row = self._rows().get(rel)

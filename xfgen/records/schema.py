@@ -84,7 +84,7 @@ class Reader:
         if not isinstance(node, Mapping):
             self.problem(node.pos, where, "这里应当是“键: 值”形式的一组内容。")
             return None
-        declared = _declared(fields)
+        declared, names, required = _declared(fields)
         values: dict[str, Any] = {}
         empty: dict[str, Position] = {}  # `key:` written with nothing after it
         for key, value in node.items:
@@ -92,20 +92,24 @@ class Reader:
             if spec is None:
                 self.problem(key.pos, prefix + key.text, _unknown_key(key.text, declared))
                 continue
-            self.positions[prefix + spec.name] = value.pos
-            if isinstance(value, Scalar) and value.plain and value.text in ("", "~", "null"):
+            name = prefix + spec.name
+            self.positions[name] = value.pos
+            if type(value) is Scalar and value.plain and value.text in ("", "~", "null"):
                 empty[spec.name] = key.pos  # counts as absent
                 continue
-            values[spec.name] = self.read_value(value, spec, prefix + spec.name)
-        for spec in fields:
-            self.positions.setdefault(prefix + spec.name, node.pos)
-            if spec.required and spec.name in empty:
+            values[spec.name] = self.read_value(value, spec, name)
+        # Where an absent key would go: the mapping itself.
+        positions = dict.fromkeys([prefix + n for n in names] if prefix else names, node.pos)
+        positions.update(self.positions)
+        self.positions = positions
+        for spec in required:
+            if spec.name in empty:
                 self.problem(
                     empty[spec.name],
                     prefix + spec.name,
                     f"必填项 {spec.name}（{spec.label}）还没有填写。",
                 )
-            elif spec.required and spec.name not in values:
+            elif spec.name not in values:
                 self.problem(
                     node.pos, prefix + spec.name, f"缺少必填项 {spec.name}（{spec.label}）。"
                 )
@@ -254,14 +258,21 @@ _SCALAR_READERS = {
     kind: getattr(Reader, f"_read_{kind}")
     for kind in ("text", "multiline", "int", "number", "bool", "date")
 }
-_DECLARED: dict[int, tuple[tuple[Field, ...], dict[str, Field]]] = {}
+_Declared = tuple[dict[str, Field], tuple[str, ...], tuple[Field, ...]]
+_DECLARED: dict[int, tuple[tuple[Field, ...], _Declared]] = {}
 
 
-def _declared(fields: tuple[Field, ...]) -> dict[str, Field]:
-    """``fields`` by name, made once per declaration (not once per mapping read)."""
+def _declared(fields: tuple[Field, ...]) -> _Declared:
+    """``fields`` by name, their names and the required ones: made once per declaration
+    (a handful in a process), not once per mapping read."""
     known = _DECLARED.get(id(fields))
     if known is None or known[0] is not fields:
-        known = _DECLARED[id(fields)] = (fields, {f.name: f for f in fields})
+        by_name = {f.name: f for f in fields}
+        names = tuple(by_name)
+        known = _DECLARED[id(fields)] = (
+            fields,
+            (by_name, names, tuple(f for f in fields if f.required)),
+        )
     return known[1]
 
 

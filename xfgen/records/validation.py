@@ -314,37 +314,33 @@ def _case_files(folder: Path) -> list[tuple[str, str, os.stat_result | None]]:
     """Every ``cases/**/*.yaml`` (what ``folder.glob("**/*.yaml")`` finds, in the same
     order): its name for messages, its path and what ``lstat`` says of it (None when
     that failed). Folders that are links are not entered."""
-    found: list[tuple[tuple[str, ...], os.DirEntry[str]]] = []
+    files: list[tuple[str, str, os.stat_result | None]] = []
 
-    def walk(directory: str, parts: tuple[str, ...]) -> None:
+    def walk(directory: str, prefix: str) -> None:
         try:
             with os.scandir(directory) as scan:
-                entries = list(scan)
+                entries = sorted(scan, key=lambda entry: entry.name)
         except PermissionError:
             return
+        # In name order, a file before the folder of the same name: the order in
+        # which sorted() puts the paths glob() finds (part by part).
         for entry in entries:
             name = entry.name
             if name.endswith(".yaml"):
-                found.append(((*parts, name), entry))
+                try:
+                    info: os.stat_result | None = entry.stat(follow_symlinks=False)
+                except OSError:
+                    info = None
+                files.append((prefix + name, entry.path, info))
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_dir = False
             if is_dir:
-                walk(entry.path, (*parts, name))
+                walk(entry.path, prefix + name + "/")
 
-    if not folder.is_dir():
-        return []
-    walk(str(folder), ())
-    found.sort(key=lambda item: item[0])
-    files = []
-    prefix = CASES_DIR + "/"
-    for parts, entry in found:
-        try:
-            info: os.stat_result | None = entry.stat(follow_symlinks=False)
-        except OSError:
-            info = None
-        files.append((prefix + "/".join(parts), entry.path, info))
+    if folder.is_dir():
+        walk(str(folder), CASES_DIR + "/")
     return files
 
 
