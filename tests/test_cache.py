@@ -290,6 +290,8 @@ def test_a_cache_folder_that_is_a_link_is_not_written_through(repo: Repo, tmp_pa
 
 def test_the_cache_ignores_itself_in_git(repo: Repo) -> None:
     repo.case(case(1))
+    (repo.root / CACHE_DIR / "pdf").mkdir(parents=True)  # made first by the PDF parts' cache
+    (repo.root / CACHE_DIR / "pdf" / "part.pdf").write_bytes(b"%PDF")
     load_project(repo.root, TODAY)
     assert (repo.root / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
     subprocess.run(["git", "init", "-q", str(repo.root)], check=True)

@@ -288,17 +288,21 @@ def _read_document(path: Path, key: str, name: str) -> dict[str, Any]:
     return document[name]
 
 
+_MARKERS = (
+    (".gitignore", "# xfgen 的缓存，可随时删除\n*\n"),
+    ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# xfgen cache\n"),
+)
+
+
 def _write_atomically(folder: Path, name: str, text: str) -> None:
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         return  # never write through a link: the cache lives in the project itself
-    if not folder.exists():
-        folder.mkdir()
-        # Ignored by git without the user's .gitignore (as .pytest_cache is), and
-        # marked for backup tools as a cache.
-        (folder / ".gitignore").write_text("# xfgen 的缓存，可随时删除\n*\n", encoding="utf-8")
-        (folder / "CACHEDIR.TAG").write_text(
-            "Signature: 8a477f597d28d172789f06886806bc55\n# xfgen parse cache\n", encoding="utf-8"
-        )
+    folder.mkdir(exist_ok=True)
+    # Ignored by git without the user's .gitignore (as .pytest_cache is), and marked
+    # for backup tools as a cache (the folder may have been made by the PDF cache).
+    for marker, content in _MARKERS:
+        if not (folder / marker).exists():
+            (folder / marker).write_text(content, encoding="utf-8")
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
