@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -303,6 +302,8 @@ def _write_atomically(folder: Path, name: str, text: str) -> None:
     for marker, content in _MARKERS:
         if not (folder / marker).exists():
             (folder / marker).write_text(content, encoding="utf-8")
+    import tempfile  # (only when writing: most runs only read the cache)
+
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
