@@ -189,11 +189,8 @@ class CaseCache:
                     if rel in self._new and type(row) is list and row[:1] == self._new[rel][1:2]
                 }
                 rows.update(self._new_rows)
-                _write_atomically(self.folder, CASES_FILE, self._document("rows", rows))
-            _write_atomically(self.folder, FILES_FILE, self._document("entries", self._new))
-
-    def _document(self, name: str, content: dict[str, Any]) -> str:
-        return json.dumps({"format": FORMAT, "key": self.key, name: content}, ensure_ascii=False)
+                _write_atomically(self.folder, CASES_FILE, self.key, "rows", rows)
+            _write_atomically(self.folder, FILES_FILE, self.key, "entries", self._new)
 
     def _rows(self) -> dict[str, Any]:
         if self._old_rows is None:
@@ -293,21 +290,32 @@ _MARKERS = (
 )
 
 
-def _write_atomically(folder: Path, name: str, text: str) -> None:
+def _write_atomically(
+    folder: Path, name: str, key: str, part: str, content: dict[str, Any]
+) -> None:
+    """Write the cache file ``name`` (``{"format", "key", part: content}``) by way of a
+    temporary file, one entry at a time: 100,000 entries would make a string of some
+    100 MB, and ``json.dump`` would write it in pieces three times as slowly."""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         return  # never write through a link: the cache lives in the project itself
     folder.mkdir(exist_ok=True)
     # Ignored by git without the user's .gitignore (as .pytest_cache is), and marked
     # for backup tools as a cache (the folder may have been made by the PDF cache).
-    for marker, content in _MARKERS:
+    for marker, text in _MARKERS:
         if not (folder / marker).exists():
-            (folder / marker).write_text(content, encoding="utf-8")
+            (folder / marker).write_text(text, encoding="utf-8")
     import tempfile  # (only when writing: most runs only read the cache)
 
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
+            stream.write(f'{{"format": {encode(FORMAT)}, "key": {encode(key)}, "{part}": {{')
+            separator = ""
+            for rel, entry in content.items():
+                stream.write(f"{separator}{encode(rel)}: {encode(entry)}")
+                separator = ", "
+            stream.write("}}")
         os.replace(temporary, folder / name)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
