@@ -211,7 +211,7 @@ def ledger_rows(bench: Bench, count: int) -> None:
     data.git_commit(root, "台账基准数据")
     run = bench.xfgen(root, "build", "--period", "2026H1")
     bench.add(Row("build --period 2026H1（准备台账）", f"{count:,} 件", run,
-                  note="一个半年 2,000 件，只为得到登记台账的网页；不设目标"))  # fmt: skip
+                  note=f"一个半年 {count:,} 件，只为得到登记台账的网页；不设目标"))  # fmt: skip
     html = root / "output" / "2026H1" / "register.html"
     if run.returncode != 0 or not html.is_file():
         bench.add(Row("台账 PDF，xfgen", f"{count:,} 行", note="没有生成登记台账网页，跳过"))
@@ -235,7 +235,7 @@ def ledger_rows(bench: Bench, count: int) -> None:
     run = bench.run([sys.executable, "-c", XFGEN_PDF, str(html), str(pdfs / "xfgen.pdf")], pdfs)
     pages = pdf_pages(pdfs / "xfgen.pdf")
     note = (f"{pages} 页；xfgen 的 PDF 步骤（pdf.render_all，含盖章）把同一网页整份排成一个文档；"
-            "build 对超过 1,000 行的台账分段并行排版，比这里快")  # fmt: skip
+            "build 把长台账分段并行排版，比这里快")  # fmt: skip
     if chromium is None or chromium.returncode != 0:
         bench.add(Row("台账 PDF，xfgen（WeasyPrint）", f"{rows:,} 行", run, note=note))
         return
