@@ -26,7 +26,7 @@ from pathlib import Path
 
 from xfgen import __version__
 from xfgen.reports.pdf import PdfJob, Printer, find_cjk_font, is_complete_pdf, reuse_pdf
-from xfgen.site.guard import Leak, PrivacyLeak, Secrets, find_leaks, office_text
+from xfgen.site.guard import Leak, PrivacyLeak, Secrets, find_leaks, office_texts
 from xfgen.site.manifest import Manifest, PageRecord
 from xfgen.site.publish import site_path
 
@@ -133,7 +133,7 @@ class SiteWriter:
                 except OSError:
                     pass  # gone or damaged: made again below
             data = make()
-            self.leaks += find_leaks([(path, office_text(data))], self.secrets)
+            self.leaks += find_leaks(((path, text) for text in office_texts(data)), self.secrets)
             site_path(self.folder, path).write_bytes(data)
         key = ""
         if page.pdf:
@@ -178,7 +178,7 @@ class SiteWriter:
         """Refuse to go on if a page leaks a secret; then render the queued PDFs, stamp
         every PDF and record what each was made from."""
         if self.leaks:
-            raise PrivacyLeak(self.leaks)
+            raise PrivacyLeak(list(dict.fromkeys(self.leaks)))  # a page's pieces may repeat one
         if self.jobs or self.reused:
             progress(
                 f"生成 {self.jobs} 份 PDF"
