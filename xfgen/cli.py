@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import json
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -221,6 +222,10 @@ def build(
     """检查全部事项并生成统计报告、台账和排行榜（HTML 和 PDF）。"""
     from xfgen.site.build import INTERNAL_OUTPUT, OUTPUT, InvalidData, build_site
 
+    # Stopped by a service manager or `kill`: unwind as after Ctrl-C, so the staging
+    # folder is removed and the PDF processes are stopped, not left running.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
+
     root: Path = ctx.obj["root"]
     target = out or root / (INTERNAL_OUTPUT if internal else OUTPUT)
     shown = BuildProgress(quiet)
@@ -228,6 +233,7 @@ def build(
         result = build_site(
             root, target, ctx.obj["today"], periods, as_of, internal,
             progress=shown.message, remove=removed, full=full, jobs=jobs, pdf_progress=shown.pdfs,
+            read_progress=shown.files,
         )  # fmt: skip
     except InvalidData as invalid:
         for problem in invalid.problems:

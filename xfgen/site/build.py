@@ -109,6 +109,7 @@ def build_site(
     full: bool = False,
     jobs: int | None = None,
     pdf_progress: Callable[[int, int], None] = lambda finished, total: None,
+    read_progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Validate, compute and render the site into ``out``, replacing it only on success.
 
@@ -117,7 +118,8 @@ def build_site(
     those in ``remove``. Without ``pdfs`` only the web pages are made
     (``xfgen serve`` shows them at once). A page's PDF is rendered only when the
     page changed since the last site (or with ``full``); otherwise it is taken
-    over from the last site. ``jobs`` processes share the PDF work.
+    over from the last site. ``jobs`` processes share the PDF work. ``read_progress``
+    and ``pdf_progress`` follow the reading of case files and the PDF work (done, total).
     """
     chosen = [parse_period(p) for p in periods]
     removed = [parse_period(p) for p in remove]
@@ -130,7 +132,7 @@ def build_site(
         refuse_future(as_of, today)
     kind = "internal" if internal else "public"
     check_target(out, root, DATA_PATHS, kind)
-    project = load_project(root, today)
+    project = load_project(root, today, progress=read_progress)
     if project.problems:
         raise InvalidData(project.problems)
     find_cjk_font()

@@ -100,6 +100,7 @@ class SiteWriter:
     ):
         self.folder = folder
         self.last_site = last_site
+        self.full = full  # print everything again, taking nothing from the last site or cache
         self.last = None if full else last
         self.stamps = stamps
         self.secrets = secrets
@@ -215,7 +216,7 @@ class SiteWriter:
                 self.leaks += find_leaks([(print_path, html)], self.secrets)
                 digest.update(b"\0part\0" + html.encode())
                 kept = self._cached_part(html)
-                if kept is not None and is_complete_pdf(kept):
+                if kept is not None and not self.full and is_complete_pdf(kept):
                     htmls.append(None)
                     part_pdfs.append(kept)
                     continue
