@@ -131,7 +131,8 @@ class Printer:
         self.font = find_cjk_font()
         self.pool = _Pool(max(1, workers or os.cpu_count() or 1))
         self.jobs: list[PdfJob] = []
-        self.renders: list[Future[list[str]]] = []
+        self.renders: list[list[Future[list[str]]]] = []  # each job's parts
+        self.overlays: list[Future[bytes]] = []
 
     def __enter__(self) -> Printer:
         return self
@@ -140,10 +141,24 @@ class Printer:
         self.pool.close()
 
     def add(self, job: PdfJob) -> None:
+        self._overlays()
         self.jobs.append(job)
-        for i, html in enumerate(job.parts):
-            if html is not None:
-                self.renders.append(self.pool.submit(render_part, html, job.part_pdf(i)))
+        self.renders.append(
+            [
+                self.pool.submit(render_part, html, job.part_pdf(i))
+                for i, html in enumerate(job.parts)
+                if html is not None
+            ]
+        )
+
+    def _overlays(self) -> list[Future[bytes]]:
+        """The stamp's two overlay pages, asked for first, ahead of any part."""
+        if not self.overlays:
+            self.overlays = [
+                self.pool.submit(_stamp_overlay, self.stamp_text, self.font, side)
+                for side in ("portrait", "landscape")
+            ]
+        return self.overlays
 
     def finish(
         self,
@@ -155,14 +170,10 @@ class Printer:
         (what a later build can reuse). ``done(finished, total)`` follows the work."""
         if not self.jobs and not reused:
             return [], {}
-        pool, font = self.pool, self.font
-        overlays = [
-            pool.submit(_stamp_overlay, self.stamp_text, font, side)
-            for side in ("portrait", "landscape")
-        ]
-        joins = [job for job in self.jobs if len(job.parts) > 1]
-        targets = [job.pdf for job in self.jobs] + list(reused)
-        total = len(self.renders) + 2 + len(joins) + len(targets)
+        pool = self.pool
+        stamp = Stamp(*(future.result() for future in self._overlays()))
+        targets = list(reused) + [job.pdf for job in self.jobs]
+        total = 2 + sum(map(len, self.renders)) + len(targets)
         finished = 0
 
         def tick(count: int = 1) -> None:
@@ -170,22 +181,29 @@ class Printer:
             finished += count
             done(finished, total)
 
-        warnings: list[str] = []
-        for future in self.renders:
-            warnings += future.result()
-            tick()
-        stamp = Stamp(*(future.result() for future in overlays))
         tick(2)
-        for joined in [
-            pool.submit(join_parts, list(job.part_pdfs), job.pdf, font) for job in joins
-        ]:
-            joined.result()
-            tick()
+        # Each PDF is joined and stamped as soon as its own parts are done, while the
+        # processes go on with the parts of the next: no step waits for all of another.
+        finals = [pool.submit(stamp_pdf, target, stamp) for target in reused]
+        warnings: list[str] = []
+        for job, renders in zip(self.jobs, self.renders, strict=True):
+            for future in renders:
+                warnings += future.result()
+                tick()
+            finals.append(pool.submit(finish_pdf, job, self.font, stamp))
         lengths = {}
-        for target, stamped in [(t, pool.submit(stamp_pdf, t, stamp)) for t in targets]:
-            lengths[target] = stamped.result()
+        for target, final in zip(targets, finals, strict=True):
+            lengths[target] = final.result()
             tick()
         return warnings, lengths
+
+
+def finish_pdf(job: PdfJob, font: str, stamp: Stamp) -> int:
+    """Join the job's parts (when it has more than one), then stamp it; returns its
+    length before the stamp."""
+    if len(job.parts) > 1:
+        join_parts(list(job.part_pdfs), job.pdf, font)
+    return stamp_pdf(job.pdf, stamp)
 
 
 def render_all(
