@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import logging
+import multiprocessing
 import os
 import re
 import subprocess
@@ -235,7 +236,11 @@ class _Pool:
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         if self.workers > 1:
             if self.executor is None:
-                self.executor = ProcessPoolExecutor(self.workers)
+                # Workers started fresh from a small server process, not forked from this
+                # one: a fork would share the build's whole memory (100,000 cases, its
+                # pages), and Python's reference counting soon copies it into each worker.
+                context = multiprocessing.get_context("forkserver")
+                self.executor = ProcessPoolExecutor(self.workers, mp_context=context)
             return self.executor.submit(fn, *args)
         future: Future[T] = Future()
         future.set_result(fn(*args))
