@@ -69,7 +69,7 @@ CURRENT = "current"
 # grows with the document: about 0.3 MB a row, PDF-NOTES.md).
 LEDGER_PART_ROWS = 100
 LEDGER_PARTS = 20
-LEDGER_PART_MAX = 1000
+LEDGER_PART_MAX = 500
 # Placeholders for what changes on every build (see build_site).
 STAMP_TIME = datetime(1111, 11, 11, 11, 11)
 STAMP_VERSION = DataVersion("xfgen-data-version-placeholder", False)
