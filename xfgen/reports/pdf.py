@@ -127,9 +127,9 @@ class Printer:
     The result does not depend on ``workers``: each piece is rendered on its own.
     """
 
-    def __init__(self, stamp_text: str, workers: int | None = None):
+    def __init__(self, stamp_text: str, workers: int | None = None, font: str | None = None):
         self.stamp_text = stamp_text
-        self.font = find_cjk_font()
+        self.font = font or find_cjk_font()
         self.pool = _Pool(max(1, workers or os.cpu_count() or 1))
         self.jobs: list[PdfJob] = []
         self.renders: list[list[Future[list[str]]]] = []  # each job's parts

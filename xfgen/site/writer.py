@@ -107,15 +107,16 @@ class SiteWriter:
         self.parts_cache = parts_cache
         self.cache_ready: bool | None = None  # made on first use; False: cannot be
         self.pdfs = pdfs
-        self.common = render_key()
+        font, static = find_cjk_font(), static_files()
+        self.common = render_key(font, static)
         self.records: dict[str, PageRecord] = {}
-        for static, data in static_files().items():  # the stylesheet, before any PDF
-            (folder / static).write_bytes(data)
-        self.printer = Printer(stamp_text, workers)
-        self.jobs = 0
+        for name, data in static.items():  # the stylesheet, before any PDF
+            (folder / name).write_bytes(data)
+        self.printer = Printer(stamp_text, workers, font)
         self.reused: list[Path] = []
         self.leaks: list[Leak] = []
-        self.with_pdf: list[str] = []  # pages (site paths) whose PDF this build makes or reuses
+        # (page, its PDF) by site path, for each PDF this build makes or reuses
+        self.with_pdf: list[tuple[str, str]] = []
         self.pages = 0
 
     def add(self, page: Page) -> None:
@@ -139,7 +140,7 @@ class SiteWriter:
         key = ""
         if page.pdf:
             key = self._pdf(page, source, record, outputs)
-            self.with_pdf.append(page.path)
+            self.with_pdf.append((page.path, page.pdf_path))
         self.records[page.path] = PageRecord(key, outputs, source)
 
     def _write(self, page: Page) -> str:
@@ -180,24 +181,25 @@ class SiteWriter:
         every PDF and record what each was made from."""
         if self.leaks:
             raise PrivacyLeak(list(dict.fromkeys(self.leaks)))  # a page's pieces may repeat one
-        if self.jobs or self.reused:
+        made = len(self.printer.jobs)
+        if made or self.reused:
             progress(
-                f"生成 {self.jobs} 份 PDF"
+                f"生成 {made} 份 PDF"
                 + (f"，沿用上次未变的 {len(self.reused)} 份" if self.reused else "")
             )
         warnings, lengths = self.printer.finish(self.reused, pdf_progress)
         for job in self.printer.jobs:
             _remove(job.parts)
-        for path in self.with_pdf:
-            outputs, pdf = self.records[path].outputs, pdf_of(path)
-            made = site_path(self.folder, pdf)
-            if made in lengths:
-                outputs[pdf] = lengths[made]
+        for path, pdf in self.with_pdf:
+            outputs = self.records[path].outputs
+            target = site_path(self.folder, pdf)
+            if target in lengths:
+                outputs[pdf] = lengths[target]
             else:  # not made (a build without PDFs)
                 outputs.pop(pdf, None)
         if self.parts_cache is not None and self.cache_ready:
             prune(self.parts_cache)
-        return Written(self.pages, self.jobs + len(self.reused), len(self.reused), warnings)
+        return Written(self.pages, made + len(self.reused), len(self.reused), warnings)
 
     def _pdf(
         self, page: Page, source: str, record: PageRecord | None, outputs: dict[str, int]
@@ -248,7 +250,6 @@ class SiteWriter:
                 os.utime(kept)  # a cached part in use: not pruned
         outputs[page.pdf_path] = 0
         self.printer.add(PdfJob(tuple(htmls), target, tuple(part_pdfs)))  # begins at once
-        self.jobs += 1
         return key
 
     def _cached_part(self, html: str) -> Path | None:
@@ -259,10 +260,6 @@ class SiteWriter:
         if not self.cache_ready:
             return None
         return self.parts_cache / f"{_hash(self.common, (html,))}.pdf"
-
-
-def pdf_of(path: str) -> str:
-    return path.removesuffix(".html") + ".pdf"
 
 
 def _by_rows(pieces: Iterable[str], size: int = 1 << 18) -> Iterator[str]:
@@ -298,10 +295,10 @@ def static_files() -> dict[str, bytes]:
     return {item.name: item.read_bytes() for item in static.iterdir() if item.is_file()}
 
 
-def render_key() -> str:
+def render_key(font: str, static: dict[str, bytes]) -> str:
     """What every PDF depends on besides its page: xfgen itself, the stylesheet, the font."""
-    digest = hashlib.sha256(f"{__version__}\0{find_cjk_font()}\0".encode())
-    for name, data in sorted(static_files().items()):
+    digest = hashlib.sha256(f"{__version__}\0{font}\0".encode())
+    for name, data in sorted(static.items()):
         digest.update(name.encode() + b"\0" + data)
     return digest.hexdigest()
 
