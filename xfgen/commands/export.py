@@ -31,6 +31,7 @@ from xfgen.figures.periods import (
 from xfgen.records.models import Activity, Case
 from xfgen.records.validation import Project, load_project
 from xfgen.reports.privacy import HIDDEN, Privacy, petitioner_view
+from xfgen.reports.spreadsheets import csv_text, no_recalculation, text_cell
 from xfgen.site.build import DATA_PATHS, InvalidData, default_periods
 
 FORMATS = ("csv", "xlsx", "json", "parquet")
@@ -294,6 +295,8 @@ def _csv_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, str):
+        return csv_text(value)  # never a formula when Excel or WPS opens the file
     return value
 
 
@@ -321,7 +324,7 @@ def _write_xlsx(target: Path, tables: Sequence[Table], internal: bool) -> tuple[
         sheet = book.create_sheet(table.name)
         sheet.append([c.name for c in table.columns])
         for row in table.rows:
-            sheet.append(list(row))
+            sheet.append([text_cell(sheet, value) for value in row])  # text never a formula
         for index, column in enumerate(table.columns, start=1):
             if column.kind == "date":
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
@@ -332,6 +335,7 @@ def _write_xlsx(target: Path, tables: Sequence[Table], internal: bool) -> tuple[
     if internal:
         book.properties.keywords = INTERNAL_MARK
         book.properties.title = INTERNAL_MARK
+    no_recalculation(book)
     book.save(target / "export.xlsx")
     return ("export.xlsx",)
 

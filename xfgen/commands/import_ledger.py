@@ -36,6 +36,7 @@ from xfgen.records.validation import (
     load_project,
 )
 from xfgen.records.writer import record_yaml
+from xfgen.reports.spreadsheets import csv_unquote
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a ledger of 100,000 rows is about 10 MiB as .xlsx
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024  # refuses a "zip bomb" workbook
@@ -562,6 +563,8 @@ def _convert_row(
 
 
 def _convert(name: str, value: Any, mapping: LedgerMapping, config: Config) -> Any:
+    if isinstance(value, str):
+        value = csv_unquote(value)  # the apostrophe `xfgen export` puts before "=", "+" ...
     if name in ("received", "accepted", "closed", "not_accepted.date"):
         return parse_date(value)
     if name == "people":

@@ -6,6 +6,11 @@ unless the build is internal), the leaderboard's from the same figures. Above
 the table: office, title, as-of date and the page's note; the header row is
 frozen and filtered; dates are dates and rates percentages, each rounded as
 printed so a reader sees the figure of the PDF.
+
+No cell is ever a formula (DOMAIN.md "Privacy", No formulas): every text value is
+stored as a string cell, whatever it begins with, and no workbook asks to be
+recalculated on load. CSV has no cell types: there a text beginning with one of
+:data:`FORMULA_LEADS` gets a leading apostrophe, which ``xfgen import`` removes.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ PERCENT_FORMAT = "0.0%"
 POINTS_FORMAT = "0.0"
 HEADER_ROW = 5  # office, title, as-of, note, then the header
 MAX_WIDTH = 42  # a wrapping column (summary) is not wider than this many Latin characters
+# What makes Excel, WPS or LibreOffice read a typed or CSV value as a formula (OWASP).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INTEGER = re.compile(r"^-?\d+$")
 
@@ -188,7 +195,7 @@ def _workbook(
         (heading.note, Font(name=FONT, size=10)),
     ]
     for number, (text, font) in enumerate(lines, start=1):
-        cell = WriteOnlyCell(sheet, text)
+        cell = text_cell(sheet, text)
         cell.font = font
         cell.alignment = Alignment(vertical="center")
         sheet.append([cell])
@@ -211,15 +218,41 @@ def _workbook(
         sheet.append(cells)
     book.properties.title = heading.title
     book.properties.creator = heading.office
+    no_recalculation(book)
     out = io.BytesIO()
     book.save(out)
     return stable_zip(out.getvalue(), heading.as_of)
 
 
-def _cell(sheet: Any, value: Any, style: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value)
+def _cell(sheet: Any, value: Any, style: str) -> Any:
+    cell = text_cell(sheet, value)
     cell.style = style
     return cell
+
+
+def text_cell(sheet: Any, value: Any) -> Any:
+    """A cell holding ``value``; text is a string cell even when it begins with "="
+    (openpyxl would make that a formula)."""
+    cell = WriteOnlyCell(sheet, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def no_recalculation(book: Workbook) -> None:
+    """openpyxl asks Excel to recalculate every workbook on load; ours hold no formula."""
+    book.calculation.fullCalcOnLoad = False
+
+
+def csv_text(value: str) -> str:
+    """A text value as written to CSV: an apostrophe before a leading formula character."""
+    return "'" + value if value.startswith(FORMULA_LEADS) else value
+
+
+def csv_unquote(value: str) -> str:
+    """What :func:`csv_text` wrote, read back: one leading apostrophe removed, only
+    where a formula character follows it."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_LEADS) else value
 
 
 _DOC_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
