@@ -30,3 +30,15 @@ def test_guide_shows_every_command_with_an_example() -> None:
 
 def test_readme_links_the_guide() -> None:
     assert "(docs/使用指南.md)" in (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_shows_every_configuration_key() -> None:
+    """Every declared key of xfgen.yaml is in the README's configuration example."""
+    from xfgen.records.config import CONFIG_FIELDS
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## 配置文件 xfgen.yaml") :]
+    example = re.search(r"```yaml\n(.*?)```", section, flags=re.S)
+    assert example is not None
+    shown = set(re.findall(r"^(\w+):", example.group(1), flags=re.M))
+    assert {f.name for f in CONFIG_FIELDS} - shown == set()

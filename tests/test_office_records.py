@@ -301,7 +301,7 @@ def test_configured_lists_replace_the_defaults(repo: Repo) -> None:
     ("extra", "expected"),
     [
         ("leader_levels: []\n", "xfgen.yaml:7:16: leader_levels: leader_levels 至少要有一个值。"),
-        ("activity_kinds: [接访, 接访]\n", "xfgen.yaml:1:1: activity_kinds: activity_kinds 中有重复的值。"),
+        ("activity_kinds: [接访, 接访]\n", "xfgen.yaml:7:22: activity_kinds: activity_kinds 中有重复的值 “接访”。"),
         ("supervision_kinds: 督办\n", "xfgen.yaml:7:20: supervision_kinds: 督办类型列表应当是一个列表，每项以“- ”开头。"),
     ],
 )  # fmt: skip

@@ -67,6 +67,7 @@ _FIELD_LABELS = {
     "accepted": "受理日期",
     "not_accepted.date": "不予受理日期",
     "not_accepted.reason": "不予受理理由",
+    "not_accepted.route": "分流途径",
     "closed": "办结日期",
     "outcome": "办理结果",
     "satisfaction": "满意度",
@@ -120,6 +121,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "accepted": ("受理日期", "受理时间"),
     "not_accepted.date": ("不予受理日期",),
     "not_accepted.reason": ("不予受理理由", "不予受理原因", "分流理由"),
+    "not_accepted.route": ("分流途径", "分流去向", "分流渠道", "依法分流途径", "依法分流去向"),
     "closed": ("办结日期", "办结时间", "答复日期"),
     "outcome": ("办理结果", "处理结果", "办结结果", "办理情况"),
     "satisfaction": ("满意度", "满意度评价", "评价结果", "群众评价", "满意情况"),
@@ -597,6 +599,7 @@ def _choices(name: str, config: Config) -> tuple[str, ...] | None:
         "unit": config.units,
         "outcome": config.outcomes,
         "satisfaction": SATISFACTIONS,
+        "not_accepted.route": config.routes,
     }.get(name)
 
 

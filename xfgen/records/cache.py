@@ -368,7 +368,7 @@ def _encode_case(c: Case) -> list[Any]:
         c.unit,
         c.leader,
         _iso(c.accepted),
-        None if na is None else [na.date.isoformat(), na.reason],
+        None if na is None else [na.date.isoformat(), na.reason, na.route],
         None if ext is None else [ext.days, ext.approved.isoformat(), ext.reason],
         [[s.date.isoformat(), s.action, s.note] for s in c.progress],
         _iso(c.closed),
@@ -459,6 +459,7 @@ class _Vocabularies:
         self.units = frozenset(config.units)
         self.outcomes = frozenset(config.outcomes)
         self.supervision_kinds = frozenset(config.supervision_kinds)
+        self.routes = frozenset(config.routes)
 
     def case(self, row: Any, path: str) -> Case:
         """The case of a cached row; raises on anything :func:`_encode_case` would not
@@ -510,7 +511,11 @@ class _Vocabularies:
             "accepted": None if accepted is None else day(accepted),
             "not_accepted": None
             if not_accepted is None
-            else NotAccepted(_day(not_accepted[0]), _optional_text(not_accepted[1])),
+            else NotAccepted(
+                _day(not_accepted[0]),
+                _optional_text(not_accepted[1]),
+                _optional_choice(not_accepted[2], self.routes),
+            ),
             "extension": None
             if extension is None
             else Extension(_int(extension[0]), _day(extension[1]), _optional_text(extension[2])),

@@ -16,6 +16,9 @@ from xfgen.records.loading import LoadFailed, Mapping, Position, Sequence, load_
 from xfgen.records.models import (
     ACTIVITY_KINDS,
     LEADER_LEVELS,
+    METHODS,
+    PDF_VARIANTS,
+    ROUTES,
     SUPERVISION_KINDS,
     Config,
     Deadlines,
@@ -186,6 +189,49 @@ _OFFICE_VOCABULARIES = {
     "supervision_kinds": SUPERVISION_KINDS,
 }
 
+# The summary, archival copies and roll-ups (DOMAIN.md v3; all optional).
+CONFIG_FIELDS += (
+    Field(
+        "leaders",
+        "list",
+        "领导排名顺序",
+        item="text",
+        doc="领导的排名顺序（如 县委书记、县长、县委副书记），写法与接访记录的 leader 相同；"
+        "总结按此顺序点名领导，未列出的领导排在后面；默认不设",
+    ),
+    Field(
+        "routes",
+        "list",
+        "依法分流途径列表",
+        item="text",
+        doc="依法分流的去向（事项 not_accepted 的 route），默认 " + "、".join(ROUTES),
+    ),
+    Field(
+        "methods",
+        "list",
+        "办理方式列表",
+        item="text",
+        doc="计为办理方式的办理步骤（progress 的 action，须完全一致），默认 " + "、".join(METHODS),
+    ),
+    Field(
+        "backlog_target",
+        "number",
+        "积案化解目标",
+        minimum=0,
+        maximum=1,
+        doc="期初积案到期末应化解的比例（大于 0、不大于 1，如 0.9），用于计算序时进度；默认不设",
+    ),
+    Field(
+        "pdf_variant",
+        "text",
+        "PDF归档格式",
+        choices=PDF_VARIANTS,
+        doc="生成的 PDF 的归档格式：pdf/a-2b（默认）、pdf/a-3b（总结另附数据 JSON）或 none（普通 PDF）",
+    ),
+)
+# Lists of distinct labels whose default applies when absent.
+_LABEL_LISTS = {**_OFFICE_VOCABULARIES, "routes": ROUTES, "methods": METHODS, "leaders": ()}
+
 HOLIDAY_FIELDS: tuple[Field, ...] = (
     Field(
         "years",
@@ -228,7 +274,7 @@ def load_config(root: Path) -> Config:
             [Problem(CONFIG_FILE, p.pos.line, p.pos.column, p.field, p.message)]
         ) from None
     values = reader.read_mapping(node, CONFIG_FIELDS) or {}
-    for name in _VOCABULARIES + tuple(_OFFICE_VOCABULARIES):
+    for name in _VOCABULARIES + tuple(_LABEL_LISTS):
         items = values.get(name)
         if items is not None and not items:
             pos = reader.positions.get(name, node.pos)
@@ -238,9 +284,28 @@ def load_config(root: Path) -> Config:
         if items is not None and (None in items or not items):
             values[name] = None
         elif items is not None and len(set(items)) != len(items):
+            repeated = next(i for i, item in enumerate(items) if item in items[:i])
+            pos = reader.positions.get(f"{name}[{repeated + 1}]", node.pos)
             problems.append(
-                Problem(CONFIG_FILE, node.pos.line, node.pos.column, name, f"{name} 中有重复的值。")
+                Problem(
+                    CONFIG_FILE,
+                    pos.line,
+                    pos.column,
+                    name,
+                    f"{name} 中有重复的值 “{items[repeated]}”。",
+                )
             )
+    if values.get("backlog_target") == 0:  # the declared bounds let 0 through: (0, 1]
+        pos = reader.positions["backlog_target"]
+        problems.append(
+            Problem(
+                CONFIG_FILE,
+                pos.line,
+                pos.column,
+                "backlog_target",
+                "积案化解目标应大于 0、不大于 1（如 0.9 表示期末化解九成期初积案），现在是 0。",
+            )
+        )
     board = values.get("leaderboard") or {}
     weights = board.get("weights")
     # A bad number is reported already; otherwise some weight must be positive.
@@ -284,15 +349,17 @@ def load_config(root: Path) -> Config:
         ),
         **{
             name: tuple(values[name]) if values.get(name) else default
-            for name, default in _OFFICE_VOCABULARIES.items()
+            for name, default in _LABEL_LISTS.items()
         },
         publish_to=values.get("publish_to"),
+        backlog_target=values.get("backlog_target"),
+        pdf_variant=values.get("pdf_variant", PDF_VARIANTS[0]),
     )
 
 
 def vocabularies(config: Config) -> dict[str, tuple[str, ...]]:
     """The configured value lists, by the name case fields refer to them with."""
-    return {name: getattr(config, name) for name in _VOCABULARIES + tuple(_OFFICE_VOCABULARIES)}
+    return {name: getattr(config, name) for name in _VOCABULARIES + tuple(_LABEL_LISTS)}
 
 
 def load_rules(root: Path, config: Config) -> DeadlineRules:

@@ -21,6 +21,10 @@ UPHELD = "维持"
 ACTIVITY_KINDS = ("接访", "下访", "约访")
 LEADER_LEVELS = ("县级领导", "乡镇领导", "部门领导")
 SUPERVISION_KINDS = ("督办", "挂牌督办")
+# Summary, archival copies and roll-ups (DOMAIN.md "The configuration"): defaults.
+ROUTES = ("诉讼", "仲裁", "行政复议", "纪检监察", "其他法定途径")  # 依法分流 destinations
+METHODS = ("调解", "听证", "代办")  # progress actions counted as 办理方式
+PDF_VARIANTS = ("pdf/a-2b", "pdf/a-3b", "none")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,13 @@ class Config:
     leader_levels: tuple[str, ...] = LEADER_LEVELS
     supervision_kinds: tuple[str, ...] = SUPERVISION_KINDS
     publish_to: str | None = None  # where `xfgen publish` copies the site: a folder or rsync target
+    leaders: tuple[str, ...] = ()  # protocol order of leaders (排名顺序); none by default
+    routes: tuple[str, ...] = ROUTES
+    methods: tuple[str, ...] = METHODS
+    # Share of 期初积案 to resolve by the period's end (序时进度), in (0, 1]; None when not
+    # configured. Read exactly as the decimal written (Fraction(str(x))), as weights are.
+    backlog_target: float | None = None
+    pdf_variant: str = PDF_VARIANTS[0]
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,7 @@ class Petitioner:
 class NotAccepted:
     date: date
     reason: str | None = None
+    route: str | None = None  # 依法分流: one of config routes
 
 
 @dataclass(frozen=True)

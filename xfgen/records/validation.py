@@ -121,6 +121,13 @@ CASE_FIELDS: tuple[Field, ...] = (
         fields=(
             Field("date", "date", "不予受理日期", required=True),
             Field("reason", "text", "理由"),
+            Field(
+                "route",
+                "text",
+                "分流途径",
+                choices="routes",
+                doc="依法分流的去向，取 xfgen.yaml 中 routes 的值；写了就必须写理由 reason",
+            ),
         ),
     ),
     Field(
@@ -542,6 +549,11 @@ def _check_case(
         problem(decided_field, f"受理决定日期 {case.decided} 早于登记日期 {case.received}。")
     if case.accepted is not None and case.unit is None:
         problem("unit", "已受理的事项必须填写责任单位 unit。")
+    if case.not_accepted is not None and case.not_accepted.route and not case.not_accepted.reason:
+        problem(
+            "not_accepted.route",
+            f"依法分流至“{case.not_accepted.route}”的事项必须写明理由 not_accepted.reason。",
+        )
 
     if case.closed is not None:
         if case.accepted is None:
