@@ -98,3 +98,57 @@ def test_tab_indentation_is_explained() -> None:
 def test_syntax_errors_are_in_chinese_with_position() -> None:
     assert fail("summary: 问题: 原因\n").startswith("1:12:YAML 格式错误：这里不能出现冒号")
     assert fail('summary: "未闭合\nid: x\n').startswith("1:10:YAML 格式错误：文件意外结束")
+
+
+# Values a one-line text or a date may be written as: the usual ones a check reads
+# in a few calls, and every near miss that must still get the full reader's answer.
+ODD_VALUES = [
+    "反映拖欠工资",
+    "'反映拖欠工资'",
+    '"  前后有空格  "',
+    "3月未发工资",
+    "３月未发工资",
+    "yes",
+    "'yes'",
+    "0012",
+    "'0012'",
+    "~x",
+    ".5元",
+    '"一行\\t有 Tab"',
+    '"两行\\n文字"',
+    '"控制字符\\x1b"',
+    '"\\u202e反向"',
+    "|\n  块文字\n",
+    "|\n  两行\n  文字\n",
+    '"   "',
+    "x" * 500,
+    "x" * 501,
+    "2026-01-05",
+    "'2026-01-05'",
+    "2026-02-30",
+    "2026-1-5",
+    "20260105",
+    "２０２６-01-05",
+    "2026-01-05 ",
+    "'2026-01-05\\n'",
+    '"2026-01-05\\n"',
+]
+
+
+@pytest.mark.parametrize("written", ODD_VALUES)
+@pytest.mark.parametrize("kind", ["text", "date"])
+def test_the_quick_reading_of_usual_values_agrees_with_the_full_readers(
+    written: str, kind: str
+) -> None:
+    """Reader.read_scalar takes usual texts and dates by a short path; every value,
+    usual or not, gives exactly the value and the message of its kind's full reader."""
+    from xfgen.records.schema import _SCALAR_READERS, Field, Reader
+
+    node = parse(f"v: {written}\n")
+    assert isinstance(node, Mapping)
+    scalar = node.items[0][1]
+    assert isinstance(scalar, Scalar)
+    spec = Field("v", kind, "值")
+    quick, full = Reader("x.yaml", {}, []), Reader("x.yaml", {}, [])
+    assert quick.read_scalar(scalar, spec, "v") == _SCALAR_READERS[kind](full, scalar, spec, "v")
+    assert quick.problems == full.problems

@@ -85,12 +85,17 @@ class InputFolder:
                 raise UnsafeInput(rel, _too_big(info.st_size))
             chunks: list[bytes] = []
             size = 0
+            # Ask for the size fstat gave and one byte more (to see a file that grew):
+            # asking for the whole 1 MiB each time allocated a megabyte per case file,
+            # which cost a check of 10,000 files more than the reading itself.
+            want = info.st_size + 1
             while size <= MAX_INPUT_BYTES:
-                chunk = os.read(fd, MAX_INPUT_BYTES + 1 - size)
+                chunk = os.read(fd, min(want, MAX_INPUT_BYTES + 1 - size))
                 if not chunk:
                     break
                 chunks.append(chunk)
                 size += len(chunk)
+                want = 65536  # it grew, or fstat did not know its size
         except OSError as exc:
             raise UnsafeInput(rel, _cannot_read(exc)) from None
         finally:

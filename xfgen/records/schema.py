@@ -18,6 +18,7 @@ from typing import Any
 from xfgen.errors import Problem
 from xfgen.records.loading import (
     FORBIDDEN_RAW,
+    TYPED_FIRST,
     Mapping,
     Node,
     Position,
@@ -94,9 +95,13 @@ class Reader:
                 continue
             name = prefix + spec.name
             self.positions[name] = value.pos
-            if type(value) is Scalar and value.plain and value.text in ("", "~", "null"):
-                empty[spec.name] = key.pos  # counts as absent
-                continue
+            if type(value) is Scalar:
+                if value.plain and value.text in ("", "~", "null"):
+                    empty[spec.name] = key.pos  # counts as absent
+                    continue
+                if spec.kind not in _NESTED:
+                    values[spec.name] = self.read_scalar(value, spec, name)
+                    continue
             values[spec.name] = self.read_value(value, spec, name)
         # Where an absent key would go: the mapping itself.
         positions = dict.fromkeys([prefix + n for n in names] if prefix else names, node.pos)
@@ -139,14 +144,21 @@ class Reader:
         return self.read_scalar(node, spec, name)
 
     def read_scalar(self, node: Scalar, spec: Field, name: str) -> Any:
-        value = _SCALAR_READERS[spec.kind](self, node, spec, name)
-        if value is None:
-            return None
-        choices = self._choices(spec)
-        if choices is not None and value not in choices:
+        value = _usual_value(node, spec.kind)
+        if value is None:  # unusual, or wrong: the reader of its kind says which
+            value = _SCALAR_READERS[spec.kind](self, node, spec, name)
+            if value is None:
+                return None
+        if spec.choices is not None:  # a vocabulary's name, or the values themselves
             configured = isinstance(spec.choices, str)
-            self.problem(node.pos, name, _not_a_choice(value, spec.label, choices, configured))
-            return None
+            choices = (
+                self.vocabularies.get(spec.choices)
+                if isinstance(spec.choices, str)
+                else spec.choices
+            )
+            if choices is not None and value not in choices:
+                self.problem(node.pos, name, _not_a_choice(value, spec.label, choices, configured))
+                return None
         if spec.path_label and (reason := _unsafe_path_label(value)):
             self.problem(node.pos, name, f"{spec.label}中的 “{value}” 会用作输出文件名，{reason}")
             return None
@@ -161,11 +173,6 @@ class Reader:
             )
             return None
         return value
-
-    def _choices(self, spec: Field) -> tuple[str, ...] | None:
-        if isinstance(spec.choices, str):
-            return self.vocabularies.get(spec.choices)
-        return spec.choices
 
     def _read_text(self, node: Scalar, spec: Field, name: str) -> str | None:
         text = self._read_multiline(node, spec, name)
@@ -252,6 +259,35 @@ class Reader:
         except ValueError:
             self.problem(node.pos, name, f"日期 {node.text} 不存在，请检查年、月、日。")
             return None
+
+
+_NESTED = ("map", "list")
+# What no one-line text may hold (beyond FORBIDDEN_RAW): line breaks and tabs.
+_NOT_ONE_LINE = re.compile(FORBIDDEN_RAW.pattern[:-1] + "\t\n\r]")
+
+
+def _usual_value(node: Scalar, kind: str) -> Any:
+    """The value of a one-line text or a date written the usual way, read in a few
+    calls (a check reads some 150,000 of them); None for anything else, which the
+    reader of its kind then reads, or explains, in full. Only values those readers
+    would accept unchanged are taken here."""
+    text = node.text
+    if kind == "text":
+        if (
+            text
+            and len(text) <= TEXT_MAX
+            and (not node.plain or (text[0] not in TYPED_FIRST and not text[0].isdigit()))
+            and text.strip() == text
+            and not _NOT_ONE_LINE.search(text)
+        ):
+            return text
+        return None
+    if kind == "date" and len(text) == 10 and text.isascii() and _DATE_TEXT.match(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    return None
 
 
 _SCALAR_READERS = {

@@ -753,11 +753,14 @@ def _check_repeat_cycles(read: list[CaseRef], problems: list[Problem]) -> None:
         done.update(path)
 
 
+_SPACE_OR_DASH = re.compile(r"[\s-]")
+
+
 def _personal_data_in_summary(case: Case, positions: dict[str, Position]) -> str | None:
     """A warning (file:line) when the summary holds its own petitioner's name, phone or
     ID number (DOMAIN.md "Privacy"): outputs screen it, but the record should not hold it."""
     p = case.petitioner
-    flat = re.sub(r"[\s-]", "", case.summary).upper()
+    flat = _SPACE_OR_DASH.sub("", case.summary).upper()
     found = [
         label
         for label, value, present in (
@@ -784,5 +787,5 @@ def _personal_data_in_summary(case: Case, positions: dict[str, Position]) -> str
 
 
 def _digits_in(value: str, flat: str) -> bool:
-    digits = re.sub(r"[\s-]", "", value).upper()
+    digits = _SPACE_OR_DASH.sub("", value).upper()
     return len(digits) >= 7 and digits in flat
