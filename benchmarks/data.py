@@ -7,9 +7,13 @@ sure), closed within its deadline unless received in the last weeks before
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
+import io
 import random
 import shutil
 import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -124,6 +128,36 @@ def git_commit(root: Path, message: str) -> None:
     git("add", "-A")
     git("-c", "user.name=bench", "-c", "user.email=bench@example.invalid",
         "commit", "-q", "-m", message)  # fmt: skip
+
+
+def write_office_project(
+    root: Path,
+    cases: dict[int, int] | None = None,
+    activities: dict[int, int] | None = None,
+) -> int:
+    """A smaller county made by the example's own generator (scripts/make_example.py,
+    same seed and rules: office work, supervision, reviews, backlog), with ``cases``
+    and ``activities`` per year instead of the example's; committed to a fresh git
+    repository. Returns the number of case files."""
+    repo = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location(
+        "_bench_example", repo / "scripts" / "make_example.py"
+    )
+    assert spec is not None and spec.loader is not None
+    maker = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = maker  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(maker)
+        maker.ROOT = root
+        maker.CASES_PER_YEAR = cases or {2025: 180, 2026: 165}
+        maker.ACTIVITIES_PER_YEAR = activities or {2025: 36, 2026: 30}
+        root.mkdir(parents=True, exist_ok=True)
+        with contextlib.redirect_stdout(io.StringIO()):
+            maker.main()
+    finally:
+        del sys.modules[spec.name]
+    git_commit(root, "基准数据")
+    return sum(1 for _ in (root / "cases").rglob("*.yaml"))
 
 
 def edit_one_case(root: Path) -> Path:

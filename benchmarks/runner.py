@@ -1,9 +1,10 @@
 """Measuring one command as a user runs it: wall seconds and peak memory.
 
-Each command runs in a subprocess. While it runs, a thread samples the resident
-memory (RSS) of the whole process tree from /proc every ~50 ms and keeps the
-peak of the sum (the CLI may start PDF worker processes; pages they share are
-counted once per process, so the sum errs high). When the process ends,
+Each command runs in a subprocess. While it runs, a thread samples the memory of
+the whole process tree from /proc every ~50 ms and keeps the peak of the sum, as
+PSS (a page shared by n processes counts 1/n in each: what the tree really
+takes, and what the tables show) and as RSS (shared pages counted once per
+process, so that sum errs high; kept in the JSON). When the process ends,
 ``os.wait4`` gives the main process's own peak (``ru_maxrss``), which sampling
 cannot miss.
 """
@@ -124,7 +125,7 @@ class Row:
             seconds = memory = "—"
         else:
             seconds = f"{self.run.seconds:.2f}"
-            memory = f"{self.run.tree_peak_rss / MIB:.0f} MB"
+            memory = f"{self.run.tree_peak_pss / MIB:.0f} MB"
         ratio = "—" if self.ratio is None else f"{self.ratio:.2f}"
         met = {True: "是", False: "否", None: "—"}[self.met]
         if self.run is not None and self.run.returncode != 0:
@@ -132,7 +133,7 @@ class Row:
         return [self.what, self.n, seconds, memory, ratio, self.target, met]
 
 
-HEADERS = ["what", "N", "seconds", "peak RSS", "ratio", "target", "met?"]
+HEADERS = ["what", "N", "seconds", "peak PSS", "ratio", "target", "met?"]
 WIDTHS = [30, 8, 8, 9, 6, 22, 6]
 
 

@@ -24,3 +24,23 @@ def test_generated_cases_pass_check(tmp_path: Path, capsys: pytest.CaptureFixtur
     out, err = capsys.readouterr()
     assert done.value.code == 0, out + err
     assert "共检查 60 个文件，全部通过。" in out
+
+
+def test_the_smaller_county_with_office_work_passes_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """make bench's one-edit row on a county of two years with office work: the
+    example's generator, run for fewer cases, gives valid data with activities."""
+    spec = importlib.util.spec_from_file_location("bench_data", BENCH_DATA)
+    assert spec is not None and spec.loader is not None
+    data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(data)
+    root = tmp_path / "office"
+    assert data.write_office_project(root, {2025: 40, 2026: 35}, {2025: 6, 2026: 5}) == 75
+    assert len(list((root / "activities").rglob("*.yaml"))) == 11
+    assert (root / ".git").is_dir()
+    with pytest.raises(SystemExit) as done:
+        main(["-C", str(root), "--today", data.TODAY.isoformat(), "check"])
+    out, err = capsys.readouterr()
+    assert done.value.code == 0, out + err
+    assert "共检查 86 个文件，全部通过。" in out
