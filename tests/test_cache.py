@@ -4,8 +4,10 @@ day, a damaged or planted cache, a project that cannot be written to)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import subprocess
 import time
 from datetime import date
@@ -47,6 +49,24 @@ def mixed(repo: Repo) -> None:
     repo.write("cases/2026/XF2026-0007.yaml", "id: XF2026-0007\nid: XF2026-0007\n")  # twice
     repo.write("cases/2026/XF2026-0008.yaml", "id: [unclosed\n")  # not YAML
     repo.write("cases/2026/XF2026-0009.yaml", b"id: \xff\n")  # not UTF-8
+
+
+def read_cache(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A cache file's header line and its entries (each line: its hash, then "rel": entry)."""
+    head, *lines = path.read_text(encoding="utf-8").split("\n")
+    entries = json.loads("{" + ",".join(line.split(" ", 1)[1] for line in lines) + "}")
+    return json.loads(head), entries
+
+
+def write_cache(path: Path, header: dict[str, Any], entries: dict[str, Any]) -> None:
+    """Write entries as xfgen does, each line with its hash recomputed (as someone who
+    knows how xfgen seals its lines could)."""
+    lines = [json.dumps(header, ensure_ascii=False)]
+    for rel, entry in entries.items():
+        line = f"{json.dumps(rel, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False)}"
+        seal = hashlib.blake2b(header["key"].encode() + b"\0" + line.encode(), digest_size=16)
+        lines.append(f"{seal.hexdigest()} {line}")
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def same(a: Project, b: Project) -> None:
@@ -158,10 +178,8 @@ def test_a_deleted_case_is_gone_from_results_and_cache(repo: Repo) -> None:
     gone.unlink()
     project = load_project(repo.root, TODAY)
     assert [c.id for c in project.cases] == ["XF2026-0001"] and project.files == 1
-    entries = json.loads((repo.root / CACHE).read_text(encoding="utf-8"))["entries"]
-    assert list(entries) == ["cases/2026/XF2026-0001.yaml"]
-    rows = json.loads((repo.root / CASES).read_text(encoding="utf-8"))["rows"]
-    assert list(rows) == ["cases/2026/XF2026-0001.yaml"]
+    assert list(read_cache(repo.root / CACHE)[1]) == ["cases/2026/XF2026-0001.yaml"]
+    assert list(read_cache(repo.root / CASES)[1]) == ["cases/2026/XF2026-0001.yaml"]
 
 
 def test_another_xfgen_version_ignores_the_cache(
@@ -173,8 +191,8 @@ def test_another_xfgen_version_ignores_the_cache(
     parsed = never_parse(monkeypatch)
     assert load_project(repo.root, TODAY).problems == ()
     assert len(parsed) == 1  # read again, not taken from 0.1's cache
-    document = json.loads((repo.root / CACHE).read_text(encoding="utf-8"))
-    assert document["key"].startswith("99.0:")  # and rebuilt for this version
+    header, _ = read_cache(repo.root / CACHE)
+    assert header["key"].startswith("99.0:")  # and rebuilt for this version
 
 
 def test_a_changed_configuration_checks_again(repo: Repo) -> None:
@@ -201,7 +219,7 @@ def test_a_date_after_today_is_judged_on_each_day(repo: Repo) -> None:
         lambda text: b"\x00\xff garbage \x80",
         lambda text: text[: len(text) // 2],  # a run killed while writing (were it not atomic)
         lambda text: b"[]",
-        lambda text: b'{"format": "xfgen-cache/2", "key": 1, "entries": []}',
+        lambda text: b'{"format": "xfgen-cache/3", "key": 1, "part": "entries"}',
     ],
     ids=["garbage", "truncated", "not-an-object", "wrong-header"],
 )
@@ -226,8 +244,7 @@ def test_wrong_types_inside_valid_json_are_ignored(repo: Repo) -> None:
     plain = load_project(repo.root, TODAY, cache=False)
     load_project(repo.root, TODAY)
     files, cases = repo.root / CACHE, repo.root / CASES
-    document = json.loads(files.read_text(encoding="utf-8"))
-    entries = document["entries"]
+    header, entries = read_cache(files)
     first = "cases/2026/XF2026-0001.yaml"
     valid = entries[first]
     # Each entry keeps its file's signature and hash, so only its content is wrong.
@@ -242,7 +259,7 @@ def test_wrong_types_inside_valid_json_are_ignored(repo: Repo) -> None:
         if isinstance(entry, list):
             entry[:2] = entries[rel][:2]
         entries[rel] = entry
-    files.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    write_cache(files, header, entries)  # each line's hash recomputed: only the types are wrong
     same(plain, load_project(repo.root, TODAY))
     checked = load_project(repo.root, TODAY, cases=False)  # as check reads it: no cases
     assert (checked.problems, checked.warnings, checked.cases) == (
@@ -252,12 +269,12 @@ def test_wrong_types_inside_valid_json_are_ignored(repo: Repo) -> None:
     )
 
     load_project(repo.root, TODAY)
-    document = json.loads(cases.read_text(encoding="utf-8"))
-    row = document["rows"][first][1]
+    header, rows = read_cache(cases)
+    row = rows[first][1]
     for index, wrong in ((7, "many"), (11, "../../etc"), (1, "2026-13-01"), (0, "XF2026-0002")):
         # (a count as text, a unit that would be a path, a day that is none, another id)
-        document["rows"][first][1] = [*row[:index], wrong, *row[index + 1 :]]
-        cases.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        rows[first][1] = [*row[:index], wrong, *row[index + 1 :]]
+        write_cache(cases, header, rows)
         project = load_project(repo.root, TODAY)
         same(plain, project)
         assert all(type(c.people) is int and c.unit in ("城关镇", None) for c in project.cases)
@@ -357,3 +374,72 @@ def test_case_files_are_found_as_glob_finds_them(repo: Repo) -> None:
     found = [rel for rel, _, _ in validation._case_files(repo.root / "cases")]
     expected = sorted((repo.root / "cases").glob("**/*.yaml"))
     assert found == [p.relative_to(repo.root).as_posix() for p in expected]
+
+
+def test_an_edited_entry_is_ignored_and_made_again(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Editing the cache by hand, keeping each entry's file hash and signature (the
+    "key" that says which file it stands for), changes nothing: the entry's own hash
+    no longer matches, so the file is read again and the entry written anew."""
+    repo.case(case(1))
+    repo.case(case(2, channel="来仿"))  # a problem the cache records
+    plain = load_project(repo.root, TODAY, cache=False)
+    load_project(repo.root, TODAY)
+    files, cases = repo.root / CACHE, repo.root / CASES
+    # The published text of case 1, and case 2's problem, edited in place.
+    cases.write_text(
+        cases.read_text(encoding="utf-8").replace("反映征地补偿款未足额发放", "篡改后的摘要"),
+        encoding="utf-8",
+    )
+    text = files.read_text(encoding="utf-8")
+    assert "不是可用的信访形式" in text
+    files.write_text(re.sub(r'\[\[3, 10, "channel", "[^"]*"\]\]', "[]", text), encoding="utf-8")
+    assert "不是可用的信访形式" not in files.read_text(encoding="utf-8")
+    parsed = never_parse(monkeypatch)
+    project = load_project(repo.root, TODAY)
+    same(plain, project)
+    assert project.cases[0].summary == "反映征地补偿款未足额发放"
+    assert len(parsed) == 2  # both files read again
+    assert "篡改后的摘要" not in cases.read_text(encoding="utf-8")  # and written anew
+    parsed.clear()
+    same(plain, load_project(repo.root, TODAY))
+    assert parsed == []
+    # An entry moved to another file's name (its lines swapped) is not that file's either.
+    lines = files.read_text(encoding="utf-8").split("\n")
+    one, two = (i for i, line in enumerate(lines) if "XF2026-000" in line)
+    header = lines[0]
+    swapped = [
+        lines[one].replace("XF2026-0001.yaml", "XF2026-0002.yaml"),
+        lines[two].replace("XF2026-0002.yaml", "XF2026-0001.yaml"),
+    ]
+    files.write_text("\n".join([header, *swapped]), encoding="utf-8")
+    checked = load_project(repo.root, TODAY, cases=False)
+    assert checked.problems == plain.problems
+    assert len(parsed) == 2
+
+
+def test_the_seal_costs_little_against_reading_the_cache(repo: Repo, tmp_path: Path) -> None:
+    """The hashes are checked over the lines' bytes: reading a sealed cache file of many
+    entries takes little longer than parsing it as one JSON document."""
+    entry = ["cases/2026/XF2026-0001.yaml", [[1, 2, 3, 4], "ab" * 20, "2026-11-25", None, [],
+             ["XF2026-0001", "2026-01-05", None, 1, 5, 1, 1], None]]  # fmt: skip
+    entries = {f"cases/2026/XF2026-{i:05d}.yaml": entry[1] for i in range(10_000)}
+    header = {"format": cache_module.FORMAT, "key": "k", "part": "entries"}
+    path = tmp_path / FILES_FILE
+    write_cache(path, header, entries)
+    plain = tmp_path / "plain.json"
+    plain.write_text(json.dumps(entries), encoding="utf-8")
+
+    def best(run: Any) -> float:
+        times = []
+        for _ in range(5):
+            started = time.process_time()
+            run()
+            times.append(time.process_time() - started)
+        return min(times)
+
+    sealed = best(lambda: cache_module._read_document(path, "k", "entries"))
+    parsed = best(lambda: json.loads(plain.read_bytes()))
+    assert len(cache_module._read_document(path, "k", "entries")) == 10_000
+    assert sealed < 2.5 * parsed

@@ -19,6 +19,13 @@ be written to is checked without one. It holds plain JSON, never anything that
 could run code, and is replaced atomically (a temporary file, then
 ``os.replace``), so a run killed midway leaves the old cache or the new one.
 Deleting ``.xfgen-cache/`` is always safe.
+
+Each entry is one line, led by a hash of the line and the cache's key, checked
+as the file is read: an entry edited by hand (or moved to another file's name)
+is ignored, and its file read and checked again. Hashing the line's bytes as
+they are costs a fraction of parsing them. The hash is no secret: whoever can
+write the cache can recompute it, and could as well edit the case files
+themselves; it makes the cache hold only what xfgen itself wrote there.
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ from xfgen.records.models import (
 CACHE_DIR = ".xfgen-cache"
 FILES_FILE = "files.json"  # every file's signature, hash, problems and what checks across need
 CASES_FILE = "cases.json"  # the cases, read only when a command wants them
-FORMAT = "xfgen-cache/2"
+FORMAT = "xfgen-cache/3"
 MAX_CACHE_BYTES = 1024 * 1024 * 1024  # a cache larger than this is not read
 # A file changed this soon after it was last written could keep the same times
 # (file systems stamp with a coarse clock): it is hashed again next time.
@@ -258,7 +265,9 @@ def cache_key(config: Config, holiday_key: str) -> str:
 
 
 def _read_document(path: Path, key: str, name: str) -> dict[str, Any]:
-    """The ``name`` part of a cache file if it is one of ours for ``key``; {} otherwise."""
+    """The entries of a cache file if it is one of ours for ``key`` (``name``: what its
+    header calls them); {} otherwise. An entry whose line does not match its hash is
+    left out (the file it stands for is then read again)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_NOFOLLOW)
     except OSError:
@@ -269,19 +278,32 @@ def _read_document(path: Path, key: str, name: str) -> dict[str, Any]:
             return {}
         with os.fdopen(os.dup(fd), "rb") as stream:
             data = stream.read(info.st_size + 1)  # not MAX_CACHE_BYTES: read(n) allocates n
-        document = json.loads(data)
+        head, *lines = data.split(b"\n")
+        header = json.loads(head)
+        if type(header) is not dict or header != {"format": FORMAT, "key": key, "part": name}:
+            return {}
+        sealed = _sealer(key)
+        good = []
+        for line in lines:
+            digest = sealed.copy()
+            digest.update(line[_SEAL_HEX + 1 :])
+            if digest.hexdigest().encode() == line[:_SEAL_HEX]:
+                good.append(line[_SEAL_HEX + 1 :])
+        entries = json.loads(b"{" + b",".join(good) + b"}")
     except (OSError, ValueError, RecursionError):
         return {}
     finally:
         os.close(fd)
-    if (
-        type(document) is not dict
-        or document.get("format") != FORMAT
-        or document.get("key") != key
-        or type(document.get(name)) is not dict
-    ):
-        return {}
-    return document[name]
+    return entries if type(entries) is dict else {}
+
+
+_SEAL_BYTES = 16
+_SEAL_HEX = 2 * _SEAL_BYTES
+
+
+def _sealer(key: str) -> Any:
+    """The hash every line of a cache for ``key`` starts from (copied for each line)."""
+    return hashlib.blake2b(key.encode() + b"\0", digest_size=_SEAL_BYTES)
 
 
 _MARKERS = (
@@ -293,9 +315,9 @@ _MARKERS = (
 def _write_atomically(
     folder: Path, name: str, key: str, part: str, content: dict[str, Any]
 ) -> None:
-    """Write the cache file ``name`` (``{"format", "key", part: content}``) by way of a
-    temporary file, one entry at a time: 100,000 entries would make a string of some
-    100 MB, and ``json.dump`` would write it in pieces three times as slowly."""
+    """Write the cache file ``name`` by way of a temporary file: a header line
+    (``{"format", "key", "part"}``), then one line per entry, ``HASH "rel": [...]``,
+    written one at a time (100,000 entries would make a string of some 100 MB)."""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         return  # never write through a link: the cache lives in the project itself
     folder.mkdir(exist_ok=True)
@@ -306,16 +328,17 @@ def _write_atomically(
             (folder / marker).write_text(text, encoding="utf-8")
     import tempfile  # (only when writing: most runs only read the cache)
 
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one line: no newline in it
+    sealed = _sealer(key)
     fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(f'{{"format": {encode(FORMAT)}, "key": {encode(key)}, "{part}": {{')
-            separator = ""
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(encode({"format": FORMAT, "key": key, "part": part}).encode())
             for rel, entry in content.items():
-                stream.write(f"{separator}{encode(rel)}: {encode(entry)}")
-                separator = ", "
-            stream.write("}}")
+                line = f"{encode(rel)}: {encode(entry)}".encode()
+                digest = sealed.copy()
+                digest.update(line)
+                stream.write(b"\n" + digest.hexdigest().encode() + b" " + line)
         os.replace(temporary, folder / name)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
