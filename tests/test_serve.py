@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import re
@@ -17,6 +18,8 @@ from typing import Any
 
 import pytest
 from conftest import VALID_CASE, Repo
+
+PREVIEW = Path(".xfgen-cache") / "preview"
 
 WAIT = 120  # seconds; a loaded machine may take long to build, never forever
 
@@ -79,7 +82,8 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(repo: Repo, serve
     register = get(server.url + "2026H1/register.html")
     assert "XF2026-0001" in register and "XF2026-0002" not in register
     # the files on disk are the ordinary build: the script is only added as pages are sent
-    assert "__xfgen" not in (repo.root / "output" / "index.html").read_text(encoding="utf-8")
+    assert "__xfgen" not in (repo.root / PREVIEW / "index.html").read_text(encoding="utf-8")
+    assert not (repo.root / "output").exists()  # the preview is not the site
 
     repo.case(VALID_CASE.replace("XF2026-0001", "XF2026-0002"))
     wait_for("修改后重新生成", lambda: server.status()["version"] == 2)
@@ -89,10 +93,13 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(repo: Repo, serve
         VALID_CASE.replace("XF2026-0001", "XF2026-0003").replace("channel: 来访", "channel: 来仿")
     )
     error = wait_for("显示错误", lambda: server.status()["error"])
-    assert "cases/2026/XF2026-0003.yaml:3:10: channel: “来仿” 不是可用的信访形式" in error
+    # The browser learns where the problem is; what it says (the value) only the terminal.
+    assert "cases/2026/XF2026-0003.yaml:3:10: channel" in error and "来仿" not in error
     assert server.status()["version"] == 2  # no reload: the last good site stays
     assert "XF2026-0002" in get(server.url + "2026H1/register.html")
-    assert "生成失败，仍显示上一次成功生成的网页" in server.log.read_text(encoding="utf-8")
+    log = server.log.read_text(encoding="utf-8")
+    assert "生成失败，仍显示上一次成功生成的网页" in log
+    assert "XF2026-0003.yaml:3:10: channel: “来仿” 不是可用的信访形式" in log
 
     repo.case(VALID_CASE.replace("XF2026-0001", "XF2026-0003"))
     wait_for("修正后重新生成", lambda: server.status() == {"version": 3, "error": ""})
@@ -106,7 +113,57 @@ def test_serve_makes_the_pdfs_after_the_pages(repo: Repo) -> None:
     repo.case(VALID_CASE)
     with start(repo.root) as server:
         wait_for("网页", lambda: server.status()["version"] == 1)
-        wait_for("PDF", lambda: (repo.root / "output" / "2026H1" / "summary.pdf").is_file())
+        wait_for("PDF", lambda: (repo.root / PREVIEW / "2026H1" / "summary.pdf").is_file())
         with urllib.request.urlopen(server.url + "2026H1/summary.pdf", timeout=10) as response:
             assert response.read(5) == b"%PDF-"
         wait_for("PDF 完成的提示", lambda: "PDF 已生成。" in server.log.read_text("utf-8"))
+
+
+def ask(url: str, host: str, method: str = "GET") -> tuple[int, str]:
+    """A request to the preview naming ``host`` in its Host header, as a browser at
+    another site (DNS rebinding) would send it."""
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest(method, "/__xfgen/status", skip_host=True)
+        if host:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8")
+    finally:
+        connection.close()
+
+
+def test_serve_answers_only_its_own_host(repo: Repo, server: Server) -> None:
+    port = server.url.rsplit(":", 1)[1].strip("/")
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+        status, body = ask(server.url, host)
+        assert status == 200 and '"version"' in body
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1", f"127.0.0.1:{port}.evil",
+                 f"localhost:{int(port) + 1}", ""):  # fmt: skip
+        status, body = ask(server.url, host)
+        assert status == 403 and "version" not in body, host
+        assert ask(server.url, host, "HEAD")[0] == 403
+
+
+def test_a_preview_never_touches_the_site(repo: Repo, tmp_path: Path) -> None:
+    """``output/`` holds the last real build; a preview of a case not yet committed
+    (and without PDFs) leaves it exactly as it was, and is ignored by git."""
+    repo.case(VALID_CASE)
+    site = repo.root / "output"
+    repo.write("output/index.html", "上次的网站")
+    repo.write("output/2026H1/summary.pdf", "上次的 PDF")
+    repo.write("output/.xfgen-site", "public\n")
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    repo.case(VALID_CASE.replace("XF2026-0001", "XF2026-0002"))  # not committed
+    with start(repo.root, "--no-pdf") as server:
+        wait_for("生成", lambda: server.status()["version"] == 1)
+        assert "XF2026-0002" in get(server.url + "2026H1/register.html")
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    subprocess.run(["git", "init", "-q", str(repo.root)], check=True)
+    status = subprocess.run(
+        ["git", "-C", str(repo.root), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert ".xfgen-cache" not in status and "cases/2026/XF2026-0002.yaml" in status

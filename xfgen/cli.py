@@ -414,15 +414,15 @@ def publish(ctx: click.Context, destination: str | None) -> None:
 @click.option("--no-pdf", is_flag=True, help="只生成网页，不生成 PDF（更快）。")
 @click.pass_context
 def serve(ctx: click.Context, port: int, no_pdf: bool) -> None:
-    """生成网页并在本机预览；修改事项、总结文字、模板或配置后自动重新生成并刷新浏览器。"""
+    """生成网页并在本机预览（生成到 .xfgen-cache/preview/，不动 output/）；修改事项、总结文字、模板或配置后自动重新生成并刷新浏览器。"""
+    from xfgen.commands.serve import PREVIEW
     from xfgen.commands.serve import serve as serve_site
-    from xfgen.site.build import OUTPUT
 
     root: Path = ctx.obj["root"]
     today = (
         ctx.parent.params.get("today") if ctx.parent else None
     )  # None: the real day, each rebuild
-    serve_site(root, root / OUTPUT, today, port, pdfs=not no_pdf, echo=click.echo)
+    serve_site(root, root / PREVIEW, today, port, pdfs=not no_pdf, echo=click.echo)
 
 
 @cli.command("export")

@@ -1,12 +1,20 @@
 """``xfgen serve``: a live preview of the site while the records are edited.
 
-It builds the web pages, serves ``output/`` on 127.0.0.1, and watches the
+It builds the web pages into a folder of its own (``.xfgen-cache/preview/``,
+ignored by git with the rest of the cache), never into ``output/``: a preview
+shows records as they are being edited, and must never become the site that
+``xfgen publish`` sends. It serves that folder on 127.0.0.1 and watches the
 records, narratives, templates and configuration (watchfiles). On a change it
 rebuilds the pages at once and reloads the open browser page; the PDFs follow
 in a separate ``xfgen build`` process, stopped and restarted if another change
-comes first. A failed build leaves the last good site served and shows its
-errors on the page and in the terminal. Nothing is changed in the built files:
-the reload script is added to pages only as they are sent.
+comes first. A failed build leaves the last good site served and shows where
+its errors are on the page (what they say, which may quote a record, only in the
+terminal). Nothing is changed in the built files: the reload script is added to
+pages only as they are sent.
+
+Only requests naming the preview itself in their ``Host`` header (127.0.0.1 or
+localhost, with its port) are answered: a web page elsewhere whose name was made
+to point at 127.0.0.1 (DNS rebinding) cannot read the preview.
 """
 
 from __future__ import annotations
@@ -25,10 +33,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from xfgen.errors import XfgenError
+from xfgen.errors import ConfigError, XfgenError
+from xfgen.records.cache import CACHE_DIR, mark_cache_folder
 from xfgen.site.build import DATA_PATHS, InvalidData, build_site
 
 HOST = "127.0.0.1"  # a preview is for the person at this machine only
+PREVIEW = Path(CACHE_DIR) / "preview"  # what serve builds: never the site in output/
 STATUS_PATH = "/__xfgen/status"
 SCRIPT_PATH = "/__xfgen/reload.js"
 RELOAD_TAG = f'<script src="{SCRIPT_PATH}"></script>'
@@ -63,7 +73,8 @@ RELOAD_SCRIPT = """\
 
 
 class Preview:
-    """What the server tells the browser: the build's version and its last error."""
+    """What the server tells the browser: the build's version and where its last
+    build failed (never what the errors say: they may quote a record)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -75,9 +86,9 @@ class Preview:
             self.version += 1
             self.error = ""
 
-    def failed(self, error: str) -> None:
+    def failed(self, where: str) -> None:
         with self._lock:
-            self.error = error
+            self.error = where
 
     def status(self) -> dict[str, Any]:
         with self._lock:
@@ -92,6 +103,8 @@ class _Handler(SimpleHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        if not self._for_us():
+            return
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == STATUS_PATH:
             self._send(json.dumps(self.preview.status()).encode(), "application/json")
@@ -115,6 +128,27 @@ class _Handler(SimpleHTTPRequestHandler):
             self._send(body.encode(), "text/html; charset=utf-8")
             return
         super().do_GET()
+
+    def do_HEAD(self) -> None:  # noqa: N802 - the name http.server calls
+        if self._for_us():
+            super().do_HEAD()
+
+    def _for_us(self) -> bool:
+        """Whether the request names this preview (127.0.0.1 or localhost, with its port)
+        as its host; otherwise it is refused, saying nothing of what is here."""
+        port = self.server.server_address[1]
+        if self.headers.get("Host", "").strip().lower() in (f"{HOST}:{port}", f"localhost:{port}"):
+            return True
+        body = (
+            f"xfgen 预览只接受 http://{HOST}:{port}/ 或 http://localhost:{port}/ 的访问。".encode()
+        )
+        self.send_response(HTTPStatus.FORBIDDEN)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return False
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")  # a preview is always the latest
@@ -178,8 +212,11 @@ def serve(
     pdfs: bool = True,
     echo: Callable[[str], None] = print,
 ) -> None:
-    """Build, serve and rebuild on change until interrupted (Ctrl-C or SIGTERM)."""
+    """Build into ``out`` (the preview's own folder), serve it and rebuild on change
+    until interrupted (Ctrl-C or SIGTERM)."""
     root = root.resolve()
+    if out.resolve().is_relative_to((root / CACHE_DIR).resolve()):
+        mark_cache_folder(root / CACHE_DIR)  # ignored by git, like the rest of the cache
     preview = Preview()
     pdf_build = PdfBuild(root, out, today, echo)
 
@@ -188,9 +225,8 @@ def serve(
         try:
             result = build_site(root, out, today or date.today(), pdfs=False)
         except Exception as exc:  # noqa: BLE001 - any error is shown, the preview goes on
-            message = _error_text(exc)
-            preview.failed(message)
-            echo(f"生成失败，仍显示上一次成功生成的网页：\n{message}")
+            preview.failed(_error_places(exc))
+            echo(f"生成失败，仍显示上一次成功生成的网页：\n{_error_text(exc)}")
             return
         preview.built()
         echo(f"已生成 {result.pages} 个网页，浏览器中的页面会自动刷新。")
@@ -241,6 +277,16 @@ def watch(
         shown = "、".join(names[:3]) + (" 等" if len(names) > 3 else "")
         echo(f"{shown} 有改动，重新生成……")
         rebuild()
+
+
+def _error_places(exc: Exception) -> str:
+    """What the browser is told of a failed build: where each problem is (file, line,
+    column, field), never its message, which may quote a name or a phone number."""
+    see = "（每处问题的说明见运行 xfgen serve 的终端窗口。）"
+    if isinstance(exc, InvalidData | ConfigError):
+        places = [f"{p.path}:{p.line}:{p.column}: {p.field}" for p in exc.problems]
+        return "\n".join([f"有 {len(places)} 处问题：", *places, see])
+    return "生成失败。" + see
 
 
 def _error_text(exc: Exception) -> str:

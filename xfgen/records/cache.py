@@ -312,20 +312,28 @@ _MARKERS = (
 )
 
 
+def mark_cache_folder(folder: Path) -> bool:
+    """Make the cache folder if needed, ignored by git without the user's .gitignore (as
+    .pytest_cache is) and marked for backup tools as a cache (it may have been made by
+    the PDF cache or the preview); False when it is not a folder of the project itself
+    (a link: never written through)."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        return False
+    folder.mkdir(exist_ok=True)
+    for marker, text in _MARKERS:
+        if not (folder / marker).exists():
+            (folder / marker).write_text(text, encoding="utf-8")
+    return True
+
+
 def _write_atomically(
     folder: Path, name: str, key: str, part: str, content: dict[str, Any]
 ) -> None:
     """Write the cache file ``name`` by way of a temporary file: a header line
     (``{"format", "key", "part"}``), then one line per entry, ``HASH "rel": [...]``,
     written one at a time (100,000 entries would make a string of some 100 MB)."""
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        return  # never write through a link: the cache lives in the project itself
-    folder.mkdir(exist_ok=True)
-    # Ignored by git without the user's .gitignore (as .pytest_cache is), and marked
-    # for backup tools as a cache (the folder may have been made by the PDF cache).
-    for marker, text in _MARKERS:
-        if not (folder / marker).exists():
-            (folder / marker).write_text(text, encoding="utf-8")
+    if not mark_cache_folder(folder):
+        return
     import tempfile  # (only when writing: most runs only read the cache)
 
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one line: no newline in it
