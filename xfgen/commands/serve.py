@@ -136,7 +136,8 @@ class _Handler(SimpleHTTPRequestHandler):
     def _for_us(self) -> bool:
         """Whether the request names this preview (127.0.0.1 or localhost, with its port)
         as its host; otherwise it is refused, saying nothing of what is here."""
-        port = self.server.server_address[1]
+        address = self.server.server_address
+        port = address[1] if isinstance(address, tuple) else 0
         if self.headers.get("Host", "").strip().lower() in (f"{HOST}:{port}", f"localhost:{port}"):
             return True
         body = (
