@@ -399,12 +399,17 @@ def doctor(ctx: click.Context, out: Path | None) -> None:
 
 @cli.command()
 @click.argument("destination", required=False)
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="网站由尚未提交的修改生成时也发布（发布的首页会注明）。",
+)
 @click.pass_context
-def publish(ctx: click.Context, destination: str | None) -> None:
+def publish(ctx: click.Context, destination: str | None, allow_dirty: bool) -> None:
     """把最近一次生成的公开版网站（output/）发布到 xfgen.yaml 中 publish_to 指定的位置（或 DESTINATION）。"""
     from xfgen.commands.publish import format_published, publish
 
-    result = publish(ctx.obj["root"], ctx.obj["today"], destination)
+    result = publish(ctx.obj["root"], ctx.obj["today"], destination, allow_dirty)
     click.echo(format_published(result))
 
 

@@ -196,7 +196,7 @@ def build_site(
         )
         (folder / MARKER).write_text(kind + "\n", encoding="utf-8")
         written = site.finish(progress, pdf_progress)
-        write_manifest(folder, Manifest(kind, tuple(entries), site.records))
+        write_manifest(folder, Manifest(kind, tuple(entries), site.records, data=version))
     return BuildResult(
         out,
         written.pages,

@@ -18,6 +18,7 @@ from typing import Any
 from xfgen import __version__
 from xfgen.errors import PeriodError
 from xfgen.figures.periods import Period, parse_period
+from xfgen.site.gitinfo import DataVersion
 
 MANIFEST = ".xfgen-manifest.json"
 FORMAT = 2
@@ -56,6 +57,8 @@ class Manifest:
     periods: tuple[PeriodEntry, ...] = ()
     pages: dict[str, PageRecord] = field(default_factory=dict)
     version: str = __version__
+    # the records it was built from (a commit, uncommitted changes); None: not recorded
+    data: DataVersion | None = None
 
 
 def period_order(entry: PeriodEntry) -> tuple[date, int]:
@@ -78,7 +81,9 @@ def read_manifest(site: Path, kind: str) -> Manifest | None:
             )
             for path, record in data["pages"].items()
         }
-        return Manifest(str(data["kind"]), periods, pages, str(data["version"]))
+        return Manifest(
+            str(data["kind"]), periods, pages, str(data["version"]), _data(data.get("data"))
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError, PeriodError):
         return None
 
@@ -94,9 +99,21 @@ def write_manifest(site: Path, manifest: Manifest) -> None:
             for path, record in sorted(manifest.pages.items())
         },
     }
+    if manifest.data is not None:
+        data["data"] = {"commit": manifest.data.commit, "dirty": manifest.data.dirty}
     (site / MANIFEST).write_text(
         json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
+
+
+def _data(item: Any) -> DataVersion | None:
+    """The data version a manifest records; None when it records none (an older xfgen)."""
+    if item is None:
+        return None
+    commit, dirty = item["commit"], item["dirty"]
+    if not (commit is None or type(commit) is str) or type(dirty) is not bool:
+        raise ValueError(item)
+    return DataVersion(commit, dirty)
 
 
 def _entry(item: dict[str, Any]) -> PeriodEntry:

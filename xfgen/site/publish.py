@@ -19,15 +19,23 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import html
 import os
+import posixpath
+import re
 import shutil
 import tempfile
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 from xfgen.errors import XfgenError
+from xfgen.site.manifest import MANIFEST, read_manifest
 
 MARKER = ".xfgen-site"  # written into every site, so a rebuild only ever replaces one of ours
+# href="..." / src='...' / src=... in a page: its links to files
+_LINK = re.compile(rb"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 class PublishError(XfgenError):
@@ -62,6 +70,71 @@ def check_target(target: Path, root: Path, protected: tuple[str, ...], kind: str
             f"输出目录 {target} 里是{'内部版' if found == 'internal' else '公开版'}报告，"
             f"不能用{'内部版' if kind == 'internal' else '公开版'}覆盖：内部版和公开版必须放在不同的目录。"
         )
+
+
+def site_gaps(site: Path, kind: str) -> list[str]:
+    """What keeps the site at ``site`` from being whole: its manifest missing or not
+    of ``kind``, a file the manifest lists (a page, its PDF, its .xlsx or .docx)
+    missing, a page's local link (href, src) leading to no file or out of the site.
+    Empty when the site is whole."""
+    manifest = read_manifest(site, kind)
+    if manifest is None:
+        return [
+            f"没有可用的清单 {MANIFEST}（缺失、损坏或不是{'公开版' if kind == 'public' else '内部版'}）"
+        ]
+    gaps = []
+    for listed, record in sorted(manifest.pages.items()):
+        for rel in (listed, *sorted(record.outputs)):
+            if not _is_file(site, rel):
+                gaps.append(f"缺少文件 {rel}")
+    for page in sorted(site.rglob("*.html")):
+        if page.name.startswith(".") or not page.is_file():
+            continue
+        rel = page.relative_to(site).as_posix()
+        for target in sorted(set(_links(page.read_bytes()))):
+            found = _resolve(rel, target)
+            if found is None:
+                gaps.append(f"{rel} 中的链接 {urllib.parse.unquote(target)} 指向网站以外")
+            elif not _is_file(site, found):
+                gaps.append(f"{rel} 中的链接 {urllib.parse.unquote(target)} 指向不存在的文件")
+    return gaps
+
+
+def _links(page: bytes) -> Iterator[str]:
+    """The page's links to files of the site (not to other sites, not within the page)."""
+    for match in _LINK.finditer(page):
+        raw = next(group for group in match.groups() if group is not None)
+        url = html.unescape(raw.decode("utf-8", "replace")).strip()
+        if not url or url.startswith(("#", "//")) or _SCHEME.match(url):
+            continue
+        yield url
+
+
+def _resolve(page: str, url: str) -> str | None:
+    """The site path a link of ``page`` leads to; None when it leads out of the site."""
+    path = urllib.parse.unquote(url.split("#", 1)[0].split("?", 1)[0])
+    if not path:
+        return page  # "?x" or "" : the page itself
+    if path.endswith("/"):
+        path += "index.html"
+    joined = (
+        path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(page), path)
+    )
+    found = posixpath.normpath(joined)
+    if found == ".." or found.startswith("../") or found.startswith("/"):
+        return None
+    return found
+
+
+def _is_file(site: Path, rel: str) -> bool:
+    """Whether ``rel`` is a regular file inside ``site`` (a link leading out is not)."""
+    path = site / rel
+    if not path.is_file():
+        return False
+    try:
+        return path.resolve().is_relative_to(site.resolve())
+    except OSError:
+        return False
 
 
 def site_path(folder: Path, rel: str) -> Path:
