@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tracemalloc
+from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import Repo
 from test_cli import run
+
+from xfgen.records.validation import load_project
+from xfgen.site.history import tree_at
 
 CASE_A = """\
 id: XF2026-0001
@@ -157,10 +162,75 @@ def test_changes_errors(
     code, _, err = run(capsys, "-C", str(history.root), "changes", "--since", "meeting-1999")
     assert code == 2 and "找不到 “meeting-1999”" in err
     plain = Repo(tmp_path_factory.mktemp("plain"))  # not a git repository
-    code, _, err = run(capsys, "-C", str(plain.root), "changes")
-    assert code == 2 and "请用 --since 指定从哪里算起" in err
+    for since in ((), ("--since", "2026-01-01"), ("--since", "HEAD")):
+        code, _, err = run(capsys, "-C", str(plain.root), "changes", *since)
+        assert code == 2 and f"{plain.root} 不在 git 仓库中（找不到 .git）" in err
+        assert "找不到 HEAD" not in err and "找不到 “HEAD”" not in err
+    git(plain.root, "init", "-q")  # a repository without a commit yet
     code, _, err = run(capsys, "-C", str(plain.root), "changes", "--since", "2026-01-01")
-    assert code == 2 and "不在 git 仓库中" in err
+    assert code == 2 and "仓库中还没有任何提交" in err
+
+
+def test_changes_without_git(
+    history: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH holding no git
+    code, _, err = run(capsys, "-C", str(history.root), "changes")
+    assert code == 2 and "没有找到 git 程序" in err and "apt-get install git" in err
+
+
+def test_changes_in_a_shallow_clone_says_so(
+    history: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clone made with --depth 1 holds only the last commit: comparing with a meeting
+    or a date before it would list every record as new; it is refused, saying how to
+    fetch the rest, and works once the history is there."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{history.root}", str(clone)],
+                   check=True)  # fmt: skip
+    args = ("-C", str(clone), "--today", "2026-04-20", "changes")
+    for since in (("--since", "2026-03-15"), ("--since", "2025-12-31"), ()):
+        code, out, err = run(capsys, *args, *since)
+        assert (code, out) == (2, "")
+        assert "浅克隆" in err and "git fetch --unshallow" in err
+    git(clone, "fetch", "-q", "--tags", "origin", "tag", "meeting-2026-03")
+    code, _, err = run(capsys, *args)  # the tag's commit is there, its history is not
+    assert code == 2 and "浅克隆" in err and "git fetch --unshallow" in err
+    git(clone, "fetch", "-q", "--unshallow")
+    code, out, err = run(capsys, *args)
+    assert (code, err) == (0, "") and "新登记 1 件" in out
+
+
+def test_history_is_read_file_by_file(history: Repo, tmp_path: Path) -> None:
+    """A huge file in history is never read whole: it stands in the copy as a sparse file
+    of its size (which the loader refuses unread), and reading a tree holds one file at
+    a time in memory."""
+    root = history.root
+    big = 24 * 1024 * 1024
+    history.write("cases/2026/huge.yaml", b"id: huge\nsummary: " + b"x" * big)
+    history.write("cases/2026/mid.yaml", b"id: mid\nsummary: " + b"y" * 5000)
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "大文件", when="2026-04-15T09:00:00")
+    tracemalloc.start()
+    try:
+        with tree_at(root, "HEAD", limit=4096) as copy:
+            _, peak = tracemalloc.get_traced_memory()
+            huge, mid = copy / "cases/2026/huge.yaml", copy / "cases/2026/mid.yaml"
+            assert huge.stat().st_size == big + 18 and huge.stat().st_blocks * 512 < 65536
+            assert mid.stat().st_size == 5017 and mid.read_bytes().strip(b"\0") == b""
+            assert (
+                (copy / "cases/2026/XF2026-0001.yaml")
+                .read_text(encoding="utf-8")
+                .startswith("id: XF2026-0001")
+            )
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024
+    with tree_at(root, "HEAD") as copy:  # the loader's own limit: 1 MiB
+        assert (copy / "cases/2026/mid.yaml").read_bytes().startswith(b"id: mid")
+        problems = load_project(copy, date(2026, 4, 20)).problems
+        assert any(p.path == "cases/2026/huge.yaml" and "1 MiB" in p.message for p in problems)
 
 
 def test_built_site_has_the_page_since_the_last_meeting(

@@ -326,11 +326,17 @@ def changes(ctx: click.Context, since: str | None) -> None:
     """列出自某次提交（如上次会议的标签）以来事项的变化：新登记、受理、办结、延期、超期，以及办结后又修改的记录。"""
     from xfgen.commands.changes import format_changes
     from xfgen.site.changes import changes_since, latest_meeting_tag
+    from xfgen.site.history import SHALLOW_HINT, check_history, is_shallow
 
     root: Path = ctx.obj["root"]
+    check_history(root)
     since = since or latest_meeting_tag(root)
     if since is None:
-        raise click.UsageError("请用 --since 指定从哪里算起（仓库中还没有 meeting-* 标签）。")
+        hint = f"如果这是浅克隆（git clone --depth），标签可能没有取回：{SHALLOW_HINT}"
+        raise click.UsageError(
+            "请用 --since 指定从哪里算起（仓库中还没有 meeting-* 标签）。"
+            + (hint if is_shallow(root) else "")
+        )
     project = _load(ctx)
     if project.problems:
         _print_problems(project)

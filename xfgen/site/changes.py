@@ -18,10 +18,20 @@ from pathlib import Path
 from xfgen.errors import ConfigError
 from xfgen.figures.compute import case_status
 from xfgen.figures.deadlines import DeadlineRules
+from xfgen.records.inputs import MAX_INPUT_BYTES
 from xfgen.records.loading import LoadFailed, Mapping, Scalar, parse
 from xfgen.records.models import Case
 from xfgen.records.validation import CASES_DIR, Project, load_project
-from xfgen.site.history import GitError, git, repository_prefix, tree_at
+from xfgen.site.history import (
+    SHALLOW_HINT,
+    GitError,
+    blob_size,
+    check_history,
+    git,
+    is_shallow,
+    repository_prefix,
+    tree_at,
+)
 
 MEETING_TAGS = "meeting-*"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -84,6 +94,7 @@ def latest_meeting_tag(root: Path) -> str | None:
 
 def changes_since(root: Path, since: str, today: date, now: Project | None = None) -> Changes:
     """The changes to the records in ``root`` since ``since`` (a tag, commit or YYYY-MM-DD)."""
+    check_history(root)
     base, base_day = resolve(root, since)
     now = now or load_project(root, today)
     with tree_at(root, base) as old_root:
@@ -120,23 +131,47 @@ def resolve(root: Path, since: str) -> tuple[str | None, date]:
     """The commit to compare with and the day it stands for.
 
     A date means the records as they were at the start of that day: the last
-    commit before it (None if there was none yet).
+    commit before it (None if there was none yet). In a shallow clone the commit
+    must be one it holds, with the history from it to now: otherwise every record
+    would look new, and the comparison is refused.
     """
+    shallow = is_shallow(root)
     if _DATE.match(since):
         try:
             day = date.fromisoformat(since)
         except ValueError:
             raise GitError(f"“{since}” 不是有效的日期。") from None
         found = git(root, "rev-list", "-1", f"--before={since} 00:00:00", "HEAD").strip()
+        if shallow and not (found and _leads_to_head(root, found)):
+            raise GitError(_shallow_message(since))
         return found or None, day
     try:
         commit = git(root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}").strip()
     except GitError:
         raise GitError(
             f"找不到 “{since}”：--since 应为标签（如 meeting-2026-10）、提交编号或 YYYY-MM-DD 日期。"
+            + (_shallow_message(since) if shallow else "")
         ) from None
+    if shallow and not _leads_to_head(root, commit):
+        raise GitError(_shallow_message(since))
     day = date.fromisoformat(git(root, "show", "-s", "--format=%cs", commit).strip())
     return commit, day
+
+
+def _leads_to_head(root: Path, commit: str) -> bool:
+    """Whether the history from ``commit`` to HEAD is all there."""
+    try:
+        git(root, "merge-base", "--is-ancestor", commit, "HEAD")
+    except GitError:
+        return False
+    return True
+
+
+def _shallow_message(since: str) -> str:
+    return (
+        f"这是一个浅克隆（git clone --depth），缺少 {since} 以来的部分历史，无法比较"
+        f"（否则全部记录都会被当作新登记）：{SHALLOW_HINT}"
+    )
 
 
 def late_edits(root: Path, base: str | None) -> list[LateEdit]:
@@ -176,7 +211,11 @@ def late_edits(root: Path, base: str | None) -> list[LateEdit]:
 
 
 def _was_closed(top: Path, blob: str) -> bool:
-    """Whether the record at ``blob`` (``rev:path``) had a closing date."""
+    """Whether the record at ``blob`` (``rev:path``) had a closing date (a file larger
+    than a record may be is not read: it was no valid record)."""
+    size = blob_size(top, blob)
+    if size is None or size > MAX_INPUT_BYTES:
+        return False
     try:
         text = git(top, "show", blob)
         node = parse(text)
