@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import time
+import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -255,3 +259,182 @@ def test_date_spellings(value: object) -> None:
 def test_dates_that_are_refused(value: str) -> None:
     with pytest.raises(ValueError):
         parse_date(value)
+
+
+def rewrite(path: Path, part: str, change: Callable[[bytes], bytes]) -> Path:
+    """The workbook at ``path`` with one part's XML changed, as a hostile file would be."""
+    with zipfile.ZipFile(path) as book:
+        parts = {info.filename: book.read(info) for info in book.infolist()}
+    parts[part] = change(parts[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return path
+
+
+def small_ledger(path: Path) -> Path:
+    return ledger(path, ROWS[:2])
+
+
+@pytest.mark.parametrize(
+    ("ref", "what"),
+    [("A1:XFD150000", "150,000 行、16,384 列（最后一列为 XFD）"),
+     ("A1:XFD10", "10 行、16,384 列"),
+     ("A1:P300000", "300,000 行、16 列")],
+)  # fmt: skip
+def test_a_workbook_declaring_a_huge_sheet_is_refused_before_its_rows_are_read(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], ref: str, what: str
+) -> None:
+    """A1:XFD150000 in a few hundred kB once took 2 GB: every row is padded to the width
+    the sheet declares. Refused by the declaration, naming the file and what is too large."""
+    path = small_ledger(tmp_path / "台账.xlsx")
+    # 150,000 empty rows as well, which compress to almost nothing
+    rows = b"".join(b'<row r="%d"/>' % n for n in range(20, 150_000))
+    rewrite(path, "xl/worksheets/sheet1.xml",
+            lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(),
+                               xml).replace(b"</sheetData>", rows + b"</sheetData>"))  # fmt: skip
+    assert path.stat().st_size < 400_000
+    started = time.process_time()  # this process's own time: the same on a busy machine
+    code, out, err = run(capsys, "-C", str(repo.root), "import", str(path))
+    assert time.process_time() - started < 10
+    assert (code, out) == (2, "")
+    assert f"台账.xlsx 的工作表“2026年台账”声明的范围有 {what}" in err
+    assert "不像一份台账，已拒绝读取" in err
+    assert not list((repo.root / "cases").rglob("*.yaml"))
+
+
+def with_shared_strings(path: Path, strings: bytes) -> Path:
+    """The workbook at ``path`` with a shared-strings part (openpyxl writes cells inline),
+    declared as Excel declares it."""
+    with zipfile.ZipFile(path) as book:
+        parts = {info.filename: book.read(info) for info in book.infolist()}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    parts["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + strings + b"</sst>"
+    )  # fmt: skip
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return path
+
+
+def test_a_shared_strings_bomb_is_refused_before_its_rows_are_read(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Millions of tiny strings compress to under a megabyte and once ran for minutes at
+    1.5 GB: refused by their number, counted as the part is unzipped, or by its size."""
+    path = small_ledger(tmp_path / "台账.xlsx")
+    assert run(capsys, "-C", str(repo.root), "import", "--dry-run", str(
+        with_shared_strings(small_ledger(tmp_path / "ok.xlsx"), b"<si><t>a</t></si>" * 1000)
+    ))[0] == 0  # fmt: skip
+    with_shared_strings(path, b"<si><t>a</t></si>" * (imp.MAX_SHARED_STRINGS + 1))
+    assert path.stat().st_size < 1_000_000
+    started = time.process_time()  # this process's own time: the same on a busy machine
+    code, _, err = run(capsys, "-C", str(repo.root), "import", str(path))
+    assert time.process_time() - started < 10
+    assert code == 2
+    assert "台账.xlsx 的共享文字表（xl/sharedStrings.xml）有超过 2,000,000 条文字" in err
+    # By its declared size (a lower limit here, so that the test stays small).
+    monkeypatch.setattr(imp, "MAX_SHARED_STRINGS_BYTES", 1024 * 1024)
+    path = small_ledger(tmp_path / "b.xlsx")
+    with_shared_strings(path, b"<si><t>" + b"x" * (1 << 21) + b"</t></si>")
+    code, _, err = run(capsys, "-C", str(repo.root), "import", str(path))
+    assert (
+        code == 2 and "b.xlsx 的共享文字表（xl/sharedStrings.xml）解压后有 2 MiB，超过 1 MiB" in err
+    )
+    # Styles (read whole by openpyxl) likewise.
+    monkeypatch.setattr(imp, "MAX_PART_BYTES", 1024 * 1024)
+    path = rewrite(small_ledger(tmp_path / "c.xlsx"), "xl/styles.xml",
+                   lambda xml: xml.replace(b"</styleSheet>", b"<!--" + b"x" * (1 << 21) + b"--></styleSheet>"))  # fmt: skip
+    code, _, err = run(capsys, "-C", str(repo.root), "import", str(path))
+    assert code == 2 and "c.xlsx 中的 xl/styles.xml 解压后有 2 MiB，超过 1 MiB" in err
+
+
+STATUS_HEADERS = ["登记日期", "信访形式", "来源", "事项性质", "问题类别", "内容摘要", "责任单位",
+                  "受理日期", "办结日期", "办理结果", "办理状态"]  # fmt: skip
+
+
+def test_a_status_is_checked_against_the_dates_never_changed(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """在办 with a 受理日期 is an accepted case; without one the row is reported (row,
+    column, what is missing) and not written; a status xfgen does not know is reported."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(STATUS_HEADERS)
+    common = ["2026-03-05", "来访", "本级受理", "申诉求决类", "城乡建设/征地拆迁"]
+    for row in (
+        [*common, "在办且已受理", "城关镇", "2026-03-08", None, None, "在办"],  # 2
+        [*common, "在办却没有受理日期", "城关镇", None, None, None, "在办"],  # 3
+        [*common, "已办结却没有办结日期", "城关镇", "2026-03-08", None, None, "已办结"],  # 4
+        [*common, "待受理却已受理", "城关镇", "2026-03-08", None, None, "待受理"],  # 5
+        [*common, "状态看不懂", "城关镇", "2026-03-08", None, None, "搁置"],  # 6
+        [*common, "已经办结", "城关镇", "2026-03-08", "2026-04-01", "解决", "办结"],  # 7
+        [*common, "尚未受理", None, None, None, None, "待受理"],  # 8
+    ):
+        sheet.append(row)
+    path = tmp_path / "台账.xlsx"
+    book.save(path)
+    code, out, _ = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "import", str(path))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[:4] == [
+        "台账.xlsx 工作表“Sheet” 第 3 行 H 列（受理日期）：办理状态为“在办”，但没有受理日期：在办的事项必须有受理日期。"
+        "请补上日期或改正办理状态后再导入；这一行没有导入。",
+        "台账.xlsx 工作表“Sheet” 第 4 行 I 列（办结日期）：办理状态为“已办结”，但没有办结日期：已办结的事项必须有办结日期。"
+        "请补上日期或改正办理状态后再导入；这一行没有导入。",
+        "台账.xlsx 工作表“Sheet” 第 5 行 H 列（受理日期）：办理状态为“待受理”，但有受理日期：待受理的事项还没有受理。"
+        "请补上日期或改正办理状态后再导入；这一行没有导入。",
+        "台账.xlsx 工作表“Sheet” 第 6 行 K 列（办理状态）：“搁置”不是 xfgen 认得的办理状态（待受理、在办、已办结、不予受理）。"
+        "如果台账里一直这样写，可在映射文件 values.status 中写上“搁置: 在办”之类的对应。",
+    ]  # fmt: skip
+    written = {p.read_text(encoding="utf-8").split("summary: ")[1].split("\n")[0]: p.read_text(encoding="utf-8")
+               for p in (repo.root / "cases").rglob("*.yaml")}  # fmt: skip
+    assert sorted(written) == sorted(["在办且已受理", "尚未受理", "已经办结"])
+    assert (
+        "accepted: 2026-03-08" in written["在办且已受理"]
+        and "closed" not in written["在办且已受理"]
+    )
+    assert "accepted" not in written["尚未受理"]
+    assert "closed: 2026-04-01" in written["已经办结"]
+    assert "status" not in "".join(written.values())  # checked, never written
+
+
+def test_missing_source_and_kind_name_the_mapping_lines(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["登记日期", "信访形式", "问题类别", "内容摘要"])
+    sheet.append(["2026-03-05", "来访", "城乡建设/征地拆迁", "反映征地补偿款未足额发放"])
+    path = tmp_path / "台账.xlsx"
+    book.save(path)
+    args = ("-C", str(repo.root), "--today", "2026-11-25", "import", str(path))
+    code, out, err = run(capsys, *args)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "错误：台账.xlsx 工作表“Sheet”第 1 行的表头中找不到这些列：来源、事项性质。",
+        "如果台账里有这些列、只是列名不同，在映射文件（--mapping）的 columns 中写明，例如：",
+        "  columns:",
+        "    台账中的列名: source    # 来源",
+        "    台账中的列名: kind    # 事项性质",
+        "如果整份台账都是同一个值，在映射文件的 defaults 中写明（xfgen 不会自己填）：",
+        "  defaults:",
+        "    source: 本级受理    # 来源，可用的值：本级受理、上级交办、上级转送",
+        "    kind: 建议意见类    # 事项性质，可用的值：建议意见类、检举控告类、申诉求决类",
+        "写好后加 --mapping 映射文件.yaml 重新导入（见 README“从 Excel 台账导入”）。",
+    ]
+    assert not list((repo.root / "cases").rglob("*.yaml"))
+    mapping = repo.write("映射.yaml", "defaults:\n  source: 上级交办\n  kind: 申诉求决类\n")
+    code, out, _ = run(capsys, *args, "--mapping", str(mapping))
+    assert code == 0, out
+    (case,) = (repo.root / "cases").rglob("*.yaml")
+    text = case.read_text(encoding="utf-8")
+    assert "source: 上级交办\n" in text and "kind: 申诉求决类\n" in text

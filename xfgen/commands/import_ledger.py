@@ -6,6 +6,14 @@ becomes a case file only if it converts cleanly and then passes the same check
 as ``xfgen check``; every other row is reported with its sheet, row, column
 and a reason. Nothing is ever overwritten, and a row already imported (same
 编号, or same 登记日期, 信访形式, 姓名 and 内容摘要) is not imported again.
+Nothing is guessed: a 办理状态 the row's dates do not bear out, a value xfgen
+cannot map, a column that is missing (unless the mapping file gives it a
+default) is reported, never filled in or changed quietly.
+
+A workbook is bounded before its rows are read: by its file size, the sizes its
+parts declare (which Python's zip reader holds them to), the size and number of
+its shared strings, and the rows and columns its sheet declares. Only the cells
+that hold something are kept.
 """
 
 from __future__ import annotations
@@ -42,6 +50,17 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # a ledger of 100,000 rows is about 10 MiB as
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024  # refuses a "zip bomb" workbook
 MAX_ROWS = 200_000
 HEADER_SCAN_ROWS = 30
+# What a sheet may declare (its <dimension>): the rows, with title and header rows above
+# them, and columns (a ledger has a few dozen; XFD, the last, is 16,384).
+MAX_SHEET_ROWS = MAX_ROWS + HEADER_SCAN_ROWS
+MAX_COLUMNS = 256
+# Shared strings (every distinct text of the workbook, all read before the first row):
+# a 200,000-row ledger has about a million (name, phone, address, summary...), some
+# 60 MB of XML. A part of tiny strings costs about 3 bytes of memory per byte of XML.
+MAX_SHARED_STRINGS_BYTES = 96 * 1024 * 1024
+MAX_SHARED_STRINGS = 2_000_000
+MAX_PART_BYTES = 16 * 1024 * 1024  # the workbook's other XML (styles, workbook, theme)
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 
 # What a ledger column can become: the case field (dotted for the petitioner block).
 # category_major / category_minor are 大类 and 小类 kept in two columns.
@@ -71,9 +90,11 @@ _FIELD_LABELS = {
     "closed": "办结日期",
     "outcome": "办理结果",
     "satisfaction": "满意度",
+    "status": "办理状态",  # checked against the dates, never written
     "notes": "备注",
 }
 IGNORE = "ignore"
+_DEFAULTABLE = ("channel", "source", "kind", "category")  # one value for a whole ledger
 
 # Header spellings seen in offices' ledgers, after normalising (no spaces, no
 # "（年月日）"-style notes, no "*" marks).
@@ -125,8 +146,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "closed": ("办结日期", "办结时间", "答复日期"),
     "outcome": ("办理结果", "处理结果", "办结结果", "办理情况"),
     "satisfaction": ("满意度", "满意度评价", "评价结果", "群众评价", "满意情况"),
+    "status": ("办理状态", "状态", "事项状态", "当前状态", "办结状态", "办理情况状态"),
     "notes": ("备注",),
-    IGNORE: ("序号", "序", "状态", "办理期限", "办理状态"),
+    IGNORE: ("序号", "序", "办理期限"),
 }
 _ALIAS_TO_FIELD = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
 
@@ -172,6 +194,14 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
         "未评": "未评价",
         "未参评": "未评价",
     },
+}
+# 办理状态 as ledgers write it → what the row's dates must show.
+PENDING, OPEN, CLOSED, NOT_ACCEPTED = "待受理", "在办", "已办结", "不予受理"
+STATUSES: dict[str, str] = {
+    **dict.fromkeys(("待受理", "未受理", "待处理", "已登记", "登记"), PENDING),
+    **dict.fromkeys(("在办", "办理中", "正在办理", "已受理", "已交办", "交办", "承办中"), OPEN),
+    **dict.fromkeys(("已办结", "办结", "已结案", "结案", "已答复", "已完成", "完成"), CLOSED),
+    **dict.fromkeys(("不予受理", "不受理", "已分流", "依法分流", "分流"), NOT_ACCEPTED),
 }
 _TRUE = {"是", "Y", "y", "yes", "true", "√", "✓", "1", "越级"}
 _FALSE = {"否", "N", "n", "no", "false", "×", "0", "不越级"}
@@ -279,11 +309,7 @@ def import_ledger(
     if not {"category", "category_minor"} & (set(columns.values()) | set(mapping.defaults)):
         missing.append("category")
     if missing:
-        names = "、".join(_FIELD_LABELS[m] for m in missing)
-        raise ImportFailed(
-            f"{source.name} 工作表“{table.sheet}”第 {header_row} 行的表头中找不到这些列：{names}。"
-            "请在映射文件的 columns 中指明对应的列，或在 defaults 中给出统一的值（见 README“从 Excel 台账导入”）。"
-        )
+        raise ImportFailed(_missing_columns(source, table.sheet, header_row, missing, config))
 
     problems: list[RowProblem] = []
     rows: list[_Row] = []
@@ -317,6 +343,34 @@ def import_ledger(
         unused_columns=tuple(unused),
         dry_run=dry_run,
     )
+
+
+def _missing_columns(
+    source: Path, sheet: str, header_row: int, missing: list[str], config: Config
+) -> str:
+    """The error for columns the ledger lacks, with the mapping-file lines that would fix
+    it: a column of another name, or (where one value can hold for a whole ledger) a
+    default, which xfgen uses only when the mapping file names it."""
+    names = "、".join(_FIELD_LABELS[m] for m in missing)
+    lines = [
+        f"{source.name} 工作表“{sheet}”第 {header_row} 行的表头中找不到这些列：{names}。",
+        "如果台账里有这些列、只是列名不同，在映射文件（--mapping）的 columns 中写明，例如：",
+        "  columns:",
+        *(f"    台账中的列名: {m}    # {_FIELD_LABELS[m]}" for m in missing),
+    ]
+    defaults = [(m, _choices(m, config) or ()) for m in missing if m in _DEFAULTABLE]
+    if defaults:
+        lines += [
+            "如果整份台账都是同一个值，在映射文件的 defaults 中写明（xfgen 不会自己填）：",
+            "  defaults:",
+        ]
+        for name, choices in defaults:
+            lines.append(
+                f"    {name}: {choices[0] if choices else '……'}    # {_FIELD_LABELS[name]}，"
+                f"可用的值：{'、'.join(choices[:8])}"
+            )
+    lines.append("写好后加 --mapping 映射文件.yaml 重新导入（见 README“从 Excel 台账导入”）。")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- reading the file
@@ -372,13 +426,11 @@ def _read_xlsx(source: Path, sheet: str | None) -> Table:
 
     try:
         with zipfile.ZipFile(source) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
+            _check_parts(source, archive)
     except zipfile.BadZipFile:
         raise ImportFailed(
             f"{source.name} 不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的旧版 .xls）。"
         ) from None
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise ImportFailed(f"{source.name} 解压后过大，不像一份台账，已拒绝读取。")
     try:
         book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
@@ -395,14 +447,137 @@ def _read_xlsx(source: Path, sheet: str | None) -> Table:
             raise ImportFailed(
                 f"{source.name} 中没有名为“{sheet}”的工作表；有：{'、'.join(names)}。"
             )
+        worksheet = book[chosen]
+        _check_dimensions(source, chosen, worksheet.max_row, worksheet.max_column)
         rows = []
-        for number, values in enumerate(book[chosen].iter_rows(values_only=True), start=1):
+        cells = worksheet.iter_rows(
+            max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS, values_only=True
+        )
+        for number, values in enumerate(cells, start=1):
             if number > MAX_ROWS:
-                raise ImportFailed(f"工作表“{chosen}”超过 {MAX_ROWS} 行：请拆分后分批导入。")
-            rows.append((number, tuple(values)))
+                raise ImportFailed(
+                    f"{source.name} 的工作表“{chosen}”超过 {MAX_ROWS} 行：请拆分后分批导入。"
+                )
+            rows.append((number, _filled(values)))
+    except ImportFailed:
+        raise
+    except Exception as exc:  # a part that does not match its declared size or checksum ...
+        raise ImportFailed(
+            f"无法读取 {source.name}：文件已损坏或不是 Excel 工作簿（{exc}）。"
+        ) from None
     finally:
         book.close()
     return Table(chosen, tuple(rows))
+
+
+def _filled(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row's values up to its last filled cell: a sheet may declare hundreds of empty
+    columns, and every row would otherwise carry them all."""
+    end = len(values)
+    while end and (values[end - 1] is None or values[end - 1] == ""):
+        end -= 1
+    return values[:end] if end else ()
+
+
+def _check_parts(source: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose parts declare more than a ledger needs, before openpyxl
+    reads any of them. Python's zip reader never gives more than a part's declared size
+    (and fails on a checksum that does not match), so the declared sizes bound it.
+
+    openpyxl reads some parts whole (the content types, the workbook and its
+    relationships, styles, theme, properties, the shared strings) and streams the
+    worksheets: every part but a worksheet is held to :data:`MAX_PART_BYTES`, the
+    shared strings (found as openpyxl finds them) to their own size and number."""
+    parts = archive.infolist()
+    if sum(info.file_size for info in parts) > MAX_UNZIPPED_BYTES:
+        raise ImportFailed(
+            f"{source.name} 解压后超过 {MAX_UNZIPPED_BYTES // 1024 // 1024} MiB，"
+            "不像一份台账，已拒绝读取。"
+        )
+    too_big = [i for i in parts if i.file_size > MAX_PART_BYTES]
+    big = {info.filename for info in too_big}
+    if "[Content_Types].xml" in big:
+        _refuse_part(source, "[Content_Types].xml", MAX_PART_BYTES, archive)
+    strings, workbook = _shared_strings_and_workbook(archive)
+    for info in too_big:
+        name = info.filename
+        if name == strings:
+            continue
+        if name in (workbook, "xl/styles.xml", "xl/theme/theme1.xml") or name.endswith(
+            (".rels", "docProps/core.xml", "docProps/custom.xml")
+        ):
+            _refuse_part(source, name, MAX_PART_BYTES, archive)
+    if strings is None or strings not in archive.namelist():
+        return
+    info = archive.getinfo(strings)
+    if info.file_size > MAX_SHARED_STRINGS_BYTES:
+        raise ImportFailed(
+            f"{source.name} 的共享文字表（{strings}）解压后有 {info.file_size // 1024 // 1024} MiB，"
+            f"超过 {MAX_SHARED_STRINGS_BYTES // 1024 // 1024} MiB，不像一份台账，已拒绝读取。"
+        )
+    if _count_shared_strings(archive, info, MAX_SHARED_STRINGS) > MAX_SHARED_STRINGS:
+        raise ImportFailed(
+            f"{source.name} 的共享文字表（{strings}）有超过 {MAX_SHARED_STRINGS:,} 条文字，"
+            "不像一份台账，已拒绝读取。"
+        )
+
+
+def _refuse_part(source: Path, name: str, limit: int, archive: zipfile.ZipFile) -> None:
+    size = archive.getinfo(name).file_size
+    raise ImportFailed(
+        f"{source.name} 中的 {name} 解压后有 {size // 1024 // 1024} MiB，"
+        f"超过 {limit // 1024 // 1024} MiB，不像一份台账，已拒绝读取。"
+    )
+
+
+def _shared_strings_and_workbook(archive: zipfile.ZipFile) -> tuple[str | None, str | None]:
+    """The names of the shared strings and workbook parts, found as openpyxl finds them
+    (by their content types); None where there is none or it cannot tell."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.xml.constants import SHARED_STRINGS
+    from openpyxl.xml.functions import fromstring
+
+    try:
+        manifest = Manifest.from_tree(fromstring(archive.read("[Content_Types].xml")))
+    except Exception:  # noqa: BLE001 - openpyxl reports a damaged file itself
+        return None, None
+    strings = manifest.find(SHARED_STRINGS)
+    try:
+        workbook = _find_workbook_part(manifest).PartName[1:]
+    except Exception:  # noqa: BLE001 - likewise
+        workbook = None
+    return (strings.PartName[1:] if strings is not None else None), workbook
+
+
+def _count_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> int:
+    """How many strings (``<si>``) the part holds, counted as it is unzipped piece by
+    piece; stops once over ``limit``."""
+    count = 0
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(1 << 20):
+            data = tail + chunk
+            matches = list(_SHARED_STRING.finditer(data))
+            # a tag cut at the end of this piece is counted with the next one
+            keep = max(0, len(data) - 64)
+            count += sum(1 for m in matches if m.start() < keep)
+            tail = data[keep:]
+            if count > limit:
+                return count
+    return count + len(_SHARED_STRING.findall(tail))
+
+
+def _check_dimensions(source: Path, sheet: str, rows: int | None, columns: int | None) -> None:
+    """Refuse a sheet that declares (``<dimension ref="A1:XFD150000">``) more rows or
+    columns than a ledger has: every row would be padded to the declared width."""
+    if (rows or 0) <= MAX_SHEET_ROWS and (columns or 0) <= MAX_COLUMNS:
+        return
+    raise ImportFailed(
+        f"{source.name} 的工作表“{sheet}”声明的范围有 {rows or 0:,} 行、{columns or 0:,} 列"
+        f"（最后一列为 {column_letter(columns or 1)}），超过可导入的 {MAX_SHEET_ROWS:,} 行、"
+        f"{MAX_COLUMNS} 列，不像一份台账，已拒绝读取：请把台账复制到一个新的工作表（或拆分）后再导入。"
+    )
 
 
 def load_mapping(path: Path) -> LedgerMapping:
@@ -561,7 +736,45 @@ def _convert_row(
             problems.append(
                 RowProblem(number, column, _FIELD_LABELS[name], f"{_FIELD_LABELS[name]}是空的。")
             )
+    if "status" in row.values:
+        status, status_column = row.values.pop("status"), row.columns.pop("status")
+        problems += _status_problems(number, status, status_column, row.values, columns)
     return (None if problems else row), problems
+
+
+def _status_problems(
+    number: int, status: str, column: int, values: dict[str, Any], columns: dict[int, str]
+) -> list[RowProblem]:
+    """What the row's dates lack (or hold) against its 办理状态: an 在办 row needs its
+    受理日期, an 已办结 row its 办结日期, and so on. Reported at the column of the missing
+    date (or of the status, when the ledger has no such column); never filled in."""
+
+    def missing(name: str, why: str) -> RowProblem:
+        at = next((c for c, n in columns.items() if n == name), 0)
+        header = _FIELD_LABELS[name] if at else _FIELD_LABELS["status"]
+        return RowProblem(
+            number, at or column, header,
+            f"办理状态为“{status}”，但{why}。请补上日期或改正办理状态后再导入；这一行没有导入。",
+        )  # fmt: skip
+
+    found = []
+    accepted, closed = "accepted" in values, "closed" in values
+    if status == OPEN:
+        if not accepted:
+            found.append(missing("accepted", "没有受理日期：在办的事项必须有受理日期"))
+        if closed:
+            found.append(missing("closed", "有办结日期：已办结的事项不是在办"))
+    elif status == CLOSED and not closed:
+        found.append(missing("closed", "没有办结日期：已办结的事项必须有办结日期"))
+    elif status == PENDING and (accepted or closed):
+        name = "accepted" if accepted else "closed"
+        found.append(missing(name, f"有{_FIELD_LABELS[name]}：待受理的事项还没有受理"))
+    elif status == NOT_ACCEPTED:
+        if "not_accepted.date" not in values:
+            found.append(missing("not_accepted.date", "没有不予受理日期"))
+        if accepted:
+            found.append(missing("accepted", "有受理日期：不予受理的事项没有受理"))
+    return found
 
 
 def _convert(name: str, value: Any, mapping: LedgerMapping, config: Config) -> Any:
@@ -582,6 +795,8 @@ def _convert(name: str, value: Any, mapping: LedgerMapping, config: Config) -> A
     user = mapping.values.get(name, {})
     if text in user:
         text = user[text]
+    if name == "status":
+        return _status(text)
     choices = _choices(name, config)
     if choices is None:
         if name == "notes":
@@ -622,6 +837,17 @@ def _label(name: str, text: str, choices: tuple[str, ...]) -> str:
     return _refuse(
         f"“{text}”不是可用的{_FIELD_LABELS[name]}；{hint}。"
         f"如果台账里一直这样写，可在映射文件 values.{name} 中写上“{compact}: 对应的标准值”。"
+    )
+
+
+def _status(text: str) -> str:
+    compact = re.sub(r"\s", "", text)
+    if compact in STATUSES:
+        return STATUSES[compact]
+    known = "、".join(dict.fromkeys(STATUSES.values()))
+    return _refuse(
+        f"“{text}”不是 xfgen 认得的办理状态（{known}）。"
+        f"如果台账里一直这样写，可在映射文件 values.status 中写上“{compact}: {OPEN}”之类的对应。"
     )
 
 
