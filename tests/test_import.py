@@ -53,6 +53,17 @@ def ledger(path: Path, rows: list[list[object]]) -> Path:
     return path
 
 
+def plain_sheet(path: Path, rows: list[list[object]]) -> Path:
+    """A workbook of one sheet ("Sheet") holding just ``rows``, the first row the header."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
 # Rows 4-13 of the workbook; the comment says what each one tests.
 ROWS: list[list[object]] = [
     # 4: an Excel date, a phone typed as a number, every status filled
@@ -214,12 +225,7 @@ def test_mapping_file_names_columns_and_values(
 def test_missing_columns_and_unreadable_files_are_clear_errors(
     repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["登记日期", "信访形式", "内容摘要", "姓名"])
-    path = tmp_path / "ledger.xlsx"
-    book.save(path)
+    path = plain_sheet(tmp_path / "ledger.xlsx", [["登记日期", "信访形式", "内容摘要", "姓名"]])
     base = ["-C", str(repo.root), "--today", "2026-11-25", "import"]
     code, _, err = run(capsys, *base, str(path))
     assert code == 2
@@ -364,12 +370,9 @@ def test_a_status_is_checked_against_the_dates_never_changed(
 ) -> None:
     """在办 with a 受理日期 is an accepted case; without one the row is reported (row,
     column, what is missing) and not written; a status xfgen does not know is reported."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(STATUS_HEADERS)
     common = ["2026-03-05", "来访", "本级受理", "申诉求决类", "城乡建设/征地拆迁"]
-    for row in (
+    path = plain_sheet(tmp_path / "台账.xlsx", [
+        STATUS_HEADERS,
         [*common, "在办且已受理", "城关镇", "2026-03-08", None, None, "在办"],  # 2
         [*common, "在办却没有受理日期", "城关镇", None, None, None, "在办"],  # 3
         [*common, "已办结却没有办结日期", "城关镇", "2026-03-08", None, None, "已办结"],  # 4
@@ -377,10 +380,7 @@ def test_a_status_is_checked_against_the_dates_never_changed(
         [*common, "状态看不懂", "城关镇", "2026-03-08", None, None, "搁置"],  # 6
         [*common, "已经办结", "城关镇", "2026-03-08", "2026-04-01", "解决", "办结"],  # 7
         [*common, "尚未受理", None, None, None, None, "待受理"],  # 8
-    ):
-        sheet.append(row)
-    path = tmp_path / "台账.xlsx"
-    book.save(path)
+    ])  # fmt: skip
     code, out, _ = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "import", str(path))
     assert code == 1
     lines = out.splitlines()
@@ -409,13 +409,10 @@ def test_a_status_is_checked_against_the_dates_never_changed(
 def test_missing_source_and_kind_name_the_mapping_lines(
     repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["登记日期", "信访形式", "问题类别", "内容摘要"])
-    sheet.append(["2026-03-05", "来访", "城乡建设/征地拆迁", "反映征地补偿款未足额发放"])
-    path = tmp_path / "台账.xlsx"
-    book.save(path)
+    path = plain_sheet(tmp_path / "台账.xlsx", [
+        ["登记日期", "信访形式", "问题类别", "内容摘要"],
+        ["2026-03-05", "来访", "城乡建设/征地拆迁", "反映征地补偿款未足额发放"],
+    ])  # fmt: skip
     args = ("-C", str(repo.root), "--today", "2026-11-25", "import", str(path))
     code, out, err = run(capsys, *args)
     assert (code, out) == (2, "")
