@@ -18,6 +18,7 @@ that hold something are kept.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import io
@@ -25,9 +26,10 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -265,7 +267,9 @@ class ImportResult:
 @dataclass(frozen=True)
 class Table:
     sheet: str
-    rows: tuple[tuple[int, tuple[Any, ...]], ...]  # (row number as Excel shows it, values)
+    # the rows, read afresh on each call: (row number as Excel shows it, values); a ledger
+    # is read in passes, never held whole (200,000 rows of Python values are some 400 MB)
+    rows: Callable[[], Iterator[tuple[int, tuple[Any, ...]]]]
 
 
 @dataclass
@@ -299,10 +303,20 @@ def import_ledger(
 ) -> ImportResult:
     """Import every good row of ``source`` into ``root/cases/<year>/``."""
     mapping = load_mapping(mapping_file) if mapping_file else LedgerMapping()
-    table = read_table(source, sheet or mapping.sheet)
+    with open_table(source, sheet or mapping.sheet) as table:
+        return _import(root, source, today, mapping, table, dry_run)
+
+
+def _import(
+    root: Path, source: Path, today: date, mapping: LedgerMapping, table: Table, dry_run: bool
+) -> ImportResult:
+    """The import in three passes over the table: its header, every row counted (and
+    its 编号 kept), then each row converted, checked and written in turn."""
     project = load_project(root, today)
     config = project.config
-    header_row, columns, unused = find_header(table, mapping)
+    header_row, columns, unused = find_header(
+        table.sheet, list(islice(table.rows(), HEADER_SCAN_ROWS)), mapping
+    )
     missing = [
         name
         for name in ("received", "channel", "source", "kind", "summary")
@@ -313,25 +327,30 @@ def import_ledger(
     if missing:
         raise ImportFailed(_missing_columns(source, table.sheet, header_row, missing, config))
 
+    reserved = _ledger_ids(table, header_row, columns, mapping, config)  # (and the row limit)
     problems: list[RowProblem] = []
-    rows: list[_Row] = []
-    blank = skipped = 0
-    for number, values in table.rows:
-        if number <= header_row:
-            continue
-        cells = [_text(v) for v in values]
-        if not any(cells):
-            blank += 1
-            continue
-        if _is_footer(cells):
-            skipped += 1
-            continue
-        row, row_problems = _convert_row(number, values, columns, mapping, config)
-        problems += row_problems
-        if row is not None:
-            rows.append(row)
+    counts = {"blank": 0, "skipped": 0}
 
-    written, present = _write_rows(root, rows, project, today, dry_run, source.name, problems)
+    def rows() -> Iterator[_Row]:
+        for number, values in table.rows():
+            if number <= header_row:
+                continue
+            cells = [_text(v) for v in values]
+            if not any(cells):
+                counts["blank"] += 1
+                continue
+            if _is_footer(cells):
+                counts["skipped"] += 1
+                continue
+            row, row_problems = _convert_row(number, values, columns, mapping, config)
+            problems.extend(row_problems)
+            if row is not None:
+                yield row
+
+    written, present = _write_rows(
+        root, rows(), reserved, project, today, dry_run, source.name, problems
+    )
+    blank, skipped = counts["blank"], counts["skipped"]
     where = {"file": source.name, "sheet": table.sheet}
     return ImportResult(
         file=source.name,
@@ -375,11 +394,29 @@ def _missing_columns(
     return "\n".join(lines)
 
 
+def _ledger_ids(
+    table: Table, header_row: int, columns: dict[int, str], mapping: LedgerMapping, config: Config
+) -> set[str]:
+    """Every 编号 the ledger gives (lower case), so that a row without one never takes
+    a later row's; reading every row also refuses a sheet over the row limit before
+    anything is written."""
+    column = next((c for c, n in columns.items() if n == "id"), 0)
+    ids = set()
+    for number, values in table.rows():
+        if column and number > header_row and column - 1 < len(values):
+            with contextlib.suppress(ValueError):
+                if _text(values[column - 1]):
+                    ids.add(str(_convert("id", values[column - 1], mapping, config)).lower())
+    return ids
+
+
 # ---------------------------------------------------------------- reading the file
 
 
-def read_table(source: Path, sheet: str | None) -> Table:
-    """The cells of one sheet (.xlsx/.xlsm) or of a CSV file, row numbers as Excel shows them."""
+@contextlib.contextmanager
+def open_table(source: Path, sheet: str | None) -> Iterator[Table]:
+    """The cells of one sheet (.xlsx/.xlsm) or of a CSV file, row numbers as Excel shows
+    them; the workbook stays open while the block runs."""
     if not source.exists():
         raise ImportFailed(f"找不到文件 {source}。")
     if source.is_symlink() or not source.is_file():
@@ -392,9 +429,12 @@ def read_table(source: Path, sheet: str | None) -> Table:
     if suffix == ".csv":
         if sheet:
             raise ImportFailed("CSV 文件没有工作表，不能使用 --sheet。")
-        return _read_csv(source)
+        yield _read_csv(source)
+        return
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(source, sheet)
+        with _read_xlsx(source, sheet) as table:
+            yield table
+        return
     if suffix in (".xls", ".et", ".ods", ".numbers"):
         raise ImportFailed(
             f"不能直接读取 {suffix} 文件：请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再导入。"
@@ -412,18 +452,21 @@ def _read_csv(source: Path) -> Table:
             continue
     else:  # pragma: no cover - gb18030 decodes nearly anything
         raise ImportFailed(f"{source.name} 的编码无法识别：请另存为 UTF-8 编码的 CSV。")
-    rows = []
-    try:
-        for number, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            if number > MAX_ROWS:
-                raise ImportFailed(f"{source.name} 超过 {MAX_ROWS} 行：请拆分后分批导入。")
-            rows.append((number, tuple(values)))
-    except csv.Error as exc:
-        raise ImportFailed(f"{source.name} 不是有效的 CSV 文件（{exc}）。") from None
-    return Table(source.stem, tuple(rows))
+
+    def rows() -> Iterator[tuple[int, tuple[Any, ...]]]:
+        try:
+            for number, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+                if number > MAX_ROWS:
+                    raise ImportFailed(f"{source.name} 超过 {MAX_ROWS} 行：请拆分后分批导入。")
+                yield number, tuple(values)
+        except csv.Error as exc:
+            raise ImportFailed(f"{source.name} 不是有效的 CSV 文件（{exc}）。") from None
+
+    return Table(source.stem, rows)
 
 
-def _read_xlsx(source: Path, sheet: str | None) -> Table:
+@contextlib.contextmanager
+def _read_xlsx(source: Path, sheet: str | None) -> Iterator[Table]:
     import openpyxl
 
     try:
@@ -436,9 +479,7 @@ def _read_xlsx(source: Path, sheet: str | None) -> Table:
     try:
         book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise ImportFailed(
-            f"无法读取 {source.name}：文件已损坏或不是 Excel 工作簿（{exc}）。"
-        ) from None
+        raise ImportFailed(_damaged(source, exc)) from None
     try:
         names = book.sheetnames
         if sheet is None:
@@ -451,25 +492,30 @@ def _read_xlsx(source: Path, sheet: str | None) -> Table:
             )
         worksheet = book[chosen]
         _check_dimensions(source, chosen, worksheet.max_row, worksheet.max_column)
-        rows = []
-        cells = worksheet.iter_rows(
-            max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS, values_only=True
-        )
-        for number, values in enumerate(cells, start=1):
-            if number > MAX_ROWS:
-                raise ImportFailed(
-                    f"{source.name} 的工作表“{chosen}”超过 {MAX_ROWS} 行：请拆分后分批导入。"
-                )
-            rows.append((number, _filled(values)))
-    except ImportFailed:
-        raise
-    except Exception as exc:  # a part that does not match its declared size or checksum ...
-        raise ImportFailed(
-            f"无法读取 {source.name}：文件已损坏或不是 Excel 工作簿（{exc}）。"
-        ) from None
+
+        def rows() -> Iterator[tuple[int, tuple[Any, ...]]]:
+            cells = worksheet.iter_rows(
+                max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS, values_only=True
+            )
+            try:
+                for number, values in enumerate(cells, start=1):
+                    if number > MAX_ROWS:
+                        raise ImportFailed(
+                            f"{source.name} 的工作表“{chosen}”超过 {MAX_ROWS} 行：请拆分后分批导入。"
+                        )
+                    yield number, _filled(values)
+            except ImportFailed:
+                raise
+            except Exception as exc:  # a part not matching its declared size or checksum ...
+                raise ImportFailed(_damaged(source, exc)) from None
+
+        yield Table(chosen, rows)
     finally:
         book.close()
-    return Table(chosen, tuple(rows))
+
+
+def _damaged(source: Path, exc: Exception) -> str:
+    return f"无法读取 {source.name}：文件已损坏或不是 Excel 工作簿（{exc}）。"
 
 
 def _filled(values: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -646,9 +692,11 @@ def _normalise_header(text: str) -> str:
     return text.strip("*＊:：")
 
 
-def find_header(table: Table, mapping: LedgerMapping) -> tuple[int, dict[int, str], list[str]]:
-    """The header row, its columns' fields (column → field) and the headers left unused."""
-    scanned = list(table.rows[:HEADER_SCAN_ROWS])
+def find_header(
+    sheet: str, scanned: list[tuple[int, tuple[Any, ...]]], mapping: LedgerMapping
+) -> tuple[int, dict[int, str], list[str]]:
+    """The header row among the ``scanned`` first rows of ``sheet``, its columns' fields
+    (column → field) and the headers left unused."""
     best: tuple[int, int] | None = None  # (recognised columns, row number)
     for index, (number, _) in enumerate(scanned):
         if mapping.header_row is not None and number != mapping.header_row:
@@ -659,7 +707,7 @@ def find_header(table: Table, mapping: LedgerMapping) -> tuple[int, dict[int, st
             best = (known, number)
     if best is None or (best[0] < 3 and mapping.header_row is None):
         raise ImportFailed(
-            f"在工作表“{table.sheet}”的前 {HEADER_SCAN_ROWS} 行中找不到表头"
+            f"在工作表“{sheet}”的前 {HEADER_SCAN_ROWS} 行中找不到表头"
             "（应有 登记日期、信访形式、内容摘要 等列名）：请用 --sheet 选择工作表，或在映射文件中写明 header_row 和 columns。"
         )
     index = next(i for i, (n, _) in enumerate(scanned) if n == best[1])
@@ -922,7 +970,8 @@ def _key(received: Any, channel: Any, name: Any, summary: Any) -> tuple[str, ...
 
 def _write_rows(
     root: Path,
-    rows: list[_Row],
+    rows: Iterable[_Row],
+    reserved: set[str],
     project: Any,
     today: date,
     dry_run: bool,
@@ -932,7 +981,6 @@ def _write_rows(
     ids = existing_ids(root)
     taken = {case_id.lower() for case_id in ids}
     seen = {_key(c.received, c.channel, c.petitioner.name, c.summary) for c in project.cases}
-    reserved = {str(r.values["id"]).lower() for r in rows if r.values.get("id") is not None}
     vocab = vocabularies(project.config)
     written: list[str] = []
     written_rows: dict[str, int] = {}  # lower-case id → row it was imported from
