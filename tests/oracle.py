@@ -30,6 +30,7 @@ DEFAULT_WEIGHTS = {
 }
 UNIT_RATES = ("timely_acceptance", "closure", "on_time_closure", "satisfaction")
 BY_KEYS = ("channel", "source", "kind", "category", "unit")
+DEFAULT_METHODS = ["调解", "听证", "代办"]
 
 
 # ---------------------------------------------------------------- reading the tree
@@ -208,8 +209,10 @@ def ratio(numerator: int, denominator: int) -> Fraction | None:
 # ---------------------------------------------------------------- cohort figures
 
 
-def handling_rates(cases: list[dict[str, Any]], cal: Calendar, as_of: date) -> dict[str, Any]:
-    """The four leaderboard rates over ``cases`` (a cohort or a unit's part of it)."""
+def handling_fractions(
+    cases: list[dict[str, Any]], cal: Calendar, as_of: date
+) -> dict[str, list[int]]:
+    """[numerator, denominator] of the four leaderboard rates over ``cases``."""
     timely = timely_base = 0
     accepted = closed = 0
     on_time = on_time_base = 0
@@ -237,11 +240,16 @@ def handling_rates(cases: list[dict[str, Any]], cal: Calendar, as_of: date) -> d
     rated = [c for c in closed_cases if c.get("satisfaction", NOT_RATED) != NOT_RATED]
     satisfied = [c for c in rated if c["satisfaction"] in SATISFIED]
     return {
-        "timely_acceptance": ratio(timely, timely_base),
-        "closure": ratio(closed, accepted),
-        "on_time_closure": ratio(on_time, on_time_base),
-        "satisfaction": ratio(len(satisfied), len(rated)),
+        "timely_acceptance": [timely, timely_base],
+        "closure": [closed, accepted],
+        "on_time_closure": [on_time, on_time_base],
+        "satisfaction": [len(satisfied), len(rated)],
     }
+
+
+def handling_rates(cases: list[dict[str, Any]], cal: Calendar, as_of: date) -> dict[str, Any]:
+    """The four leaderboard rates over ``cases`` (a cohort or a unit's part of it)."""
+    return {name: ratio(*pair) for name, pair in handling_fractions(cases, cal, as_of).items()}
 
 
 def figures(
@@ -298,6 +306,31 @@ def figures(
     ]
     supervised_closed = [c for c in supervised if closed_by(c, as_of)]
 
+    # 包案按期办结: W = window_end; closed within the period up to W on or before the
+    # deadline, over those closed so plus those open at W with a deadline before W.
+    leader_due = []
+    leader_on_time = []
+    for c in leader_cases:
+        deadline = cal.deadline(c, as_of)
+        if closed_within(c, first, window_end):
+            leader_due.append(c)
+            if c["closed"] <= deadline:
+                leader_on_time.append(c)
+        elif not closed_by(c, window_end) and deadline < window_end:
+            leader_due.append(c)
+
+    skip_level_visits = [c for c in visits if c.get("skip_level", False)]
+    repeat_visits = [c for c in visits if c.get("repeat_of") is not None]
+    routed = [c for c in cohort if not_accepted_by(c, as_of) and c["not_accepted"].get("route")]
+    methods = config.get("methods", DEFAULT_METHODS)
+
+    def used_methods(case: dict[str, Any]) -> set[str]:
+        return {
+            step["action"]
+            for step in case.get("progress") or []
+            if step["date"] <= as_of and step["action"] in methods
+        }
+
     counts = {
         "cases": len(cohort),
         "accepted": len(accepted),
@@ -328,29 +361,45 @@ def figures(
         "leader_closed": len(leader_closed),
         "supervised": len(supervised),
         "supervised_closed": len(supervised_closed),
+        "skip_level_visits": len(skip_level_visits),
+        "skip_level_visit_people": sum(c.get("people", 1) for c in skip_level_visits),
+        "repeat_visits": len(repeat_visits),
+        "repeat_visit_people": sum(c.get("people", 1) for c in repeat_visits),
+        "routed": len(routed),
+        "leader_closed_on_time": len(leader_on_time),
+        "handling_days_total": sum((c["closed"] - c["accepted"]).days for c in closed),
+        "method_cases": sum(1 for c in cohort if used_methods(c)),
     }
 
-    handling = handling_rates(cohort, cal, as_of)
+    handling = handling_fractions(cohort, cal, as_of)
     rated = [c for c in closed if c.get("satisfaction", NOT_RATED) != NOT_RATED]
     reviewed = [c for c in closed if review_known(c, "review", "requested")]
     review_decided = [c for c in cohort if review_known(c, "review", "decided")]
-    rates = {
+    fractions = {
         "timely_acceptance": handling["timely_acceptance"],
         "closure": handling["closure"],
         "on_time_closure": handling["on_time_closure"],
-        "rating_participation": ratio(len(rated), len(closed)),
+        "rating_participation": [len(rated), len(closed)],
         "satisfaction": handling["satisfaction"],
-        "repeat": ratio(len(repeat), len(cohort)),
-        "review": ratio(len(reviewed), len(closed)),
-        "review_upheld": ratio(
+        "repeat": [len(repeat), len(cohort)],
+        "review": [len(reviewed), len(closed)],
+        "review_upheld": [
             sum(1 for c in review_decided if c["review"].get("result") == UPHELD),
             len(review_decided),
-        ),
-        "backlog_resolution": ratio(len(backlog_resolved), len(backlog_start)),
-        "leader_closure": ratio(len(leader_closed), len(leader_cases)),
-        "supervised_closure": ratio(len(supervised_closed), len(supervised)),
-        "first_time_closure": ratio(len(first_time_closed), len(first_time_accepted)),
+        ],
+        "backlog_resolution": [len(backlog_resolved), len(backlog_start)],
+        "leader_closure": [len(leader_closed), len(leader_cases)],
+        "supervised_closure": [len(supervised_closed), len(supervised)],
+        "first_time_closure": [len(first_time_closed), len(first_time_accepted)],
+        "leader_on_time_closure": [len(leader_on_time), len(leader_due)],
     }
+    rates: dict[str, Fraction | None] = {name: ratio(*pair) for name, pair in fractions.items()}
+    target = config.get("backlog_target")
+    rates["backlog_schedule"] = (
+        None
+        if target is None
+        else Fraction(str(target)) * ((window_end - first).days + 1) / ((last - first).days + 1)
+    )
 
     avg = (
         Fraction(sum((c["closed"] - c["accepted"]).days for c in closed), len(closed))
@@ -364,6 +413,16 @@ def figures(
         by[key] = tally(c.get(key) for c in cohort)
         by_closed[key] = tally(c.get(key) for c in closed)
     by["outcome"] = tally(c.get("outcome") for c in closed)
+    months = months_up_to(first, last, as_of)
+    by["month"] = {m: sum(1 for c in cohort if month_of(c["received"]) == m) for m in months}
+    by["route"] = tally(c["not_accepted"]["route"] for c in routed)
+    people_by_channel: dict[str, int] = {}
+    for c in cohort:
+        people_by_channel[c["channel"]] = people_by_channel.get(c["channel"], 0) + c.get(
+            "people", 1
+        )
+    by_method = {m: sum(1 for c in cohort if m in used_methods(c)) for m in sorted(methods)}
+    closings = [c for c in every if closed_within(c, first, window_end)]
 
     by_supervision_kind: dict[str, int] = {}
     for kind in config.get("supervision_kinds", ["督办", "挂牌督办"]):
@@ -379,11 +438,33 @@ def figures(
     return {
         "counts": counts,
         "rates": rates,
+        "fractions": fractions,
         "avg_handling_days": avg,
         "by": by,
+        "by_people": {"channel": dict(sorted(people_by_channel.items()))},
         "by_closed": by_closed,
+        "by_method": by_method,
+        "by_backlog_start": {"source": tally(c["source"] for c in backlog_start)},
+        "by_backlog_resolved": {"source": tally(c["source"] for c in backlog_resolved)},
+        "by_closing_month": {
+            m: sum(1 for c in closings if month_of(c["closed"]) == m) for m in months
+        },
         "by_supervision_kind": dict(sorted(by_supervision_kind.items())),
     }
+
+
+def month_of(day: date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def months_up_to(first: date, last: date, as_of: date) -> list[str]:
+    """Every month of the period that has begun by ``as_of``, "2026-01" style."""
+    found = []
+    year, month = first.year, first.month
+    while date(year, month, 1) <= min(last, as_of):
+        found.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
 
 
 def tally(labels: Any) -> dict[str, int]:
@@ -414,11 +495,19 @@ def office_work(tree: dict[str, Any], label: str, as_of: date) -> dict[str, Any]
         labels = sorted({a[key] for a in chosen})
         return {x: totals([a for a in chosen if a[key] == x]) for x in labels}
 
+    by_level_leader: dict[str, dict[str, dict[str, int]]] = {}
+    for level in sorted({a["level"] for a in chosen}):
+        mine = [a for a in chosen if a["level"] == level]
+        by_level_leader[level] = {
+            leader: totals([a for a in mine if a["leader"] == leader])
+            for leader in sorted({a["leader"] for a in mine})
+        }
     return {
         "total": totals(chosen),
         "by_kind": grouped("kind"),
         "by_level": grouped("level"),
         "by_leader": grouped("leader"),
+        "by_level_leader": by_level_leader,
     }
 
 
@@ -495,23 +584,33 @@ def stats(tree: dict[str, Any], label: str, as_of: date) -> dict[str, Any]:
         **units_and_board(tree, label, as_of),
     }
     before = same_period_last_year(label)
-    year_ago = figures(tree, before, one_year_earlier(as_of))
-    result["previous_year"] = {
-        "counts": year_ago["counts"],
-        "rates": year_ago["rates"],
-        "avg_handling_days": year_ago["avg_handling_days"],
-    }
+    result["previous_year"] = previous_block(tree, before, one_year_earlier(as_of))
     prev = previous_period(label)
     prev_last = parse_period(prev)[1]
-    earlier = figures(tree, prev, prev_last)
     result["previous_period"] = {
         "period": prev,
         "as_of": prev_last.isoformat(),
-        "counts": earlier["counts"],
-        "rates": earlier["rates"],
-        "avg_handling_days": earlier["avg_handling_days"],
+        **previous_block(tree, prev, prev_last),
     }
     return result
+
+
+def previous_block(tree: dict[str, Any], label: str, as_of: date) -> dict[str, Any]:
+    """What ``previous_year`` and ``previous_period`` hold, at their own as-of date."""
+    first, last = parse_period(label)
+    found = figures(tree, label, as_of)
+    work = office_work(tree, label, as_of)
+    return {
+        "counts": found["counts"],
+        "rates": found["rates"],
+        "avg_handling_days": found["avg_handling_days"],
+        "by": found["by"],
+        "by_people": found["by_people"],
+        "fractions": found["fractions"],
+        "office_work": {key: work[key] for key in ("total", "by_kind", "by_level")},
+        "has_records": any(c["received"] <= as_of for c in tree["cases"])
+        or any(first <= a["date"] <= last for a in tree["activities"]),
+    }
 
 
 # ---------------------------------------------------------------- shown values (rounding)

@@ -688,6 +688,14 @@ def test_json_of_an_empty_period_is_exactly_the_documented_shape() -> None:
             "leader_closed",
             "supervised",
             "supervised_closed",
+            "skip_level_visits",
+            "skip_level_visit_people",
+            "repeat_visits",
+            "repeat_visit_people",
+            "routed",
+            "leader_closed_on_time",
+            "handling_days_total",
+            "method_cases",
         ],
         0,
     )
@@ -705,8 +713,31 @@ def test_json_of_an_empty_period_is_exactly_the_documented_shape() -> None:
             "leader_closure",
             "supervised_closure",
             "first_time_closure",
+            "leader_on_time_closure",
         ],
     )
+    zero_fractions = {name: [0, 0] for name in null_rates}
+    null_rates["backlog_schedule"] = None
+    months = {f"2026-{m:02d}": 0 for m in range(1, 7)}
+    no_work = {"total": {"events": 0, "batches": 0, "people": 0}, "by_kind": {}, "by_level": {}}
+
+    def by(months: dict[str, int]) -> dict[str, dict[str, int]]:
+        labels = ("channel", "source", "kind", "category", "unit", "outcome")
+        return {**{label: {} for label in labels}, "month": months, "route": {}}
+
+    def previous(year: int, half: int) -> dict[str, object]:
+        first = 6 * half - 5
+        return {
+            "counts": zero_counts,
+            "rates": null_rates,
+            "fractions": zero_fractions,
+            "avg_handling_days": None,
+            "by": by({f"{year}-{m:02d}": 0 for m in range(first, first + 6)}),
+            "by_people": {"channel": {}},
+            "office_work": no_work,
+            "has_records": False,
+        }
+
     expected = {
         "period": "2026H1",
         "start": "2026-01-01",
@@ -714,27 +745,22 @@ def test_json_of_an_empty_period_is_exactly_the_documented_shape() -> None:
         "as_of": "2026-06-30",
         "counts": zero_counts,
         "rates": null_rates,
+        "fractions": zero_fractions,
         "avg_handling_days": None,
-        "by": {"channel": {}, "source": {}, "kind": {}, "category": {}, "unit": {}, "outcome": {}},
+        "by": by(months),
+        "by_people": {"channel": {}},
         "by_closed": {"channel": {}, "source": {}, "kind": {}, "category": {}, "unit": {}},
+        "by_method": {"代办": 0, "听证": 0, "调解": 0},
+        "by_backlog_start": {"source": {}},
+        "by_backlog_resolved": {"source": {}},
+        "by_closing_month": months,
         "by_supervision_kind": {"挂牌督办": 0, "督办": 0},
-        "office_work": {
-            "total": {"events": 0, "batches": 0, "people": 0},
-            "by_kind": {},
-            "by_level": {},
-            "by_leader": {},
-        },
+        "office_work": {**no_work, "by_leader": {}, "by_level_leader": {}},
         "units": {},
         "leaderboard": [],
         "unranked": [],
-        "previous_year": {"counts": zero_counts, "rates": null_rates, "avg_handling_days": None},
-        "previous_period": {
-            "period": "2025H2",
-            "as_of": "2025-12-31",
-            "counts": zero_counts,
-            "rates": null_rates,
-            "avg_handling_days": None,
-        },
+        "previous_year": previous(2025, 1),
+        "previous_period": {"period": "2025H2", "as_of": "2025-12-31", **previous(2025, 2)},
     }
     out = figures_to_json(figures([]))
     assert out == expected

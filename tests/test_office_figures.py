@@ -169,6 +169,12 @@ def test_half_year_at_its_end(tree: Repo, capsys: pytest.CaptureFixture[str]) ->
             "李强（县委书记）": tally(2, 3, 11),
             "王刚（城关镇镇长）": tally(1, 0, 0),
         },
+        # Each leader within each level (here every leader has one level).
+        "by_level_leader": {
+            "乡镇领导": {"王刚（城关镇镇长）": tally(1, 0, 0)},
+            "县级领导": {"张伟（县长）": tally(2, 3, 6), "李强（县委书记）": tally(2, 3, 11)},
+            "部门领导": {"孙丽（县人社局局长）": tally(1, 1, 2)},
+        },
     }
     assert list(out["office_work"]["by_leader"]) == sorted(out["office_work"]["by_leader"])
     # 上年同期 2025H1 as at 2025-06-30: only L1 is a 包案 case (accepted 2024-09-05, open);

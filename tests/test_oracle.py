@@ -54,6 +54,8 @@ LEADERS = ["李明（副镇长）", "张伟（县长）", "王芳（局长）"]
 ACTIVITY_KINDS = ["接访", "下访", "约访"]
 LEADER_LEVELS = ["县级领导", "乡镇领导", "部门领导"]
 SUPERVISION_KINDS = ["督办", "挂牌督办"]
+ROUTES = ["诉讼", "仲裁", "行政复议", "纪检监察", "其他法定途径"]
+ACTIONS = ["交办", "调解", "调解中", "听证", "代办", "心理疏导", "调解\u3000", "人民调解", "听证"]
 
 PERIODS = [
     "2024H1",
@@ -80,6 +82,8 @@ PERIODS = [
 LATE_PERIODS = ["2027H1", "2027Q1", "2027Q2", "2027-02", "2027-05", "2026H2", "2026Q4"]
 # Fixed queries on every tree: 29 February, and its previous-year mapping to 28 February.
 LEAP_QUERIES = [("2024-02", date(2024, 2, 29)), ("2024", date(2024, 2, 29))]
+# And a period whose previous year lies before every record (上年同期无记录).
+FIXED_QUERIES = [*LEAP_QUERIES, ("2023H1", date(2023, 6, 30))]
 
 # Known discrepancies: JSON path pattern → why (see the xfail reproducers below).
 KNOWN: dict[str, str] = {}
@@ -117,7 +121,7 @@ class TreeMaker:
 
     def _queries(self) -> list[tuple[str, date]]:
         rng = self.rng
-        chosen = list(LEAP_QUERIES)
+        chosen = list(FIXED_QUERIES)
         pool = PERIODS + LATE_PERIODS if self.workdays else PERIODS
         for label in rng.sample(pool, 7):
             first, last = oracle.parse_period(label)
@@ -189,6 +193,13 @@ class TreeMaker:
             config["activity_kinds"] = ACTIVITY_KINDS + ["走访"]
             config["leader_levels"] = ["乡镇领导", "县级领导"]
             config["supervision_kinds"] = ["挂牌督办", "专项督办", "督办"]
+        target = rng.choice([None, None, 0.9, 1, 0.75, 0.333])
+        if target is not None:
+            config["backlog_target"] = target
+        if rng.random() < 0.3:
+            config["methods"] = ["听证", "调解", "心理疏导"]
+        if rng.random() < 0.3:
+            config["routes"] = ["诉讼", "劳动仲裁", "行政复议"]
         return config
 
     def vocabulary(self, key: str, default: list[str]) -> list[str]:
@@ -263,6 +274,9 @@ class TreeMaker:
             if when is not None and when <= self.today:
                 if decision < 0.2:
                     case["not_accepted"] = {"date": when, "reason": "依法分流至人民法院"}
+                    if rng.random() < 0.6:
+                        routes = self.vocabulary("routes", ROUTES)
+                        case["not_accepted"]["route"] = rng.choice(routes)
                 else:
                     accepted = when
         if accepted is not None and accepted > self.today:
@@ -275,6 +289,8 @@ class TreeMaker:
             case["leader"] = rng.choice(LEADERS)
         if rng.random() < 0.25:
             self._supervise(case, received)
+        if rng.random() < 0.4:
+            self._progress(case, received)
         if accepted is None:
             return case
         case["accepted"] = accepted
@@ -292,6 +308,19 @@ class TreeMaker:
             entries.append({"date": day, "by": "市信访局", "kind": self.rng.choice(kinds)})
         if entries:
             case["supervision"] = entries
+
+    def _progress(self, case: dict[str, Any], received: date) -> None:
+        """Steps, some named exactly as a method, some nearly (调解中, a trailing full-width
+        space), some dated after a query's as-of date."""
+        steps = []
+        day = received
+        for _ in range(self.rng.choice([1, 2, 3])):
+            day = self.some_day(day, within=90)
+            if day > self.today:
+                break
+            steps.append({"date": day, "action": self.rng.choice(ACTIONS)})
+        if steps:
+            case["progress"] = steps
 
     def _activity(self, number: int) -> dict[str, Any]:
         rng = self.rng
@@ -468,9 +497,10 @@ def compare(actual: Any, expected: Any, path: str, found: list[str]) -> None:
                 found.append(f"{path}.{key}: xfgen prints a key the oracle does not know")
                 continue
             compare(actual[key], expected[key], f"{path}.{key}", found)
-        if set(expected) - set(actual) and is_label_map(path):
+        if set(expected) - set(actual):  # both ways: every key the oracle has, xfgen prints
             missing = sorted(set(expected) - set(actual))
-            found.append(f"{path}: labels missing from xfgen's map: {missing}")
+            what = "labels" if is_label_map(path) else "keys"
+            found.append(f"{path}: {what} missing from xfgen's object: {missing}")
         if is_label_map(path) and list(actual) != sorted(actual):
             found.append(f"{path}: keys not in code-point order: {list(actual)}")
     elif isinstance(actual, list):
@@ -492,7 +522,10 @@ def compare(actual: Any, expected: Any, path: str, found: list[str]) -> None:
 
 
 LABEL_MAPS = re.compile(
-    r"^\.(by|by_closed)\.\w+$|^\.office_work\.by_\w+$|^\.units$|^\.by_supervision_kind$"
+    r"^(\.previous_year|\.previous_period)?"
+    r"(\.(by|by_closed|by_people|by_backlog_start|by_backlog_resolved)\.\w+"
+    r"|\.office_work\.by_\w+|\.office_work\.by_level_leader\.\w+"
+    r"|\.units|\.by_supervision_kind|\.by_method|\.by_closing_month)$"
 )
 
 
@@ -594,7 +627,9 @@ def test_the_generator_reaches_the_boundaries(tmp_path: Path) -> None:
     """The random trees do hold the edge cases they are meant to test."""
     seen = dict.fromkeys(
         ["backlog edge", "due on as-of", "tie", "unranked", "null rate", "backlog resolved"]
-        + ["leader closed", "supervised closed", "office work", "null score, enough cases"],
+        + ["leader closed", "supervised closed", "office work", "null score, enough cases"]
+        + ["routed", "method", "near-miss method", "leader late", "leader due open"]
+        + ["schedule", "no previous record", "closed after the window"],
         0,
     )
     for number in range(TREES):
@@ -625,6 +660,30 @@ def test_the_generator_reaches_the_boundaries(tmp_path: Path) -> None:
             seen["leader closed"] += figures["counts"]["leader_closed"]
             seen["supervised closed"] += figures["counts"]["supervised_closed"]
             seen["office work"] += oracle.office_work(tree, label, as_of)["total"]["events"]
+            counts, fractions = figures["counts"], figures["fractions"]
+            seen["routed"] += counts["routed"]
+            seen["method"] += counts["method_cases"]
+            seen["leader late"] += counts["leader_closed"] - counts["leader_closed_on_time"]
+            seen["leader due open"] += (
+                fractions["leader_on_time_closure"][1] - counts["leader_closed"]
+            )
+            seen["schedule"] += figures["rates"]["backlog_schedule"] is not None
+            year = oracle.same_period_last_year(label)
+            seen["no previous record"] += not oracle.previous_block(
+                tree, year, oracle.one_year_earlier(as_of)
+            )["has_records"]
+            first, last = oracle.parse_period(label)
+            seen["closed after the window"] += sum(
+                1
+                for c in maker.cases
+                if c.get("leader") and c.get("closed") and last < c["closed"] <= as_of
+            )
+        seen["near-miss method"] += sum(
+            1
+            for c in maker.cases
+            for step in c.get("progress") or []
+            if step["action"] in ("调解中", "调解\u3000", "人民调解")
+        )
     assert all(seen.values()), seen
     print(seen)
 
@@ -1018,6 +1077,11 @@ def halves_cell(label: str, figures: dict[str, Any]) -> str | None:
     return None
 
 
+def fractions_of(expected: dict[str, Any], block: str) -> dict[str, list[int]]:
+    """The oracle's ``fractions`` beside ``block``'s rates ("" for the period's own)."""
+    return (expected[block] if block else expected)["fractions"]
+
+
 def test_exported_figures_match_the_oracle(tmp_path: Path) -> None:
     """``xfgen export --format json`` carries the figures of stats, one row per value."""
     maker = TreeMaker(SEED + 7)
@@ -1051,5 +1115,22 @@ def test_exported_figures_match_the_oracle(tmp_path: Path) -> None:
             same = abs(Fraction(row["value"]) - Fraction(want)) <= Fraction(1, 10**9)
         if not same:
             found.append(f"{row}: oracle {as_text(want)}")
+        parts = [row["numerator"], row["denominator"]]
+        block = group.removesuffix("rates").rstrip(".")
+        if (
+            group.endswith("rates")
+            and not block.startswith("units")
+            and label in fractions_of(expected, block)
+        ):
+            want_parts = fractions_of(expected, block)[label]
+        elif group.startswith("units.") and group.endswith(".rates"):
+            want_parts = parts  # a unit's own parts: their quotient is the oracle's rate
+            rate = expected["units"][group.split(".")[1]]["rates"][label]
+            if oracle.ratio(*parts) != rate:
+                found.append(f"{row}: numerator ÷ denominator is not {as_text(rate)}")
+        else:
+            want_parts = [None, None]
+        if parts != want_parts:
+            found.append(f"{row}: numerator, denominator {parts} != oracle {want_parts}")
     assert len(rows) > 100
     assert not found, "\n".join(found[:30])

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from xfgen.errors import XfgenError
-from xfgen.figures.compute import compute_figures, figures_to_json
+from xfgen.figures.compute import PeriodFigures, compute_figures, figures_to_json
 from xfgen.figures.periods import (
     Period,
     check_as_of,
@@ -210,11 +210,15 @@ def activity_table(activities: Iterable[Activity], office: str, privacy: Privacy
 def figures_table(
     project: Project, periods: Sequence[Period], as_of: date | None, today: date
 ) -> Table:
-    """Every figure of ``xfgen stats --json``, one row each: (period, as_of, group, label, value).
+    """Every figure of ``xfgen stats --json``, one row each: (period, as_of, group, label,
+    value, numerator, denominator).
 
     ``group`` is the JSON path without the last key (``counts``, ``rates``,
     ``by.channel``, ``units.城关镇.rates``); rates are unrounded fractions,
-    null where the denominator is 0, exactly as in the JSON.
+    null where the denominator is 0, exactly as in the JSON. A rate's row also
+    carries its numerator and denominator (the JSON's ``fractions``, and a
+    unit's own), so that offices can be pooled exactly; other rows leave them
+    empty, and ``fractions`` has no rows of its own.
     """
     rows: list[tuple[Any, ...]] = []
     office = project.config.office
@@ -225,10 +229,14 @@ def figures_table(
             project.cases, project.config, project.rules, period, period_as_of, project.activities
         )
         data = figures_to_json(f)
-        for group, label, value in _flatten(data, ""):
+        parts = _rate_parts(data, f)
+        for group, label, value in _flatten(_without_fractions(data), ""):
             if group in ("", "previous_period") and label in ("period", "start", "end", "as_of"):
                 continue
-            rows.append((office, data["period"], period_as_of, group, label, value))
+            numerator, denominator = parts.get((group, label), (None, None))
+            rows.append(
+                (office, data["period"], period_as_of, group, label, value, numerator, denominator)
+            )
     columns = (
         Column("office", "str", lambda r: r[0]),
         Column("period", "str", lambda r: r[1]),
@@ -236,8 +244,29 @@ def figures_table(
         Column("group", "str", lambda r: r[3]),
         Column("label", "str", lambda r: r[4]),
         Column("value", "float", lambda r: r[5]),
+        Column("numerator", "int", lambda r: r[6]),
+        Column("denominator", "int", lambda r: r[7]),
     )
     return Table("figures", columns, tuple(rows))
+
+
+def _rate_parts(data: dict[str, Any], f: PeriodFigures) -> dict[tuple[str, str], tuple[int, int]]:
+    """(group, label) of each rate row → its (numerator, denominator)."""
+    parts: dict[tuple[str, str], tuple[int, int]] = {}
+    for prefix in ("", "previous_year.", "previous_period."):
+        block = data[prefix.rstrip(".")] if prefix else data
+        for name, (numerator, denominator) in block["fractions"].items():
+            parts[(f"{prefix}rates", name)] = (numerator, denominator)
+    for label, unit in f.units.items():
+        for name, fraction in unit.fractions.items():
+            parts[(f"units.{label}.rates", name)] = fraction
+    return parts
+
+
+def _without_fractions(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_fractions(v) for k, v in value.items() if k != "fractions"}
+    return value
 
 
 def _flatten(value: Any, path: str) -> Iterable[tuple[str, str, Any]]:

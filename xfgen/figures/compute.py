@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from fractions import Fraction
 from types import MappingProxyType
@@ -228,6 +228,15 @@ class Counts:
     leader_closed: int
     supervised: int
     supervised_closed: int
+    # DOMAIN.md v3: the summary's further figures and the sums a roll-up pools.
+    skip_level_visits: int  # 越级访: cohort visits with skip_level
+    skip_level_visit_people: int
+    repeat_visits: int  # 重复访: cohort visits with repeat_of
+    repeat_visit_people: int
+    routed: int  # 依法分流: cohort cases not accepted by as_of with a route
+    leader_closed_on_time: int  # 包案按期办结 (see CaseWork)
+    handling_days_total: int  # Σ(closed − accepted) over the closed cohort cases
+    method_cases: int  # cohort cases with a progress step ≤ as_of naming a configured method
 
 
 @dataclass(frozen=True)
@@ -246,6 +255,15 @@ class Rates:
     leader_closure: Fraction | None  # office work (figures/office_work.py)
     supervised_closure: Fraction | None
     first_time_closure: Fraction | None
+    leader_on_time_closure: Fraction | None
+    # 序时进度: backlog_target × (W − first + 1) ÷ (days of the period), W the earlier of
+    # the last day and as_of; None without backlog_target. Not a fraction of counts.
+    backlog_schedule: Fraction | None
+
+
+# Every rate but backlog_schedule is numerator ÷ denominator of two counts (``fractions``).
+SCHEDULE_RATE = "backlog_schedule"
+Fractions = Mapping[str, tuple[int, int]]  # rate name → (numerator, denominator), Rates order
 
 
 @dataclass(frozen=True)
@@ -264,6 +282,8 @@ class UnitFigures:
     cases: int
     rates: UnitRates
     score: Fraction | None
+    # each rate's (numerator, denominator), in UnitRates order
+    fractions: Fractions = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -297,11 +317,27 @@ class Breakdowns(ClosedBreakdowns):
     """
 
     outcome: Mapping[str, int]
+    month: Mapping[str, int]  # by month of receipt: every month up to the as-of date, 0 too
+    route: Mapping[str, int]  # 依法分流 by route
 
     def most_common(self, name: str) -> list[tuple[str, int]]:
         """The labels of one breakdown, most cases first, then by label."""
         counts: Mapping[str, int] = getattr(self, name)
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True)
+class PeopleBreakdowns:
+    """人次 (sum of ``people``) of the cohort by label (``by_people``); labels with >= 1."""
+
+    channel: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class BacklogBreakdowns:
+    """期初积案 or 积案化解 by label (``by_backlog_start``, ``by_backlog_resolved``)."""
+
+    source: Mapping[str, int]
 
 
 @dataclass(frozen=True)
@@ -323,6 +359,12 @@ class Snapshot:
     rates: Rates
     avg_handling_days: Fraction | None
     by: Breakdowns
+    by_people: PeopleBreakdowns
+    fractions: Fractions
+    office_work: OfficeWork
+    # Any case received on or before as_of, or any activity dated within the period
+    # (上年同期无记录 when False).
+    has_records: bool
 
     @property
     def label(self) -> str:
@@ -378,6 +420,11 @@ class PeriodFigures:
     avg_handling_days: Fraction | None
     by: Breakdowns
     by_closed: ClosedBreakdowns
+    by_people: PeopleBreakdowns
+    fractions: Fractions
+    by_method: Mapping[str, int]  # every configured method, code-point order, 0 included
+    by_backlog_start: BacklogBreakdowns
+    by_backlog_resolved: BacklogBreakdowns
     units: Mapping[str, UnitFigures]  # configured units with >= 1 cohort case, by label
     leaderboard: tuple[LeaderboardRow, ...]
     unranked: tuple[str, ...]
@@ -385,7 +432,9 @@ class PeriodFigures:
     year_on_year: Comparison  # 同比
     previous_period: Snapshot  # previous period of the same length, as at its last day
     period_on_period: Comparison  # 环比 (year reports show only 同比)
-    monthly: tuple[MonthFigures, ...]  # months of the period up to the as-of month
+    monthly: tuple[
+        MonthFigures, ...
+    ]  # months of the period up to the as-of month (by_closing_month)
     halves: tuple[Snapshot, ...]  # a year's halves as at the year's as-of date, else ()
     trend: tuple[Snapshot, ...]  # a year's last five years with cases, each at its year end
     holiday_rule: bool  # deadlines counted with the workdays rule, to be stated on reports
@@ -393,6 +442,7 @@ class PeriodFigures:
     by_supervision_kind: Mapping[str, int]  # 督办 cases per configured kind, configuration order
     provisional_years: tuple[int, ...] = ()  # years of counted deadlines whose holidays are 推算
     too_few: tuple[str, ...] = ()  # the unranked units with fewer than min_cases cases (样本不足)
+    previous_ranked: bool = False  # the previous period of the same length ranked some unit
 
     @property
     def start(self) -> date:
@@ -409,8 +459,9 @@ class PeriodFigures:
 
     @property
     def previous_leaderboard(self) -> bool:
-        """Whether the previous period ranked anyone, so that rank changes mean something."""
-        return any(row.previous_rank is not None for row in self.leaderboard)
+        """Whether the previous period ranked anyone, so that rank changes mean something
+        (a unit it did not rank is then 新上榜, even when it ranked none of this period's)."""
+        return self.previous_ranked
 
     @property
     def no_score(self) -> tuple[str, ...]:
@@ -484,6 +535,11 @@ def compute_figures(
         avg_handling_days=current.avg_handling_days,
         by=current.by,
         by_closed=current.by_closed,
+        by_people=current.by_people,
+        fractions=current.fractions,
+        by_method=current.by_method,
+        by_backlog_start=current.by_backlog_start,
+        by_backlog_resolved=current.by_backlog_resolved,
         units=current.units,
         leaderboard=leaderboard,
         unranked=current.unranked,
@@ -501,6 +557,7 @@ def compute_figures(
             (c for c in cases if _counted(c, period, as_of)), as_of
         ),
         too_few=current.too_few,
+        previous_ranked=bool(earlier.ranked),
     )
 
 
@@ -513,13 +570,23 @@ def figures_to_json(f: PeriodFigures) -> dict[str, Any]:
         "as_of": f.as_of.isoformat(),
         "counts": _fields(f.counts),
         "rates": _fields(f.rates),
+        "fractions": _fractions_json(f.fractions),
         "avg_handling_days": _number(f.avg_handling_days),
-        "by": {name: dict(getattr(f.by, name)) for name in _field_names(Breakdowns)},
-        "by_closed": {
-            name: dict(getattr(f.by_closed, name)) for name in _field_names(ClosedBreakdowns)
-        },
+        "by": _maps(f.by),
+        "by_people": _maps(f.by_people),
+        "by_closed": _maps(f.by_closed),
+        "by_method": dict(f.by_method),
+        "by_backlog_start": _maps(f.by_backlog_start),
+        "by_backlog_resolved": _maps(f.by_backlog_resolved),
+        "by_closing_month": {m.month.label: m.closed for m in f.monthly},
         "by_supervision_kind": dict(sorted(f.by_supervision_kind.items())),
-        "office_work": _office_work_json(f.office_work),
+        "office_work": {
+            **_office_work_json(f.office_work),
+            "by_level_leader": {
+                level: {leader: _tally_json(a) for leader, a in leaders.items()}
+                for level, leaders in f.office_work.leader_levels.items()
+            },
+        },
         "units": {
             label: {
                 "cases": unit.cases,
@@ -543,11 +610,27 @@ def figures_to_json(f: PeriodFigures) -> dict[str, Any]:
 
 
 def _snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
+    """A previous block: what a comparison needs (DOMAIN.md v3), at the block's own as-of date."""
+    work = _office_work_json(snapshot.office_work)
     return {
         "counts": _fields(snapshot.counts),
         "rates": _fields(snapshot.rates),
+        "fractions": _fractions_json(snapshot.fractions),
         "avg_handling_days": _number(snapshot.avg_handling_days),
+        "by": _maps(snapshot.by),
+        "by_people": _maps(snapshot.by_people),
+        "office_work": {key: work[key] for key in ("total", "by_kind", "by_level")},
+        "has_records": snapshot.has_records,
     }
+
+
+def _maps(breakdowns: Any) -> dict[str, dict[str, int]]:
+    """A dataclass of label maps as the JSON's nested object, in field order."""
+    return {name: dict(getattr(breakdowns, name)) for name in _field_names(type(breakdowns))}
+
+
+def _fractions_json(fractions: Fractions) -> dict[str, list[int]]:
+    return {name: [numerator, denominator] for name, (numerator, denominator) in fractions.items()}
 
 
 # ---------------------------------------------------------------- internals
@@ -564,13 +647,14 @@ class _Tally:
         self.rated = self.satisfied = 0
         self.reviewed = self.review_decided = self.review_upheld = 0
         self.rechecked = self.recheck_decided = self.recheck_upheld = 0
-        self.repeat = 0
+        self.repeat = self.skip_level = 0
         self.first_time_accepted = self.first_time_closed = 0
         self.handling_days = 0
 
     def add(self, s: CaseStatus) -> None:
         self.cases += 1
         self.people += s.case.people
+        self.skip_level += s.case.skip_level
         first_time = s.case.repeat_of is None
         if not first_time:
             self.repeat += 1
@@ -610,12 +694,15 @@ class _Tally:
     def first_time(self) -> int:
         return self.cases - self.repeat
 
-    def unit_rates(self) -> UnitRates:
-        return UnitRates(
-            timely_acceptance=_ratio(self.timely, self.timely_due),
-            closure=_ratio(self.closed, self.accepted),
-            on_time_closure=_ratio(self.on_time, self.on_time_due),
-            satisfaction=_ratio(self.satisfied, self.rated),
+    def unit_fractions(self) -> Fractions:
+        """The ranked rates' (numerator, denominator), in UnitRates order."""
+        return MappingProxyType(
+            {
+                "timely_acceptance": (self.timely, self.timely_due),
+                "closure": (self.closed, self.accepted),
+                "on_time_closure": (self.on_time, self.on_time_due),
+                "satisfaction": (self.satisfied, self.rated),
+            }
         )
 
 
@@ -633,17 +720,32 @@ class _Core:
     avg_handling_days: Fraction | None
     by: Breakdowns
     by_closed: ClosedBreakdowns
+    by_people: PeopleBreakdowns
+    fractions: Fractions
+    by_method: Mapping[str, int]
+    by_backlog_start: BacklogBreakdowns
+    by_backlog_resolved: BacklogBreakdowns
     units: Mapping[str, UnitFigures]
     ranked: tuple[_Ranked, ...]
     unranked: tuple[str, ...]
     case_work: CaseWork
     office_work: OfficeWork
     too_few: tuple[str, ...]
+    has_records: bool
 
     @property
     def snapshot(self) -> Snapshot:
         return Snapshot(
-            self.period, self.as_of, self.counts, self.rates, self.avg_handling_days, self.by
+            period=self.period,
+            as_of=self.as_of,
+            counts=self.counts,
+            rates=self.rates,
+            avg_handling_days=self.avg_handling_days,
+            by=self.by,
+            by_people=self.by_people,
+            fractions=self.fractions,
+            office_work=self.office_work,
+            has_records=self.has_records,
         )
 
 
@@ -669,7 +771,11 @@ def _compute(
     per_unit: defaultdict[str, _Tally] = defaultdict(_Tally)
     by: dict[str, Counter[str]] = {name: Counter() for name in _field_names(Breakdowns)}
     by_closed: dict[str, Counter[str]] = {name: Counter() for name in _BY_LABEL}
-    visit_batches = visit_people = collective_batches = collective_people = skip_level = 0
+    people_by_channel: Counter[str] = Counter()
+    by_method: Counter[str] = Counter()
+    methods = frozenset(config.methods)
+    visits = _Visits()
+    routed = method_cases = 0
     for case in cases:
         if not period.start <= case.received <= cohort_end:
             continue
@@ -683,17 +789,22 @@ def _compute(
                     by_closed[name][label] += 1
         if status.outcome is not None:
             by["outcome"][status.outcome] += 1
+        by["month"][_month(case.received)] += 1
+        people_by_channel[case.channel] += case.people
+        if status.not_accepted is not None and case.not_accepted and case.not_accepted.route:
+            routed += 1
+            by["route"][case.not_accepted.route] += 1
+        # Exactly a configured label (调解中 is not 调解), once per method, known by as_of.
+        used = {s.action for s in case.progress if s.date <= as_of and s.action in methods}
+        method_cases += bool(used)
+        by_method.update(used)
         if case.unit is not None:
             per_unit[case.unit].add(status)
-        if case.channel == VISIT_CHANNEL:
-            visit_batches += 1
-            visit_people += case.people
-            if case.people >= config.collective_threshold:
-                collective_batches += 1
-                collective_people += case.people
-        skip_level += case.skip_level
+        visits.add(case, config.collective_threshold)
 
-    overdue_open = backlog = backlog_start = backlog_resolved = 0
+    overdue_open = backlog = 0
+    backlog_start: Counter[str] = Counter()  # by source
+    backlog_resolved: Counter[str] = Counter()
     day_before = period.start - timedelta(days=1)
     for case in cases:
         if _open_at(case, as_of):
@@ -702,34 +813,35 @@ def _compute(
             overdue_open += deadline < as_of
             backlog += _backlog_at(case, as_of)
         if _backlog_at(case, day_before):
-            backlog_start += 1
+            backlog_start[case.source] += 1
             closed = case.closed
-            backlog_resolved += closed is not None and period.start <= closed <= cohort_end
+            if closed is not None and period.start <= closed <= cohort_end:
+                backlog_resolved[case.source] += 1
 
     units = {
         label: _unit_figures(label, per_unit[label], config)
         for label in sorted(set(config.units) & per_unit.keys())
     }
     ranked, unranked = _rank(units.values(), config.leaderboard.min_cases)
-    work = case_work(cases, config.supervision_kinds, period, as_of)
+    work = case_work(cases, config.supervision_kinds, period, as_of, rules)
     counts = Counts(
         cases=total.cases,
         accepted=total.accepted,
         not_accepted=total.not_accepted,
         undecided=total.undecided,
         closed=total.closed,
-        visit_batches=visit_batches,
-        visit_people=visit_people,
-        collective_batches=collective_batches,
-        collective_people=collective_people,
-        skip_level=skip_level,
+        visit_batches=visits.batches,
+        visit_people=visits.people,
+        collective_batches=visits.collective_batches,
+        collective_people=visits.collective_people,
+        skip_level=total.skip_level,
         repeat=total.repeat,
         overdue_open=overdue_open,
         backlog=backlog,
-        backlog_resolved=backlog_resolved,
+        backlog_resolved=backlog_resolved.total(),
         people=total.people,
         first_time=total.first_time,
-        backlog_start=backlog_start,
+        backlog_start=backlog_start.total(),
         review_requested=total.reviewed,
         review_decided=total.review_decided,
         review_upheld=total.review_upheld,
@@ -740,31 +852,56 @@ def _compute(
         leader_closed=work.leader_closed,
         supervised=work.supervised,
         supervised_closed=work.supervised_closed,
+        skip_level_visits=visits.skip_level_batches,
+        skip_level_visit_people=visits.skip_level_people,
+        repeat_visits=visits.repeat_batches,
+        repeat_visit_people=visits.repeat_people,
+        routed=routed,
+        leader_closed_on_time=work.leader_closed_on_time,
+        handling_days_total=total.handling_days,
+        method_cases=method_cases,
     )
+    handling = total.unit_fractions()
+    fractions = {
+        "timely_acceptance": handling["timely_acceptance"],
+        "closure": handling["closure"],
+        "on_time_closure": handling["on_time_closure"],
+        "rating_participation": (total.rated, total.closed),
+        "satisfaction": handling["satisfaction"],
+        "repeat": (total.repeat, total.cases),
+        "review": (total.reviewed, total.closed),
+        "review_upheld": (total.review_upheld, total.review_decided),
+        "backlog_resolution": (counts.backlog_resolved, counts.backlog_start),
+        "leader_closure": (work.leader_closed, work.leader_cases),
+        "supervised_closure": (work.supervised_closed, work.supervised),
+        "first_time_closure": (total.first_time_closed, total.first_time_accepted),
+        "leader_on_time_closure": (work.leader_closed_on_time, work.leader_on_time_due),
+    }
     rates = Rates(
-        timely_acceptance=_ratio(total.timely, total.timely_due),
-        closure=_ratio(total.closed, total.accepted),
-        on_time_closure=_ratio(total.on_time, total.on_time_due),
-        rating_participation=_ratio(total.rated, total.closed),
-        satisfaction=_ratio(total.satisfied, total.rated),
-        repeat=_ratio(total.repeat, total.cases),
-        review=_ratio(total.reviewed, total.closed),
-        review_upheld=_ratio(total.review_upheld, total.review_decided),
-        backlog_resolution=_ratio(backlog_resolved, backlog_start),
-        first_time_closure=_ratio(total.first_time_closed, total.first_time_accepted),
-        leader_closure=_ratio(work.leader_closed, work.leader_cases),
-        supervised_closure=_ratio(work.supervised_closed, work.supervised),
+        **{name: _ratio(*fraction) for name, fraction in fractions.items()},
+        backlog_schedule=_backlog_schedule(config.backlog_target, period, as_of),
     )
+    months = [m.label for m in period.months() if m.start <= as_of]
     return _Core(
         period=period,
         as_of=as_of,
         counts=counts,
         rates=rates,
         avg_handling_days=_ratio(total.handling_days, total.closed),
-        by=Breakdowns(**{name: _sorted_map(counter) for name, counter in by.items()}),
+        by=Breakdowns(
+            **{name: _sorted_map(by[name]) for name in _BY_LABEL},
+            outcome=_sorted_map(by["outcome"]),
+            month=MappingProxyType({month: by["month"][month] for month in months}),
+            route=_sorted_map(by["route"]),
+        ),
         by_closed=ClosedBreakdowns(
             **{name: _sorted_map(counter) for name, counter in by_closed.items()}
         ),
+        by_people=PeopleBreakdowns(channel=_sorted_map(people_by_channel)),
+        fractions=MappingProxyType(fractions),
+        by_method=MappingProxyType({m: by_method[m] for m in sorted(config.methods)}),
+        by_backlog_start=BacklogBreakdowns(source=_sorted_map(backlog_start)),
+        by_backlog_resolved=BacklogBreakdowns(source=_sorted_map(backlog_resolved)),
         units=MappingProxyType(units),
         ranked=ranked,
         unranked=unranked,
@@ -773,25 +910,71 @@ def _compute(
             activities, period, as_of, config.activity_kinds, config.leader_levels
         ),
         too_few=tuple(u.unit for u in units.values() if u.cases < config.leaderboard.min_cases),
+        has_records=any(c.received <= as_of for c in cases)
+        or any(period.contains(a.date) for a in activities),
     )
 
 
-def _office_work_json(work: OfficeWork) -> dict[str, Any]:
-    def tally(a: Activities) -> dict[str, int]:
-        return {"events": a.events, "batches": a.batches, "people": a.people}
+class _Visits:
+    """批次 and 人次 of the cohort's visits (来访): all, collective, 越级 and 重复."""
 
+    def __init__(self) -> None:
+        self.batches = self.people = 0
+        self.collective_batches = self.collective_people = 0
+        self.skip_level_batches = self.skip_level_people = 0
+        self.repeat_batches = self.repeat_people = 0
+
+    def add(self, case: Case, threshold: int) -> None:
+        if case.channel != VISIT_CHANNEL:
+            return
+        self.batches += 1
+        self.people += case.people
+        if case.people >= threshold:
+            self.collective_batches += 1
+            self.collective_people += case.people
+        if case.skip_level:
+            self.skip_level_batches += 1
+            self.skip_level_people += case.people
+        if case.repeat_of is not None:
+            self.repeat_batches += 1
+            self.repeat_people += case.people
+
+
+def _backlog_schedule(target: float | None, period: Period, as_of: date) -> Fraction | None:
+    """序时进度: the share of the target due by W, the earlier of the last day and as_of."""
+    if target is None:
+        return None
+    elapsed = (min(period.end, as_of) - period.start).days + 1
+    return Fraction(str(target)) * elapsed / ((period.end - period.start).days + 1)
+
+
+def _month(day: date) -> str:
+    """A month's period label, "2026-01"."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _tally_json(a: Activities) -> dict[str, int]:
+    return {"events": a.events, "batches": a.batches, "people": a.people}
+
+
+def _office_work_json(work: OfficeWork) -> dict[str, Any]:
     return {
-        "total": tally(work.total),
-        "by_kind": {label: tally(a) for label, a in work.by_kind.items()},
-        "by_level": {label: tally(a) for label, a in work.by_level.items()},
-        "by_leader": {label: tally(a) for label, a in work.by_leader.items()},
+        "total": _tally_json(work.total),
+        "by_kind": {label: _tally_json(a) for label, a in work.by_kind.items()},
+        "by_level": {label: _tally_json(a) for label, a in work.by_level.items()},
+        "by_leader": {label: _tally_json(a) for label, a in work.by_leader.items()},
     }
 
 
 def _unit_figures(label: str, tally: _Tally, config: Config) -> UnitFigures:
-    rates = tally.unit_rates()
+    fractions = tally.unit_fractions()
+    rates = UnitRates(**{name: _ratio(*fraction) for name, fraction in fractions.items()})
     return UnitFigures(
-        unit=label, cases=tally.cases, rates=rates, score=_score(rates, config.leaderboard.weights)
+        unit=label,
+        cases=tally.cases,
+        rates=rates,
+        score=_score(rates, config.leaderboard.weights),
+        fractions=fractions,
     )
 
 

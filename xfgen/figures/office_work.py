@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
+from xfgen.figures.deadlines import DeadlineRules
 from xfgen.figures.periods import Period
 from xfgen.records.models import Activity, Case, Supervision
 
@@ -74,6 +75,11 @@ class CaseWork:
     supervised: int
     supervised_closed: int
     by_supervision_kind: Mapping[str, int]  # every configured kind, in configuration order
+    # 包案按期办结率 (DOMAIN.md v3), W the window's last day: of the 领导包案 cases, those
+    # closed in the window on or before their deadline ÷ those closed in the window plus
+    # those still open at W whose deadline is before W.
+    leader_closed_on_time: int = 0
+    leader_on_time_due: int = 0
 
 
 def window(period: Period, as_of: date) -> tuple[date, date]:
@@ -163,15 +169,31 @@ def supervised_cases(
 
 
 def case_work(
-    cases: Sequence[Case], supervision_kinds: Sequence[str], period: Period, as_of: date
+    cases: Sequence[Case],
+    supervision_kinds: Sequence[str],
+    period: Period,
+    as_of: date,
+    rules: DeadlineRules,
 ) -> CaseWork:
     """领导包案 and 督办 counts of ``period`` as known at ``as_of`` (any cohort)."""
     leader_total = leader_closed = supervised = supervised_closed = 0
+    on_time = on_time_due = 0
+    last = window(period, as_of)[1]
     by_kind: Counter[str] = Counter()
     for case in cases:
         if is_leader_case(case, period, as_of):
             leader_total += 1
-            leader_closed += leader_closed_in(case, period, as_of)
+            # Accepted by W, so it has a deadline; an extension that counts was approved
+            # by the original deadline, so the deadline known at W is the one that decides.
+            deadline = rules.handling_deadline(case, last)
+            assert deadline is not None
+            if leader_closed_in(case, period, as_of):
+                assert case.closed is not None
+                leader_closed += 1
+                on_time_due += 1
+                on_time += case.closed <= deadline
+            elif deadline < last:  # still open at W, past its deadline
+                on_time_due += 1
         entries = supervision_in(case, period, as_of)
         if entries:
             supervised += 1
@@ -189,6 +211,8 @@ def case_work(
                 for kind in [*supervision_kinds, *sorted(by_kind.keys() - set(supervision_kinds))]
             }
         ),
+        leader_closed_on_time=on_time,
+        leader_on_time_due=on_time_due,
     )
 
 

@@ -63,6 +63,7 @@ class Field:
     maximum: float | None = None
     path_label: bool = False  # becomes part of an output path (a unit's ledger page)
     doc: str = ""
+    strip: bool = True  # a text is read without its surrounding blanks (not one matched exactly)
 
 
 @dataclass
@@ -178,7 +179,7 @@ class Reader:
         text = self._read_multiline(node, spec, name)
         if text is None:
             return None
-        text = text.strip()
+        text = text.strip() if spec.strip else text.strip("\n")
         if "\n" in text or "\r" in text:
             self.problem(node.pos, name, f"{spec.label}只能写一行。")
             return None

@@ -148,7 +148,8 @@ CASE_FIELDS: tuple[Field, ...] = (
         doc="办理步骤列表，日期不得倒序",
         fields=(
             Field("date", "date", "日期", required=True),
-            Field("action", "text", "事项", required=True),
+            # Kept exactly as written: a method (调解) counts only where it is the whole action.
+            Field("action", "text", "事项", required=True, strip=False),
             Field("note", "multiline", "说明"),
         ),
     ),

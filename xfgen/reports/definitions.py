@@ -10,6 +10,7 @@ test checks that it is current and that every figure of
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from decimal import Decimal
 from typing import Any
 
 from xfgen.figures.compute import BACKLOG_DAYS, DUE_SOON_DAYS, Counts, Rates
@@ -28,6 +29,7 @@ def _d(key: str, name: str, text: str) -> Definition:
 
 
 COHORT = "本期登记的信访事项（登记日期在统计期间内、且不晚于截至日期）"
+_W = "统计期间最后一天和截至日期中较早的一天"
 
 COUNTS = (
     _d("cases", "受理总量（件）", f"{COHORT}的件数。总结开头“共受理信访事项X件”即指此数"),
@@ -57,6 +59,14 @@ COUNTS = (
     _d("leader_closed", "包案办结（件）", "上述包案事项中，在本期内（至截至日期）办结的件数"),
     _d("supervised", "督办（件）", "在本期内（至截至日期）有上级督办记录的事项（不论何期登记）"),
     _d("supervised_closed", "督办办结（件）", "上述督办事项中，截至日期已办结的件数（含督办前已办结的）"),
+    _d("skip_level_visits", "越级访批次", "本期登记的来访事项中标记为越级的批次（只统计，不排名）"),
+    _d("skip_level_visit_people", "越级访人次", "上述越级访的人数之和"),
+    _d("repeat_visits", "重复访批次", "本期登记的来访事项中属于重复信访的批次"),
+    _d("repeat_visit_people", "重复访人次", "上述重复访的人数之和"),
+    _d("routed", "依法分流（件）", "本期登记的事项中，截至日期前决定不予受理、并写明分流途径（诉讼、仲裁、行政复议等）的件数"),
+    _d("leader_closed_on_time", "包案按期办结（件）", f"领导包案事项中，在本期内（至{_W}）办结且未超过办理期限的件数"),
+    _d("handling_days_total", "办理天数合计", "已办结事项从受理到办结的天数之和（平均办理天数即此数 ÷ 已办结件数）"),
+    _d("method_cases", "办理方式的事项（件）", "本期登记的事项中，截至日期前的办理过程有一步与本单位设置的办理方式（如调解、听证）名称完全相同的件数（“调解中”不算“调解”）"),
 )  # fmt: skip
 
 RATES = (
@@ -72,6 +82,20 @@ RATES = (
     _d("leader_closure", "包案办结率", "包案办结件数 ÷ 领导包案件数"),
     _d("supervised_closure", "督办办结率", "督办办结件数 ÷ 督办件数"),
     _d("first_time_closure", "初信初访办结率", "初信初访中已办结的件数 ÷ 初信初访中已受理的件数"),
+    _d("leader_on_time_closure", "包案按期办结率", f"包案按期办结件数 ÷（领导包案事项中在本期内至{_W}办结的件数 + 至{_W}仍未办结且办理期限早于该日的件数）"),
+    _d("backlog_schedule", "序时进度", f"本单位设置的积案化解目标 ×（统计期间第一天至{_W}的天数 ÷ 统计期间的天数）；未设目标的不计算"),
+)  # fmt: skip
+
+# Further figures the summary quotes by label (JSON: by.month, by.route, by_people, ...).
+BREAKDOWNS = (
+    _d("by_people.channel", "各信访形式人次", "本期登记的事项按信访形式分的人数之和"),
+    _d("by.month", "各月登记（件）", "本期登记的事项按登记月份的件数，列出统计期间至截至日期的每个月（含0件的月份）"),
+    _d("by.route", "依法分流去向（件）", "依法分流的事项按分流途径的件数"),
+    _d("by_method", "各办理方式（件）", "本期登记的事项中，截至日期前的办理过程用过该办理方式的件数（一件事项用过几种方式，各计一次）"),
+    _d("by_backlog_start.source", "期初积案按来源（件）", "期初积案按来源（上级交办、本级受理等）的件数"),
+    _d("by_backlog_resolved.source", "积案化解按来源（件）", "积案化解按来源的件数"),
+    _d("by_closing_month", "各月办结（件）", "在统计期间各月（至截至日期）办结的事项件数，含以前登记的事项"),
+    _d("office_work.by_level_leader", "各层级领导接访", "领导接访、下访、约访按层级、再按领导分的次数、批次和人次"),
 )  # fmt: skip
 
 AVERAGE_DAYS = _d("avg_handling_days", "平均办理天数", "已办结事项从受理到办结的天数的平均值")
@@ -125,6 +149,17 @@ def office_settings(config: Config, provisional_years: tuple[int, ...] = ()) -> 
         f"责任单位排名：得分为各项比率的加权平均（权重：{shown}），无数据的比率不计入、权重按比例折算；"
         f"本期登记不足{config.leaderboard.min_cases}件的单位不参与排名。"
     )
+    lines.append(
+        f"办理方式：{'、'.join(config.methods)}（办理过程的步骤名称与之完全相同的才计入）；"
+        f"依法分流途径：{'、'.join(config.routes)}。"
+    )
+    if config.backlog_target is not None:
+        target = f"{Decimal(str(config.backlog_target)) * 100:f}"
+        if "." in target:
+            target = target.rstrip("0").rstrip(".")
+        lines.append(
+            f"积案化解目标：期末化解期初积案的{target}%，序时进度按统计期间已过的天数折算。"
+        )
     return tuple(lines)
 
 
@@ -157,6 +192,12 @@ def markdown() -> str:
         "| 项目 | 口径 |",
         "|---|---|",
         *(f"| {d.name} | {d.text}。 |" for d in (*RATES, AVERAGE_DAYS)),
+        "",
+        "## 分项",
+        "",
+        "| 项目 | 口径 |",
+        "|---|---|",
+        *(f"| {d.name} | {d.text}。 |" for d in BREAKDOWNS),
         "",
     ]
     return "\n".join(lines)

@@ -161,7 +161,12 @@ def summary_context(f: PeriodFigures, config: Config, scope: str) -> dict[str, A
         "rate_names": definitions.RATE_NAMES,
         "definitions": Definitions(
             definitions.GENERAL,
-            (*definitions.COUNTS, *definitions.RATES, definitions.AVERAGE_DAYS),
+            (
+                *definitions.COUNTS,
+                *definitions.RATES,
+                definitions.AVERAGE_DAYS,
+                *definitions.BREAKDOWNS,
+            ),
             definitions.office_settings(config, f.provisional_years),
         ),
     }
