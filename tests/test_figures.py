@@ -17,28 +17,26 @@ from fractions import Fraction
 import pytest
 
 from xfgen.figures.compute import (
-    Change,
-    ChangeKind,
-    PeriodFigures,
-    UnitFigures,
-    UnitRates,
-    _rank,
-    compute_figures,
-    figures_to_json,
-)
-from xfgen.figures.deadlines import DeadlineRules, statutory_calendar
-from xfgen.figures.periods import parse_period
-from xfgen.figures.status import (
     STATUS_CLOSED_LATE,
     STATUS_CLOSED_ON_TIME,
     STATUS_NOT_ACCEPTED,
     STATUS_OPEN,
     STATUS_OVERDUE,
     STATUS_UNDECIDED,
+    Change,
+    ChangeKind,
+    PeriodFigures,
+    UnitFigures,
+    UnitRates,
+    _rank,
     backlog_cases,
     case_status,
+    compute_figures,
+    figures_to_json,
     open_cases,
 )
+from xfgen.figures.deadlines import DeadlineRules, statutory_calendar
+from xfgen.figures.periods import parse_period
 from xfgen.records.models import (
     NOT_RATED,
     Case,

@@ -13,8 +13,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
-from xfgen.figures.compute import Counts, Rates
-from xfgen.figures.status import BACKLOG_DAYS, DUE_SOON_DAYS
+from xfgen.figures.compute import BACKLOG_DAYS, DUE_SOON_DAYS, Counts, Rates
 from xfgen.records.models import Config
 
 

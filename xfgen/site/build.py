@@ -17,7 +17,14 @@ from typing import Any
 
 from xfgen.errors import PeriodError, Problem, XfgenError
 from xfgen.figures import office_work
-from xfgen.figures.compute import PeriodFigures, compute_figures
+from xfgen.figures.compute import (
+    CaseStatus,
+    PeriodFigures,
+    backlog_cases,
+    case_status,
+    compute_figures,
+    open_cases,
+)
 from xfgen.figures.deadlines import provisional_note
 from xfgen.figures.periods import (
     Period,
@@ -26,7 +33,6 @@ from xfgen.figures.periods import (
     parse_period,
     refuse_future,
 )
-from xfgen.figures.status import CaseStatus, backlog_cases, case_status, open_cases
 from xfgen.records.models import Case
 from xfgen.records.validation import Project, load_project
 from xfgen.reports import documents, ledgers, spreadsheets
