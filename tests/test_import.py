@@ -435,3 +435,26 @@ def test_missing_source_and_kind_name_the_mapping_lines(
     (case,) = (repo.root / "cases").rglob("*.yaml")
     text = case.read_text(encoding="utf-8")
     assert "source: 上级交办\n" in text and "kind: 申诉求决类\n" in text
+
+
+def test_a_ledger_over_the_row_limit_writes_nothing(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows are counted in a pass of their own before any is written (the ledger is
+    never held whole): a ledger one row too long writes no file at all."""
+    monkeypatch.setattr(imp, "MAX_SHEET_ROWS", 4)  # a title, the header and two rows
+    row = "2026-03-05,来访,本级受理,申诉求决类,城乡建设/征地拆迁,反映征地补偿款未足额发放{}\n"
+    text = (
+        "2026年台账\n登记日期,信访形式,来源,事项性质,问题类别,内容摘要\n"
+        + row.format(1)
+        + row.format(2)
+    )
+    source = tmp_path / "台账.csv"
+    source.write_text(text, encoding="utf-8")
+    args = ("-C", str(repo.root), "--today", "2026-11-25", "import")
+    code, out, _ = run(capsys, *args, "--dry-run", str(source))
+    assert code == 0 and "可导入 2 件" in out
+    source.write_text(text + row.format(3), encoding="utf-8")
+    code, _, err = run(capsys, *args, str(source))
+    assert code == 2 and "台账.csv 超过 200000 行：请拆分后分批导入" in err
+    assert not list((repo.root / "cases").rglob("*.yaml"))

@@ -456,7 +456,7 @@ def _read_csv(source: Path) -> Table:
     def rows() -> Iterator[tuple[int, tuple[Any, ...]]]:
         try:
             for number, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-                if number > MAX_ROWS:
+                if number > MAX_SHEET_ROWS:  # 200,000 rows below a title and a header
                     raise ImportFailed(f"{source.name} 超过 {MAX_ROWS} 行：请拆分后分批导入。")
                 yield number, tuple(values)
         except csv.Error as exc:
@@ -499,7 +499,7 @@ def _read_xlsx(source: Path, sheet: str | None) -> Iterator[Table]:
             )
             try:
                 for number, values in enumerate(cells, start=1):
-                    if number > MAX_ROWS:
+                    if number > MAX_SHEET_ROWS:  # 200,000 rows below a title and a header
                         raise ImportFailed(
                             f"{source.name} 的工作表“{chosen}”超过 {MAX_ROWS} 行：请拆分后分批导入。"
                         )
