@@ -176,6 +176,9 @@ def test_an_incremental_build_equals_a_full_build(root: Path) -> None:
         assert re.search(
             r"生成时间 \d{4}-\d\d-\d\d \d\d:\d\d · 数据版本 未纳入 git 版本管理", first
         )
+        # and on every other page: a page printed on its own says when it was made
+        stamp = re.search(r"生成[^\n·]* · 数据版本 未纳入 git 版本管理", first)
+        assert stamp and all(stamp.group(0) in page for page in pdf_text(pdf)), pdf
 
 
 def test_a_new_xfgen_version_renders_every_pdf_again(

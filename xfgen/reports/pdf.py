@@ -99,7 +99,7 @@ def render_pdf(html: Path, pdf: Path) -> list[str]:
     return warnings
 
 
-# The build stamp (build time and data version), laid on the first page of every
+# The build stamp (build time and data version), laid on every page of every
 # PDF after rendering, so that pages whose content did not change can be reused.
 _STAMP_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
 html {{ font-family: "{font}"; }}
@@ -258,28 +258,29 @@ def _stamp_overlay(text: str, font: str, orientation: str) -> bytes:
 
 
 def stamp_pdf(pdf: Path, stamp: Stamp) -> int:
-    """Lay the stamp on the first page as a revision appended to the file (the bytes
+    """Lay the stamp on every page as a revision appended to the file (the bytes
     before it are left as they are); returns the file's length before the stamp."""
     from pypdf import PdfReader
 
     base = pdf.read_bytes()
     reader = PdfReader(io.BytesIO(base))
-    first = reader.pages[0]
-    landscape = first.mediabox.width > first.mediabox.height
-    overlay = PdfReader(io.BytesIO(stamp.landscape if landscape else stamp.portrait)).pages[0]
+    overlays = {
+        landscape: PdfReader(io.BytesIO(stamp.landscape if landscape else stamp.portrait)).pages[0]
+        for landscape in (False, True)
+    }
     scratch = pdf.with_name(f".{pdf.name}.stamp")
     with scratch.open("wb") as out:
         out.write(base)
-        out.write(_overlay_revision(reader, first, overlay, len(base)))
+        out.write(_overlay_revision(reader, overlays, len(base)))
     os.replace(scratch, pdf)  # a new file: a hard-linked copy elsewhere is never changed
     return len(base)
 
 
-def _overlay_revision(reader: Any, page: Any, overlay: Any, start: int) -> bytes:
-    """An incremental update (PDF 7.5.6) laying ``overlay`` over ``page``: the page
-    object written again with two more content streams and the overlay's resources,
-    those resources copied under new numbers, and a cross-reference stream. Only the
-    first page and what the overlay needs are read, not the whole document."""
+def _overlay_revision(reader: Any, overlays: dict[bool, Any], start: int) -> bytes:
+    """An incremental update (PDF 7.5.6) laying an overlay over every page (the
+    landscape one on landscape pages): each page object written again with two more
+    content streams and the overlay's resources, those resources and streams copied
+    once under new numbers, and a cross-reference stream."""
     import zlib
 
     from pypdf.generic import (
@@ -293,29 +294,29 @@ def _overlay_revision(reader: Any, page: Any, overlay: Any, start: int) -> bytes
 
     next_number = int(reader.trailer["/Size"])
     objects: dict[int, Any] = {}  # new or rewritten object number → object
-    copies: dict[int, int] = {}  # overlay object number → its number here
-    pending: list[tuple[int, Any]] = []
+    copies: dict[tuple[bool, int], int] = {}  # (overlay, its object number) → number here
+    pending: list[tuple[int, Any, bool]] = []
 
     def number() -> int:
         nonlocal next_number
         next_number += 1
         return next_number - 1
 
-    def copy(value: Any) -> Any:
+    def copy(value: Any, side: bool) -> Any:
         if isinstance(value, IndirectObject):
-            if value.idnum not in copies:
-                copies[value.idnum] = number()
-                pending.append((copies[value.idnum], value.get_object()))
-            return IndirectObject(copies[value.idnum], 0, reader)
+            if (side, value.idnum) not in copies:
+                copies[side, value.idnum] = number()
+                pending.append((copies[side, value.idnum], value.get_object(), side))
+            return IndirectObject(copies[side, value.idnum], 0, reader)
         if isinstance(value, StreamObject):
             stream = StreamObject()
-            stream.update({NameObject(k): copy(v) for k, v in dict.items(value)})
+            stream.update({NameObject(k): copy(v, side) for k, v in dict.items(value)})
             stream._data = value._data
             return stream
         if isinstance(value, DictionaryObject):
-            return DictionaryObject({NameObject(k): copy(v) for k, v in dict.items(value)})
+            return DictionaryObject({NameObject(k): copy(v, side) for k, v in dict.items(value)})
         if isinstance(value, ArrayObject):
-            return ArrayObject(copy(v) for v in value)
+            return ArrayObject(copy(v, side) for v in value)
         return value
 
     def stream(data: bytes) -> IndirectObject:
@@ -325,39 +326,51 @@ def _overlay_revision(reader: Any, page: Any, overlay: Any, start: int) -> bytes
         objects[at := number()] = made
         return IndirectObject(at, 0, reader)
 
-    # The overlay's resources under names of their own ("/xfgen0", ...), renamed in its content.
-    drawn = overlay.get_contents()
-    content = drawn.get_data() if drawn is not None else b""
-    resources = DictionaryObject(
-        {
-            NameObject(k): DictionaryObject(dict.items(v.get_object()))
-            if isinstance(v.get_object(), DictionaryObject)
-            else v
-            for k, v in dict.items(page["/Resources"].get_object())
-        }
-    )
-    for kind, named in overlay["/Resources"].items():
-        named = named.get_object()
-        if not isinstance(named, DictionaryObject):
-            continue  # /ProcSet: nothing to carry
-        target = resources.setdefault(NameObject(kind), DictionaryObject())
-        for name, value in dict.items(named):
-            new = f"/xfgen{len(copies)}{name[1:].replace('-', '')}"
-            content = re.sub(re.escape(name.encode()) + rb"(?=[\s/\[<(])", new.encode(), content)
-            target[NameObject(new)] = copy(value)
+    # Each overlay's resources under names of their own ("/xfgen0", ...), renamed in
+    # its content; drawn from one shared stream after the page's own, in a saved state.
+    added: dict[bool, dict[str, dict[str, Any]]] = {}
+    drawings: dict[bool, IndirectObject] = {}
+    for side, overlay in overlays.items():
+        drawn = overlay.get_contents()
+        content = drawn.get_data() if drawn is not None else b""
+        added[side] = {}
+        for kind, named in overlay["/Resources"].items():
+            named = named.get_object()
+            if not isinstance(named, DictionaryObject):
+                continue  # /ProcSet: nothing to carry
+            for name, value in dict.items(named):
+                new = f"/xfgen{len(copies)}{name[1:].replace('-', '')}"
+                content = re.sub(
+                    re.escape(name.encode()) + rb"(?=[\s/\[<(])", new.encode(), content
+                )
+                added[side].setdefault(kind, {})[new] = copy(value, side)
+        drawings[side] = stream(b"\nQ\n" + content)
     while pending:
-        at, value = pending.pop()
-        objects[at] = copy(value)
-    contents = dict.__getitem__(page, "/Contents")  # a stream or an array of them
-    if isinstance(contents.get_object(), ArrayObject):
-        contents = contents.get_object()
-    listed = list(contents) if isinstance(contents, ArrayObject) else [contents]
-    rewritten = DictionaryObject({NameObject(k): v for k, v in dict.items(page)})
-    rewritten[NameObject("/Contents")] = ArrayObject(
-        [stream(b"q\n"), *listed, stream(b"\nQ\n" + content)]
-    )
-    rewritten[NameObject("/Resources")] = resources
-    objects[page.indirect_reference.idnum] = rewritten
+        at, value, side = pending.pop()
+        objects[at] = copy(value, side)
+    save = stream(b"q\n")
+
+    for page in reader.pages:
+        side = bool(page.mediabox.width > page.mediabox.height)
+        resources = DictionaryObject(
+            {
+                NameObject(k): DictionaryObject(dict.items(v.get_object()))
+                if isinstance(v.get_object(), DictionaryObject)
+                else v
+                for k, v in dict.items(page["/Resources"].get_object())
+            }
+        )
+        for kind, named in added[side].items():
+            target = resources.setdefault(NameObject(kind), DictionaryObject())
+            target.update({NameObject(name): value for name, value in named.items()})
+        contents = dict.__getitem__(page, "/Contents")  # a stream or an array of them
+        if isinstance(contents.get_object(), ArrayObject):
+            contents = contents.get_object()
+        listed = list(contents) if isinstance(contents, ArrayObject) else [contents]
+        rewritten = DictionaryObject({NameObject(k): v for k, v in dict.items(page)})
+        rewritten[NameObject("/Contents")] = ArrayObject([save, *listed, drawings[side]])
+        rewritten[NameObject("/Resources")] = resources
+        objects[page.indirect_reference.idnum] = rewritten
 
     out = io.BytesIO()
     out.write(b"\n")
