@@ -930,7 +930,7 @@ def test_summary_docx_holds_the_pages_headings_sentences_and_tables(site: Site) 
     assert "一、基本情况" in headings
     sentences = [plain(p) for p in re.findall(r'<p class="lead">(.*?)</p>', html, re.S)]
     assert sentences and all(sentences)
-    body = [plain(t) for style, t in paragraphs if style == "Normal"]
+    body = [plain(t) for style, t in paragraphs if style == "Body Text"]
     assert [b for b in body if b in sentences] == sentences
     assert any("共受理信访事项9件" in s for s in sentences)  # the hand-computed count
     # The narrative's own headings come along (h3 → 标题 2).
@@ -948,9 +948,9 @@ def test_summary_docx_holds_the_pages_headings_sentences_and_tables(site: Site) 
         assert table.style is not None and table.style.name == "Table Grid"
     captions = [t for style, t in paragraphs if style == "Caption"]
     assert captions == [caption for caption, _ in tables]
-    # Word's own styles, Chinese fonts set for East Asian text.
+    # Word's own styles, the 公文 fonts set for East Asian text (test_gongwen.py has the rest).
     styles = document.styles.element.xml
-    assert re.search(r'w:styleId="Normal".*?w:eastAsia="宋体"', styles, re.S)
+    assert re.search(r'w:styleId="Normal".*?w:eastAsia="仿宋_GB2312"', styles, re.S)
     assert re.search(r'w:styleId="Heading1".*?w:eastAsia="黑体"', styles, re.S)
     assert document.core_properties.modified.date() == date(2026, 6, 30)
 

@@ -28,6 +28,7 @@ from xfgen.errors import RenderError
 from xfgen.figures.compute import PeriodFigures
 from xfgen.records.inputs import UnsafeInput, read_input, relative_name
 from xfgen.records.models import Config
+from xfgen.reports.fonts import PrintFonts
 from xfgen.reports.formatting import (
     NO_DATA,
     chinese_date,
@@ -61,6 +62,8 @@ class SiteInfo:
     built_at: datetime
     version: DataVersion
     internal: bool
+    # the faces the summary prints its roles in (None: the stylesheet's own fonts)
+    fonts: PrintFonts | None = None
 
     @property
     def scope(self) -> str:

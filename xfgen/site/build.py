@@ -36,6 +36,7 @@ from xfgen.figures.periods import (
 from xfgen.records.models import Case
 from xfgen.records.validation import Project, load_project
 from xfgen.reports import documents, ledgers, spreadsheets
+from xfgen.reports.fonts import print_fonts
 from xfgen.reports.pdf import find_cjk_font
 from xfgen.reports.privacy import Privacy
 from xfgen.reports.rendering import Renderer, SiteInfo
@@ -135,7 +136,7 @@ def build_site(
     project = load_project(root, today, progress=read_progress)
     if project.problems:
         raise InvalidData(project.problems)
-    find_cjk_font()
+    fonts = print_fonts(find_cjk_font())
     # Without --period, --as-of D builds the site as it would have been built on day D.
     chosen_by_user = bool(chosen)
     chosen = chosen or [
@@ -145,7 +146,7 @@ def build_site(
     version = data_version(root, DATA_PATHS)
     # Pages are rendered with placeholders for what changes on every build; the web
     # pages get the real values, the PDFs a stamp laid on after rendering.
-    renderer = Renderer(root, SiteInfo(project.config, STAMP_TIME, STAMP_VERSION, internal))
+    renderer = Renderer(root, SiteInfo(project.config, STAMP_TIME, STAMP_VERSION, internal, fonts))
     stamps = {
         STAMP_TIME.strftime("%Y-%m-%d %H:%M"): built_at.strftime("%Y-%m-%d %H:%M"),
         STAMP_VERSION.label: version.label,
