@@ -21,6 +21,7 @@ def test_doctor_passes_on_a_good_setup(repo: Repo, capsys: pytest.CaptureFixture
         "[通过] Python",
         "[通过] WeasyPrint 和 Pango",
         "[通过] 中文字体",
+        "[通过] 公文字体（PDF）",
         f"[通过] 输出目录 {repo.root / 'output'}",
         "[通过] 配置文件 xfgen.yaml",
         "[通过] 节假日日历",

@@ -3,6 +3,7 @@ from file://; without the script the page is the same full table."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from urllib.parse import quote
 import pytest
 from conftest import VALID_CASE, Repo
 
+# make test installs it (scripts/system-deps.sh); these tests are never skipped
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -53,11 +55,12 @@ def test_without_script_the_full_table(register: Path) -> None:
     assert "http" not in (register.parent.parent / "ledger.js").read_text(encoding="utf-8")
 
 
-def dom(page: Path, fragment: str = "") -> str:
+def dom(page: Path, fragment: str = "", *flags: str) -> str:
+    assert CHROMIUM, "需要 headless Chromium：make test 会安装（apt-get install chromium）"
     url = page.as_uri() + (f"#{fragment}" if fragment else "")
     done = subprocess.run(
-        [CHROMIUM or "chromium", "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--dump-dom", url],
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", *flags, "--dump-dom", url],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     return done.stdout
@@ -70,7 +73,6 @@ def shown(html: str) -> list[str]:
     return [case_id for attrs, case_id in rows if "hidden" not in attrs]
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="needs headless Chromium (apt-get install chromium)")
 @pytest.mark.parametrize(
     ("fragment", "ids"),
     [
@@ -87,3 +89,44 @@ def test_script_filters_and_sorts(register: Path, fragment: str, ids: list[str])
     assert 'class="ledger-tools no-print"' in html
     assert shown(html) == ids
     assert f"显示 {len(ids)} 行，共 3 行" in html
+
+
+# Opens each page in a 1366 × 900 frame, one after the other, and writes down how wide
+# its document is against the frame's inner width.
+WIDTH_PROBE = """<!DOCTYPE html><html><body style="margin:0"><pre id="widths">pending</pre>
+<script>
+const pages = %s, widths = [];
+function next(i) {
+  if (i === pages.length) { document.getElementById("widths").textContent = JSON.stringify(widths); return; }
+  const frame = document.createElement("iframe");
+  frame.style.cssText = "width:1366px;height:900px;border:0";
+  frame.onload = () => {
+    const root = frame.contentDocument.documentElement;
+    widths.push([pages[i], root.scrollWidth, root.clientWidth]);
+    frame.remove();
+    next(i + 1);
+  };
+  frame.src = pages[i];
+  document.body.appendChild(frame);
+}
+next(0);
+</script></body></html>"""
+
+
+def test_every_page_fits_a_1366_px_window(register: Path, tmp_path: Path) -> None:
+    """index.html, the summary and every ledger: no page scrolls sideways in a laptop's
+    1366 px window (a wide table scrolls in its own box)."""
+    site = register.parent.parent
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert {"index.html", "2026/summary.html", "2026/register.html"} <= set(pages)
+    probe = tmp_path / "probe.html"
+    probe.write_text(WIDTH_PROBE % json.dumps([(site / p).as_uri() for p in pages]), "utf-8")
+    html = dom(probe, "", "--allow-file-access-from-files", "--window-size=1400,1000",
+               "--virtual-time-budget=120000")  # fmt: skip
+    found = re.search(r'<pre id="widths">(.*?)</pre>', html, re.S)
+    assert found and found.group(1) != "pending", html[-500:]
+    widths = json.loads(found.group(1))
+    assert len(widths) == len(pages)
+    wider = [(url, width, window) for url, width, window in widths if width > window]
+    assert wider == [], wider
+    assert all(1300 < window <= 1366 for _, _, window in widths)  # the frame's inner width

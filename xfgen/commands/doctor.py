@@ -19,6 +19,7 @@ from xfgen.errors import ConfigError, RenderError
 from xfgen.figures.deadlines import HOLIDAYS_FILE, last_published_year
 from xfgen.records.config import CONFIG_FILE, load_config, load_rules
 from xfgen.records.validation import CASES_DIR
+from xfgen.reports.fonts import print_fonts
 from xfgen.reports.pdf import find_cjk_font
 
 MIN_PYTHON = (3, 11)
@@ -40,6 +41,7 @@ def diagnose(root: Path, today: date, output: Path) -> list[Finding]:
         check_python(),
         check_weasyprint(),
         check_font(),
+        *check_print_fonts(),
         check_output(output),
         *check_configuration(root, today),
     ]
@@ -88,6 +90,28 @@ def check_font() -> Finding:
         return Finding("中文字体", True, find_cjk_font())
     except RenderError as exc:
         return Finding("中文字体", False, "没有找到可用于 PDF 的中文字体", str(exc))
+
+
+def check_print_fonts() -> list[Finding]:
+    """Which face prints each role of the summary's PDF (a 公文 font, or the free face
+    standing in for it), and how to add the office's own."""
+    try:
+        fonts = print_fonts(find_cjk_font())
+    except RenderError:
+        return []  # check_font has said what to install
+    faces = "；".join(
+        f"{role.name} {face.label}" + ("" if face.official else f"（代替{role.official}）")
+        for role, face in fonts.faces
+    )
+    missing = list(dict.fromkeys(role.official for role, face in fonts.faces if not face.official))
+    if missing:
+        faces += (
+            f"。Word 文稿仍指定公文字体；要让 PDF 也用{'、'.join(missing)}，"
+            "把机关自有的字体文件（.ttf/.otf，这些字体不能随 xfgen 分发）复制到 "
+            "/usr/local/share/fonts/（或本用户的 ~/.local/share/fonts/），运行 fc-cache -f，"
+            "再运行 xfgen doctor 确认，然后重新生成（xfgen build）"
+        )
+    return [Finding("公文字体（PDF）", True, faces)]
 
 
 def check_output(output: Path) -> Finding:
