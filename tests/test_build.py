@@ -23,6 +23,7 @@ import json
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -38,6 +39,8 @@ from conftest import VALID_CASE, Repo
 from pypdf import PdfReader
 
 from xfgen.cli import main
+from xfgen.reports.fonts import print_fonts
+from xfgen.reports.pdf import find_cjk_font
 from xfgen.reports.privacy import REPORTER_HIDDEN
 from xfgen.site.publish import staging
 
@@ -677,7 +680,12 @@ def check_pdf(pdf: Path, folder: Path, as_of: str) -> None:
     total = len(pages)
     for number, text in enumerate(pages, start=1):
         where = f"{name} page {number}"
-        assert re.findall(r"第 (\d+) 页 共 (\d+) 页", text) == [(str(number), str(total))], where
+        if name.endswith("summary.pdf"):  # a 公文: "— N —" (test_summary_pdf_is_a_gongwen)
+            assert re.findall(r"— (\d+) —", text) == [str(number)], where
+        else:
+            assert re.findall(r"第 (\d+) 页 共 (\d+) 页", text) == [(str(number), str(total))], (
+                where
+            )
         assert OFFICE in text, where
         assert f"截至 {as_of}" in text, where
     landscape = bool(LANDSCAPE.search(name))
@@ -953,6 +961,187 @@ def test_summary_docx_holds_the_pages_headings_sentences_and_tables(site: Site) 
     assert re.search(r'w:styleId="Normal".*?w:eastAsia="仿宋_GB2312"', styles, re.S)
     assert re.search(r'w:styleId="Heading1".*?w:eastAsia="黑体"', styles, re.S)
     assert document.core_properties.modified.date() == date(2026, 6, 30)
+
+
+# ---------------------------------------------------------------- the 公文 (DOMAIN.md "Print and Word")
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+GONGWEN_FONTS = {"方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"}
+
+
+def docx_xml(path: Path, name: str) -> ET.Element:
+    with zipfile.ZipFile(path) as z:
+        return ET.fromstring(z.read(name))
+
+
+def w(element: ET.Element | None, attribute: str) -> str | None:
+    return None if element is None else element.get(W + attribute)
+
+
+def style_of(styles: ET.Element, name: str) -> ET.Element:
+    found = [
+        s
+        for s in styles.iter(W + "style")
+        if (w(s.find(W + "name"), "val") or "").lower() == name.lower()
+    ]
+    assert len(found) == 1, name
+    return found[0]
+
+
+def one_line_twips(label: str, size: float = 12, margins: int = 2 * 108) -> float:
+    """DOMAIN.md: characters × font size (a Latin character 0.55) + the cell's margins."""
+    return sum(0.55 if ord(c) < 0x2E80 else 1 for c in label) * size * 20 + margins
+
+
+def test_summary_docx_is_a_gongwen(site: Site) -> None:
+    path = site.out / "2026H1/summary.docx"
+    body = docx_xml(path, "word/document.xml")
+    styles = docx_xml(path, "word/styles.xml")
+    # A4, margins 37 mm top, 28 mm left, 35 mm bottom, 26 mm right (1 mm = 1440 / 25.4 twips).
+    section = body.find(f"{W}body/{W}sectPr")
+    size, margins = section.find(W + "pgSz"), section.find(W + "pgMar")
+    assert (w(size, "w"), w(size, "h")) == ("11906", "16838")
+    assert [w(margins, side) for side in ("top", "left", "bottom", "right")] == [
+        "2098", "1587", "1984", "1474"
+    ]  # fmt: skip
+    # The grid: 22 lines of 579 twips (28.95 pt), 28 characters of 16 + charSpace/4096 pt.
+    grid = section.find(W + "docGrid")
+    assert (w(grid, "type"), w(grid, "linePitch")) == ("linesAndChars", "579")
+    pitch = 16 + int(w(grid, "charSpace") or 0) / 4096
+    assert abs(pitch - 15.8) < 0.02 and int(156 / 25.4 * 72 / pitch) == 28
+
+    # Each role's style: East Asian face, Latin face, size (half-points), bold, alignment.
+    def role(name: str) -> tuple[str | None, ...]:
+        style = style_of(styles, name)
+        fonts = style.find(f"{W}rPr/{W}rFonts")
+        bold = style.find(f"{W}rPr/{W}b")
+        return (
+            w(fonts, "eastAsia"), w(fonts, "ascii"), w(fonts, "hAnsi"),
+            w(style.find(f"{W}rPr/{W}sz"), "val"),
+            "bold" if bold is not None and w(bold, "val") not in ("0", "false") else "",
+            w(style.find(f"{W}pPr/{W}jc"), "val"),
+        )  # fmt: skip
+
+    tnr = ("Times New Roman", "Times New Roman")
+    assert role("Title") == ("方正小标宋简体", *tnr, "44", "", "center")
+    assert role("Body Text") == ("仿宋_GB2312", *tnr, "32", "", None)
+    assert role("Heading 1") == ("黑体", *tnr, "32", "", None)
+    assert role("Heading 2") == ("楷体_GB2312", *tnr, "32", "", None)
+    assert role("Footer") == ("宋体", *tnr, "28", "", "center")
+    # Running text: two characters' first-line indent, lines of exactly 579 twips.
+    running = style_of(styles, "Body Text").find(W + "pPr")
+    assert w(running.find(W + "ind"), "firstLineChars") == "200"
+    assert int(w(running.find(W + "ind"), "firstLine") or 0) in range(620, 640)  # 2 × 15.8 pt
+    spacing = running.find(W + "spacing")
+    assert (w(spacing, "line"), w(spacing, "lineRule")) == ("579", "exact")
+    for name in ("Normal", "Heading 1", "Heading 2"):
+        spacing = style_of(styles, name).find(f"{W}pPr/{W}spacing")
+        assert (w(spacing, "line"), w(spacing, "lineRule")) == ("579", "exact"), name
+    paragraphs = docx.Document(str(path)).paragraphs
+    running_text = [p.text for p in paragraphs if p.style.name == "Body Text"]
+    assert any("共受理信访事项9件" in t for t in running_text)
+    notes = [p for p in paragraphs if p.text.startswith("注：")]
+    assert notes and all(p.style.name != "Body Text" for p in notes)  # notes not indented
+    headings = [p.style.name for p in paragraphs if re.match(r"[一二三四五六七八九十]+、", p.text)]
+    assert headings and set(headings) == {"Heading 1"}
+    # Exactly the five 公文 faces as w:eastAsia, anywhere; altNames in the font table.
+    parts = [body, styles, docx_xml(path, "word/footer1.xml"), docx_xml(path, "word/header1.xml")]
+    named = {w(f, "eastAsia") for part in parts for f in part.iter(W + "rFonts")} - {None}
+    assert named == GONGWEN_FONTS
+    latin = {w(f, a) for part in parts for f in part.iter(W + "rFonts") for a in ("ascii", "hAnsi")}
+    assert latin - {None} == {"Times New Roman"}
+    table = {w(f, "name"): w(f.find(W + "altName"), "val")
+             for f in docx_xml(path, "word/fontTable.xml").iter(W + "font")}  # fmt: skip
+    assert set(table) >= GONGWEN_FONTS
+    assert (table["仿宋_GB2312"], table["楷体_GB2312"]) == ("仿宋", "楷体")
+    # Page numbers "— 1 —": the PAGE field between two dashes, in the footer (宋体 四号).
+    footer = docx_xml(path, "word/footer1.xml")
+    texts = "".join(t.text or f"[{w(t, 'instr')}]" for t in footer.iter()
+                    if t.tag in (W + "t", W + "fldSimple") and (t.text or t.tag == W + "fldSimple"))  # fmt: skip
+    assert re.fullmatch(r"— \[ ?PAGE ?\]1? —", texts.replace("[PAGE]1", "[PAGE]")), texts
+    # Tables: every row kept on one page, header rows repeated, the first column as
+    # wide as its longest label on one line at the cells' 12 pt.
+    tables = list(body.iter(W + "tbl"))
+    assert len(tables) == len(docx.Document(str(path)).tables) >= 5
+    for tbl in tables:
+        rows = tbl.findall(W + "tr")
+        assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
+        assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+        assert [r.find(f"{W}trPr/{W}tblHeader") is not None for r in rows[1:]].count(True) == 0
+        first = int(w(tbl.find(f"{W}tblGrid/{W}gridCol"), "w") or 0)
+        labels = [
+            "".join(t.text or "" for t in r.find(W + "tc").iter(W + "t")) for r in rows
+            if r.find(f"{W}tc/{W}tcPr/{W}gridSpan") is None
+        ]  # fmt: skip
+        assert first >= max(one_line_twips(label) for label in labels), labels
+        assert w(tbl.find(f"{W}tblPr/{W}tblLayout"), "type") == "fixed"
+    # The issue's case: "登记（件）" needs 5 × 240 + 216 = 1,416 twips.
+    assert one_line_twips("登记（件）") == 1416
+
+
+def test_summary_pdf_is_a_gongwen(site: Site) -> None:
+    pdf = site.out / "2026H1/summary.pdf"
+    pages = pdf_pages(pdf)
+    # "— N —" at the foot of every page (also in check_pdf).
+    assert [re.findall(r"— (\d+) —", text) for text in pages] == [
+        [str(n)] for n in range(1, len(pages) + 1)
+    ]
+    # Each role's face, embedded: the machine's choice (doctor says which).
+    fonts = print_fonts(find_cjk_font())
+    embedded = {name.split("+")[-1].replace("-", "").lower() for name, _ in pdf_fonts(pdf)}
+    for role, face in fonts.faces:
+        if role.key != "page_number":  # the same face as the body here
+            assert face.label.replace(" ", "").lower() in embedded, (role.name, embedded)
+    assert all(emb == "yes" for _, emb in pdf_fonts(pdf))
+    # Running text: 16 pt lines (about 23 pt high in poppler's boxes) 28.95 pt apart,
+    # inside the type area (28 mm from the left, 26 mm from the right), the first line
+    # of a paragraph indented two characters.
+    left, right = 28 / 25.4 * 72, (210 - 26) / 25.4 * 72
+    top, bottom = 37 / 25.4 * 72, (297 - 35) / 25.4 * 72
+    gaps, starts = [], []
+    for page in pdf_lines(pdf):
+        body = [line for line in page if top - 1 <= line[1] and line[1] + 16 <= bottom + 1]
+        text_lines = [line for line in body if 20 <= line[3] - line[1] <= 26]
+        for line in text_lines:
+            assert left - 0.5 <= line[0] and line[2] <= right + 0.5, line
+            starts.append(round(line[0] - left, 1))
+        gaps += [b[1] - a[1] for a, b in zip(text_lines, text_lines[1:], strict=False)]
+        # no page with two lines of text or fewer (the running head and page number aside)
+        assert len(body) > 2, page
+    close = [gap for gap in gaps if abs(gap - 28.95) <= 1]
+    assert len(close) >= 20 and min(gap for gap in gaps if gap > 0) >= 27.95
+    assert 0.0 in starts and any(abs(start - 31.6) <= 1 for start in starts)  # indent
+
+
+def pdf_lines(pdf: Path) -> list[list[tuple[float, float, float, float]]]:
+    """(xMin, yMin, xMax, yMax) of every text line of each page, from pdftotext -bbox-layout."""
+    xml = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [
+        [tuple(float(v) for v in m) for m in re.findall(
+            r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', page)]
+        for page in xml.split("<page ")[1:]
+    ]  # fmt: skip
+
+
+def test_ledger_workbooks_print_landscape_at_70_percent_or_more(site: Site) -> None:
+    for path in files(site.out, ".xlsx"):
+        sheet = openpyxl.load_workbook(path).active
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape", path
+        assert sheet.print_title_rows == "$5:$5", path  # the header row on every page
+        assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+        widths = [sheet.column_dimensions[c].width for c in sheet.column_dimensions]
+        # Excel's width unit: 7 px a character + 5 px, 96 px an inch; the page's printable
+        # width: 297 mm less 2 × 0.4 inch.
+        natural = sum(width * 7 + 5 for width in widths) * 0.75
+        printable = 297 / 25.4 * 72 - 0.8 * 72
+        if sheet.sheet_properties.pageSetUpPr.fitToPage:
+            assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), path
+            assert printable / natural >= 0.70, path
+        else:
+            assert int(setup.scale) >= 70, path
 
 
 # ---------------------------------------------------------------- narrative

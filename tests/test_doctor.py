@@ -11,6 +11,8 @@ from conftest import Repo
 from test_cli import run
 
 from xfgen.figures.deadlines import last_published_year
+from xfgen.reports.fonts import Face, choose_fonts, print_fonts
+from xfgen.reports.pdf import find_cjk_font
 
 
 def test_doctor_passes_on_a_good_setup(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -69,3 +71,49 @@ def test_doctor_without_a_cjk_font(repo: Repo) -> None:
     assert done.returncode == 1
     assert "[问题] 中文字体：没有找到可用于 PDF 的中文字体" in done.stdout
     assert "apt-get install fonts-noto-cjk" in done.stdout
+
+
+def test_doctor_says_which_face_prints_each_role(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "doctor")
+    assert code == 0
+    line = next(x for x in out.splitlines() if x.startswith("[通过] 公文字体（PDF）："))
+    for role in ("标题", "正文", "一级标题", "二级标题", "页码"):
+        assert f"；{role} " in line or f"：{role} " in line, role
+    fonts = print_fonts(find_cjk_font())
+    for role, face in fonts.faces:
+        assert f"{role.name} {face.label}" in line
+        if not face.official:  # says what stands in, and how to add the office's own
+            assert f"（代替{role.official}）" in line and "fc-cache -f" in line
+
+
+SERIF, SANS = "Noto Serif CJK SC", "Noto Sans CJK SC"
+
+
+def test_each_role_gets_its_gongwen_font_else_the_closest_free_face() -> None:
+    # fontconfig weights: 80 regular, 200 bold, 210 black
+    debian = {SERIF: {80, 200}, SANS: {80, 200}}
+    faces = {role.key: (face.family, face.weight, face.official)
+             for role, face in choose_fonts(debian, SANS).faces}  # fmt: skip
+    assert faces == {
+        "title": (SERIF, 700, False),
+        "body": (SERIF, 400, False),
+        "heading1": (SANS, 400, False),
+        "heading2": (SERIF, 400, False),  # no 楷体 at all
+        "page_number": (SERIF, 400, False),
+    }
+    office = debian | {SERIF: {80, 200, 210}, "仿宋_GB2312": {80}, "LXGW WenKai": {80},
+                       "SimHei": {80}, "方正小标宋简体": {80}}  # fmt: skip
+    chosen = choose_fonts(office, SANS)
+    assert chosen["title"] == Face("方正小标宋简体", 400, True)  # a bold face by design
+    assert chosen["body"] == Face("仿宋_GB2312", 400, True)
+    assert chosen["heading1"] == Face("SimHei", 400, True)
+    assert chosen["heading2"] == Face("LXGW WenKai", 400, False)
+    assert choose_fonts(debian | {SERIF: {80, 210}}, SANS)["title"].label == f"{SERIF} Black"
+    assert {face.family for _, face in choose_fonts({}, "WenQuanYi Micro Hei").faces} == {
+        "WenQuanYi Micro Hei"
+    }
+    css = chosen.css()
+    assert 'body.gongwen h1 { font-family: "方正小标宋简体"; font-weight: 400; }' in css
+    assert '@bottom-center { font-family: "Noto Serif CJK SC"; }' in css

@@ -363,6 +363,10 @@ def _defaults(document: object) -> None:
         found = properties.find(qn(tag))
         if found is not None:
             found.set(qn("w:val"), str(BODY_SIZE * 2))
+    for names in document.styles.element.iter(qn("w:rFonts")):  # type: ignore[attr-defined]
+        for attribute in ("w:ascii", "w:hAnsi"):  # Word's "Macro Text" has Courier
+            if names.get(qn(attribute)) is not None:
+                names.set(qn(attribute), LATIN)
     paragraph = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     spacing = paragraph.find(qn("w:spacing"))
     if spacing is not None:
