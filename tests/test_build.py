@@ -579,7 +579,7 @@ def test_public_build_succeeds_and_says_what_it_made(site: Site) -> None:
         + [f"2026H1/units/{u}.{ext}" for u in ("城关镇", "河口镇", "县人社局")
            for ext in ("html", "pdf", "xlsx")]
         + [f"current/{n}.{ext}" for n in ("open", "backlog") for ext in ("html", "pdf", "xlsx")]
-        + ["index.html", "style.css", "ledger.js", ".xfgen-site", ".xfgen-manifest.json"]
+        + ["index.html", "style.css", "gongwen.css", "ledger.js", ".xfgen-site", ".xfgen-manifest.json"]
     )  # fmt: skip
     assert no_staging_left(site.root) == []
 
@@ -1210,11 +1210,13 @@ def test_every_link_and_stylesheet_resolves_inside_the_site(site: Site, which: s
     assert (folder / "style.css").is_file()
     for page in files(folder, ".html"):
         html = page.read_text(encoding="utf-8")
-        (sheet,) = re.findall(r'<link rel="stylesheet" href="([^"]+)">', html)
-        assert (
-            not sheet.startswith("/")
-            and (page.parent / sheet).resolve() == (folder / "style.css").resolve()
-        ), page
+        # style.css, and for a summary its print stylesheet as a 公文
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)">', html)
+        expected = ["style.css", "gongwen.css"] if page.name == "summary.html" else ["style.css"]
+        assert [(page.parent / sheet).resolve() for sheet in sheets] == [
+            (folder / name).resolve() for name in expected
+        ], page
+        assert not any(sheet.startswith("/") for sheet in sheets), page
         for href in Tables(html).hrefs:
             assert not href.startswith("/") and ":" not in href, (page, href)
             target = (page.parent / unquote(href)).resolve()
