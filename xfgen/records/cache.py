@@ -35,6 +35,7 @@ import hashlib
 import json
 import os
 import stat
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -477,6 +478,7 @@ def _review(value: Any) -> Review | None:
 
 
 _KINDS = frozenset(KINDS)
+_CASE_SLOTS = {name: getattr(Case, name) for name in Case.__slots__}
 _NOBODY = Petitioner()
 _SATISFACTIONS = frozenset(SATISFACTIONS)
 _RESULTS = frozenset(REVIEW_RESULTS)
@@ -491,6 +493,15 @@ class _Vocabularies:
         self.outcomes = frozenset(config.outcomes)
         self.supervision_kinds = frozenset(config.supervision_kinds)
         self.routes = frozenset(config.routes)
+        self.days: dict[str, date] = {}
+
+    def day(self, text: str) -> date:
+        """``date.fromisoformat``, each day made once (a case has three or four dates,
+        an archive a few thousand days); raises TypeError on anything but text."""
+        made = self.days.get(text)
+        if made is None:
+            made = self.days[text] = date.fromisoformat(text)
+        return made
 
     def case(self, row: Any, path: str) -> Case:
         """The case of a cached row; raises on anything :func:`_encode_case` would not
@@ -500,7 +511,8 @@ class _Vocabularies:
             repeat_of, petitioner, unit, leader, accepted, not_accepted, extension, progress,
             closed, outcome, satisfaction, review, recheck, supervision, notes,
         ) = row  # fmt: skip
-        day = date.fromisoformat  # raises TypeError on anything but text
+        day = self.day
+        intern = sys.intern  # the same few names in 100,000 cases: each held once
         if not (
             type(id_) is str
             and type(summary) is str
@@ -528,17 +540,17 @@ class _Vocabularies:
             "id": id_,
             "path": path,
             "received": day(received),
-            "channel": channel,
-            "source": source,
-            "kind": kind,
-            "category": category,
+            "channel": intern(channel),
+            "source": intern(source),
+            "kind": intern(kind),
+            "category": intern(category),
             "summary": summary,
             "people": people,
             "skip_level": skip_level,
             "repeat_of": repeat_of,
             "petitioner": Petitioner(*petitioner) if any(petitioner) else _NOBODY,
-            "unit": unit,
-            "leader": leader,
+            "unit": None if unit is None else intern(unit),
+            "leader": None if leader is None else intern(leader),
             "accepted": None if accepted is None else day(accepted),
             "not_accepted": None
             if not_accepted is None
@@ -555,8 +567,8 @@ class _Vocabularies:
                 for d, action, note in progress
             ),
             "closed": None if closed is None else day(closed),
-            "outcome": outcome,
-            "satisfaction": satisfaction,
+            "outcome": None if outcome is None else intern(outcome),
+            "satisfaction": intern(satisfaction),
             "review": _review(review),
             "recheck": _review(recheck),
             "supervision": tuple(
@@ -566,7 +578,9 @@ class _Vocabularies:
             "notes": notes,
         }
         # Case(**values) with its 25 frozen fields costs twice as much; every value
-        # has been checked above, and Case has no __post_init__.
+        # has been checked above, and Case has no __post_init__. Its fields are slots
+        # (no dict a case: a tenth of the memory of 100,000 cases), set one by one.
         case = object.__new__(Case)
-        case.__dict__.update(values)
+        for name, value in values.items():
+            _CASE_SLOTS[name].__set__(case, value)
         return case

@@ -1,7 +1,8 @@
 """The plain data that flows between the stages: configuration, cases and activities.
 
 Everything here is frozen; dates are ``datetime.date``. Validation is the only
-place that builds these objects, so every later stage can trust them.
+place that builds these objects, so every later stage can trust them. Fields are
+slots, not a dict an object: a build may hold 100,000 cases.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ METHODS = ("调解", "听证", "代办")  # progress actions counted as 办理�
 PDF_VARIANTS = ("pdf/a-2b", "pdf/a-3b", "none")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deadlines:
     accept_days: int = 15
     handle_days: int = 60
@@ -35,7 +36,7 @@ class Deadlines:
     calendar: str = "natural"  # "natural" | "workdays"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeaderboardSettings:
     min_cases: int = 3
     weights: dict[str, float] = field(
@@ -48,7 +49,7 @@ class LeaderboardSettings:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Config:
     office: str
     channels: tuple[str, ...]
@@ -72,7 +73,7 @@ class Config:
     pdf_variant: str = PDF_VARIANTS[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Petitioner:
     name: str | None = None
     phone: str | None = None
@@ -80,28 +81,28 @@ class Petitioner:
     address: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NotAccepted:
     date: date
     reason: str | None = None
     route: str | None = None  # 依法分流: one of config routes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extension:
     days: int
     approved: date
     reason: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProgressStep:
     date: date
     action: str
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     """A 复查 or 复核: requested, and decided with a result once done."""
 
@@ -110,7 +111,7 @@ class Review:
     result: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Supervision:
     """督办 of a case by a higher office: when, by whom, and which kind."""
 
@@ -119,7 +120,7 @@ class Supervision:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Case:
     id: str
     path: str  # relative to the repository root, for messages
@@ -162,7 +163,7 @@ class Case:
         return self.kind == REPORTING_KIND
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Activity:
     """One 接访, 下访 or 约访 by an official: a record of the office's work, never of a petitioner."""
 
