@@ -110,7 +110,7 @@ def all_bytes(folder: Path) -> str:
     return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in folder.rglob("*"))
 
 
-def test_parquet_tables_are_masked_typed_and_never_hold_notes(
+def test_parquet_tables_hold_no_petitioner_field_are_typed_and_never_hold_notes(
     tree: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out = export(capsys, tree, "--format", "parquet")
@@ -126,17 +126,19 @@ def test_parquet_tables_are_masked_typed_and_never_hold_notes(
     rows = {r["id"]: r for r in cases.to_pylist()}
     assert set(rows) == {"XF2025-0001", "XF2026-0001", "XF2026-0002", "XF2026-0003", "XF2026-0004"}
     first = rows["XF2026-0001"]
-    assert (first["office"], first["received"], first["deadline"]) == (
+    assert (first["office"], first["received"], first["acceptance_limit"]) == (
         "测试县信访局",
         date(2026, 1, 5),
-        date(2026, 4, 8),  # accepted 01-08 + 60 days + the approved 30-day extension
+        date(2026, 1, 20),  # received 01-05 + 15 days
     )
-    assert (first["petitioner_name"], first["petitioner_phone"]) == ("王**", "138****1234")
-    assert first["petitioner_id_number"] == "110101********1234"
-    reporter = rows["XF2026-0002"]
-    assert (reporter["petitioner_name"], reporter["petitioner_phone"]) == ("不公开", None)
+    assert (first["deadline"], first["extended_deadline"]) == (
+        date(2026, 3, 9),  # accepted 01-08 + 60 days
+        date(2026, 4, 8),  # and the approved 30-day extension
+    )
+    # The exchange format a roll-up reads: no petitioner field at all, not even masked.
+    assert not [name for name in cases.column_names if "petitioner" in name]
     text = "\n".join(str(r) for r in rows.values())
-    for secret in SECRETS:
+    for secret in (*SECRETS, "王**", "138****1234", "李四海", "1111"):
         assert secret not in text
     # The figures of xfgen stats --json, one row each.
     figures = {
@@ -210,8 +212,9 @@ def test_internal_export_is_unmasked_apart_and_marked(
     table = pq.read_table(folder / "cases.parquet")
     assert table.schema.metadata[b"classification"].decode() == "内部资料 注意保密"
     rows = {r["id"]: r for r in table.to_pylist()}
-    assert rows["XF2026-0001"]["petitioner_name"] == "王某某"
-    assert rows["XF2026-0002"]["petitioner_name"] == "不公开"  # the reporter, never
+    # Parquet is the exchange format: no petitioner field even in the internal export.
+    assert not [name for name in table.column_names if "petitioner" in name]
+    assert "王某某" not in str(rows) and "李四海" not in str(rows)
     assert "内部备注" not in str(rows)
 
 

@@ -27,6 +27,7 @@ from xfgen.figures.periods import (
     parse_period,
     refuse_future,
 )
+from xfgen.records.rollup import is_rollup
 from xfgen.records.validation import Project, load_project
 from xfgen.records.writer import field_comment
 
@@ -108,6 +109,9 @@ def check(ctx: click.Context, staged: bool, quiet: bool) -> None:
             project = check_staged(ctx.obj["root"], ctx.obj["today"], shown.files)
         finally:
             shown.close()
+    elif is_rollup(ctx.obj["root"]):
+        _check_rollup(ctx)
+        return
     else:
         project = _load(ctx, quiet, cases=False)
     _print_problems(project)
@@ -144,6 +148,9 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
     from xfgen.reports.stats_text import format_stats
 
     the_period = parse_period(period)
+    if is_rollup(ctx.obj["root"]):
+        _rollup_stats(ctx, period, as_of, as_json)
+        return
     if as_of is not None:
         refuse_future(as_of, ctx.obj["today"])
     project = _load(ctx)
@@ -161,6 +168,44 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
         click.echo(json.dumps(figures_to_json(figures), ensure_ascii=False, indent=2))
     else:
         click.echo(format_stats(figures))
+
+
+def _check_rollup(ctx: click.Context) -> None:
+    from xfgen.commands.rollup import check_rollup
+
+    result = check_rollup(ctx.obj["root"], ctx.obj["today"])
+    for problem in result.problems:
+        click.echo(str(problem))
+    _print_warnings(result.warnings)
+    counted = f"共检查 {result.offices} 个单位的 {result.files} 个文件"
+    if result.problems:
+        invalid = len({p.path.split("/", 1)[0] for p in result.problems})
+        click.echo(f"{counted}：{len(result.problems)} 处问题，涉及 {invalid} 个单位或文件。")
+        ctx.exit(EXIT_INVALID)
+    click.echo(f"{counted}，全部通过。")
+
+
+def _rollup_stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) -> None:
+    from xfgen.commands.rollup import rollup_stats
+    from xfgen.reports.stats_text import format_rollup_stats
+
+    result = rollup_stats(ctx.obj["root"], ctx.obj["today"], period, as_of)
+    for note in result.notes:
+        click.echo(note, err=True)
+    if result.problems:
+        for problem in result.problems:
+            click.echo(str(problem))
+        click.echo(
+            f"有 {len(result.problems)} 处问题，汇总未完成，请先修正（xfgen check 可查看）。",
+            err=True,
+        )
+        ctx.exit(EXIT_INVALID)
+    _print_warnings(result.warnings)
+    assert result.figures is not None
+    if as_json:
+        click.echo(json.dumps(result.figures, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_rollup_stats(result.figures))
 
 
 @cli.command()
@@ -227,6 +272,11 @@ def build(
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
     root: Path = ctx.obj["root"]
+    if is_rollup(root):
+        raise XfgenError(
+            "这是汇总仓库（xfgen.yaml 中有 rollup）：汇总网站（全市总结、台账）暂不能生成。"
+            "可以用 xfgen check 检查各单位，用 xfgen stats --period 期间 查看汇总统计数字。"
+        )
     target = out or root / (INTERNAL_OUTPUT if internal else OUTPUT)
     shown = BuildProgress(quiet)
     try:

@@ -1,11 +1,14 @@
 """xfgen export: the case table, the activities and the figures, for other tools.
 
-Three tables, in CSV, one Excel workbook, one JSON file or Parquet (so that a
-city or province can load many offices' exports into DuckDB): ``cases`` (one
-row a case, petitioner data masked unless ``--internal``, the reporter of a
-检举控告类 matter never shown, ``notes`` never), ``activities`` (the office's
-own work, no notes) and ``figures`` (every figure of ``xfgen stats --json``
-for each period, one row a figure). Every row carries the office's name.
+Three tables, in CSV, one Excel workbook or one JSON file: ``cases`` (one row a
+case, petitioner data masked unless ``--internal``, the reporter of a 检举控告类
+matter never shown, ``notes`` never), ``activities`` (the office's own work, no
+notes) and ``figures`` (every figure of ``xfgen stats --json`` for each period,
+one row a figure). Every row carries the office's name.
+
+Parquet is the exchange format a city's roll-up reads (:mod:`xfgen.records.exchange`):
+its ``cases`` and ``activities`` hold what the figures use and no petitioner
+field at all, with ``--internal`` too; ``figures`` is the same table.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from xfgen.figures.periods import (
     parse_period,
     refuse_future,
 )
+from xfgen.records.exchange import Meta, write_exchange
 from xfgen.records.models import Activity, Case
 from xfgen.records.validation import Project, load_project
 from xfgen.reports.privacy import HIDDEN, Privacy, petitioner_view
@@ -98,13 +102,28 @@ def export(
     activities = [
         a for a in project.activities if not periods or any(p.contains(a.date) for p in chosen)
     ]
-    tables = (
-        case_table(selected, office, project, internal),
-        activity_table(activities, office, Privacy.of(project.cases, internal)),
-        figures_table(project, chosen, as_of, today),
-    )
     target.mkdir(parents=True, exist_ok=True)
-    files = WRITERS[fmt](target, tables, internal)
+    if fmt == "parquet":
+        # The exchange format a roll-up reads: no petitioner field at all, even internal.
+        meta = Meta(
+            office=office,
+            made=today,
+            config=project.config,
+            holidays_release=holidays_release(),
+            provisional_years=project.rules.provisional_years(project.cases),
+            periods=tuple(p.label for p in chosen) if periods else (),
+        )
+        extra = {b"classification": INTERNAL_MARK.encode()} if internal else {}
+        files = write_exchange(target, meta, selected, project.rules, activities, extra)
+        figures = figures_table(project, chosen, as_of, today)
+        files = (*files, *_write_parquet(target, (figures,), internal))
+    else:
+        tables = (
+            case_table(selected, office, project, internal),
+            activity_table(activities, office, Privacy.of(project.cases, internal)),
+            figures_table(project, chosen, as_of, today),
+        )
+        files = WRITERS[fmt](target, tables, internal)
     mark = target / MARK_FILE
     if internal:
         mark.write_text(f"{INTERNAL_MARK}：本目录中的信访人信息未脱敏。\n", encoding="utf-8")
@@ -112,6 +131,13 @@ def export(
     return ExportResult(
         target, files, len(selected), len(activities), tuple(p.label for p in chosen)
     )
+
+
+def holidays_release() -> str:
+    """The installed ``holidays`` package's version: the calendar the deadlines came from."""
+    from importlib.metadata import version
+
+    return version("holidays")
 
 
 def _check_target(root: Path, target: Path) -> None:

@@ -685,7 +685,7 @@ def _compute(
         label: _unit_figures(label, per_unit[label], config)
         for label in sorted(set(config.units) & per_unit.keys())
     }
-    ranked, unranked = _rank(units.values(), config.leaderboard.min_cases)
+    ranked, unranked = rank_units(units.values(), config.leaderboard.min_cases)
     work = case_work(cases, config.supervision_kinds, period, as_of, rules)
     counts = Counts(
         cases=total.cases,
@@ -836,12 +836,12 @@ def _unit_figures(label: str, tally: _Tally, config: Config) -> UnitFigures:
         unit=label,
         cases=tally.cases,
         rates=rates,
-        score=_score(rates, config.leaderboard.weights),
+        score=unit_score(rates, config.leaderboard.weights),
         fractions=fractions,
     )
 
 
-def _score(rates: UnitRates, weights: Mapping[str, float]) -> Fraction | None:
+def unit_score(rates: UnitRates, weights: Mapping[str, float]) -> Fraction | None:
     """Σ(wᵢ·rᵢ) ÷ Σwᵢ over the rates that are not null; null when none is (or Σwᵢ is 0).
 
     Exact: each weight is read as the decimal written in xfgen.yaml (0.4 is 2/5).
@@ -856,7 +856,7 @@ def _score(rates: UnitRates, weights: Mapping[str, float]) -> Fraction | None:
     return weighted / total_weight if total_weight > 0 else None
 
 
-def _rank(
+def rank_units(
     units: Iterable[UnitFigures], min_cases: int
 ) -> tuple[tuple[_Ranked, ...], tuple[str, ...]]:
     """Competition ranks (1, 2, 2, 4); ties within SCORE_TIE of a group's first score."""

@@ -11,7 +11,7 @@ are the package's rule-based ones, and the reports say so; it is never an error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -139,7 +139,16 @@ class DeadlineRules:
             return original
         if as_of is not None and case.extension.approved > as_of:
             return original
+        return self.extended_deadline(case, original)
+
+    def extended_deadline(self, case: Case, original: date) -> date:
+        """The deadline with the case's extension: move(original + extension.days)."""
+        assert case.extension is not None
         return self.add_days(original, case.extension.days)
+
+    def is_provisional(self, year: int) -> bool:
+        """Whether deadlines falling in ``year`` are counted on a provisional calendar."""
+        return self.holidays is not None and self.holidays.is_provisional(year)
 
     def provisional_years(
         self, cases: Iterable[Case], as_of: date | None = None
@@ -151,7 +160,6 @@ class DeadlineRules:
         """
         if not self.uses_holiday_rule:
             return ()
-        assert self.holidays is not None
         years: set[int] = set()
         for case in cases:
             for day in (
@@ -159,9 +167,38 @@ class DeadlineRules:
                 self.original_deadline(case),
                 self.handling_deadline(case, as_of),
             ):
-                if day is not None and self.holidays.is_provisional(day.year):
+                if day is not None and self.is_provisional(day.year):
                     years.add(day.year)
         return tuple(sorted(years))
+
+
+@dataclass(frozen=True)
+class StoredDeadlines(DeadlineRules):
+    """Deadlines computed once by the office, with its own calendar, and read back.
+
+    An office's export (:mod:`xfgen.records.exchange`) carries each case's
+    acceptance limit, moved 60-day deadline and extended deadline as its own
+    calendar gave them; a roll-up counts with these, so the rule for which one
+    applies at an as-of date stays :meth:`DeadlineRules.handling_deadline`'s.
+    """
+
+    # case id → (acceptance limit, original deadline, extended deadline)
+    dates: Mapping[str, tuple[date, date | None, date | None]] = field(default_factory=dict)
+    provisional: frozenset[int] = frozenset()  # the provisional years the office's calendar used
+
+    def acceptance_deadline(self, case: Case) -> date:
+        return self.dates[case.id][0]
+
+    def original_deadline(self, case: Case) -> date | None:
+        return self.dates[case.id][1] if case.accepted is not None else None
+
+    def extended_deadline(self, case: Case, original: date) -> date:
+        extended = self.dates[case.id][2]
+        assert extended is not None, case.id
+        return extended
+
+    def is_provisional(self, year: int) -> bool:
+        return year in self.provisional
 
 
 def provisional_warning(years: Iterable[int], published: int) -> str:

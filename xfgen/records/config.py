@@ -273,6 +273,19 @@ def load_config(root: Path) -> Config:
         raise ConfigError(
             [Problem(CONFIG_FILE, p.pos.line, p.pos.column, p.field, p.message)]
         ) from None
+    if isinstance(node, Mapping) and any(key.text == "rollup" for key, _ in node.items):
+        raise ConfigError(
+            [
+                Problem(
+                    CONFIG_FILE,
+                    node.pos.line,
+                    node.pos.column,
+                    "rollup",
+                    "这是汇总仓库（有 rollup）：这个命令只用于单位自己的仓库；"
+                    "汇总仓库可以用 xfgen check 和 xfgen stats。",
+                )
+            ]
+        )
     values = reader.read_mapping(node, CONFIG_FIELDS) or {}
     for name in _VOCABULARIES + tuple(_LABEL_LISTS):
         items = values.get(name)

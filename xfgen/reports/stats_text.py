@@ -7,8 +7,9 @@ by display width, so Chinese text (two columns a character) lines up.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any, Literal
 
 from xfgen.figures.compute import Change, PeriodFigures
 from xfgen.figures.deadlines import provisional_note
@@ -271,3 +272,80 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> 
 
     rule = "  " + "-" * (sum(widths) + 2 * (len(widths) - 1))
     return [line(header), rule, *(line(row) for row in rows)]
+
+
+_ROLLUP_RATE_ROWS = (
+    ("及时受理率", "timely_acceptance"),
+    ("按期办结率", "on_time_closure"),
+    ("办结率", "closure"),
+    ("满意率", "satisfaction"),
+)
+
+
+def format_rollup_stats(figures: Mapping[str, Any]) -> str:
+    """A roll-up's combined figures, each office's main figures and the office ranking.
+
+    From ``xfgen stats --json``'s object; rates are shown from their exact
+    ``fractions`` (rounded half up), so they agree with the offices' own reports.
+    """
+    lines = [
+        f"汇总信访统计（{figures['period']}），统计期间 {figures['start']} 至 {figures['end']}，"
+        f"截至 {figures['as_of']}；共 {len(figures['offices'])} 个单位",
+        "",
+        "一、汇总",
+    ]
+    lines += _table(["项目", "本期"], _main_rows(figures), "lr")
+    lines += ["", "二、各单位"]
+    header = ["单位", "登记", "已受理", "已办结", *(name for name, _ in _ROLLUP_RATE_ROWS)]
+    rows = []
+    for name, office in figures["offices"].items():
+        counts = office["counts"]
+        rows.append(
+            [
+                name,
+                str(counts["cases"]),
+                str(counts["accepted"]),
+                str(counts["closed"]),
+                *(percent(_fraction(office, key)) for _, key in _ROLLUP_RATE_ROWS),
+            ]
+        )
+    lines += _table(header, rows, "lrrrrrrr")
+    lines += ["", "三、各单位排名"]
+    if figures["office_ranking"]:
+        rows = [
+            [str(row["rank"]), row["office"], str(row["cases"]), score_points(row["score"])]
+            for row in figures["office_ranking"]
+        ]
+        lines += _table(["名次", "单位", "件数", "得分"], rows, "rlrr")
+    else:
+        lines.append(f"  {NO_DATA}")
+    if figures["office_unranked"]:
+        listed = "、".join(
+            f"{name}（{figures['offices'][name]['counts']['cases']}件）"
+            for name in figures["office_unranked"]
+        )
+        lines.append(f"不参与排名（样本不足或暂无得分）：{listed}")
+    lines += [
+        "",
+        f"注：{NO_DATA} 表示无数据（分母为 0）。汇总的比率为各单位分子之和除以分母之和，"
+        "不是各单位比率的平均。",
+    ]
+    return "\n".join(lines)
+
+
+def _main_rows(figures: Mapping[str, Any]) -> list[list[str]]:
+    counts = figures["counts"]
+    rows = [[name, str(counts[key])] for name, key in _COUNT_ROWS if key in counts]
+    rows += [[name, percent(_fraction(figures, key))] for name, key in _RATE_ROWS]
+    total, closed = counts.get("handling_days_total"), counts["closed"]
+    days = Fraction(total, closed) if total is not None and closed else None
+    rows.append(["平均办理天数", decimal(days)])
+    return rows
+
+
+def _fraction(figures: Mapping[str, Any], key: str) -> Fraction | None:
+    pair = figures.get("fractions", {}).get(key)
+    if pair is None:
+        value = figures["rates"].get(key)  # an object without fractions: the float as written
+        return None if value is None else Fraction(repr(value))
+    return Fraction(pair[0], pair[1]) if pair[1] else None

@@ -1,0 +1,178 @@
+"""``xfgen check`` and ``xfgen stats`` in a roll-up: read each office, compute its own
+figures with the figures module, and pool them (DOMAIN.md "Roll-up").
+
+Offices are read one at a time (in two processes when there are many), so memory
+holds one office's cases per process; only each office's figures object is kept.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from xfgen.errors import ConfigError, Problem
+from xfgen.figures.compute import compute_figures, figures_to_json
+from xfgen.figures.deadlines import provisional_warning
+from xfgen.figures.periods import check_as_of, default_as_of, parse_period, refuse_future
+from xfgen.figures.pooling import PoolSettings, pool
+from xfgen.records.config import CONFIG_FILE, load_config
+from xfgen.records.exchange import ExchangeError, read_meta
+from xfgen.records.rollup import (
+    Member,
+    RollupConfig,
+    load_rollup_config,
+    read_office,
+    refuse_as_of_after_exports,
+)
+
+JOBS = 2  # processes that compute offices' figures (the machine this is sized for: 2 cores)
+IN_PROCESS_UP_TO = 2  # offices computed without starting processes
+
+
+@dataclass(frozen=True)
+class RollupCheck:
+    """What ``xfgen check`` reports for a roll-up."""
+
+    offices: int
+    files: int
+    problems: tuple[Problem, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RollupStats:
+    """The roll-up's figures (``stats --json``'s object), or the problems that stopped it."""
+
+    figures: dict[str, Any] | None
+    problems: tuple[Problem, ...]
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]  # what the roll-up decided for the user (a default as-of date)
+
+
+def check_rollup(root: Path, today: date) -> RollupCheck:
+    """Every office checked with its own configuration and calendar; nothing computed."""
+    config = load_rollup_config(root)
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    files = 0
+    names: dict[str, Member] = {}
+    for member in config.members:
+        office = read_office(root, member, today, cases=False)
+        problems.extend(office.problems)
+        warnings.extend(office.warnings)
+        files += office.files
+        if office.config is not None:
+            problems.extend(_same_name(names, office.name, member))
+    return RollupCheck(len(config.members), files, tuple(problems), tuple(warnings))
+
+
+def rollup_stats(root: Path, today: date, period_label: str, as_of: date | None) -> RollupStats:
+    """The combined figures of ``period_label``, each office's own and the office ranking."""
+    period = parse_period(period_label)
+    config = load_rollup_config(root)
+    exports, problems = _survey(root, config)
+    if problems:
+        return RollupStats(None, tuple(problems), (), ())
+    notes: list[str] = []
+    if as_of is not None:
+        refuse_future(as_of, today)
+        refuse_as_of_after_exports(as_of, exports)
+    else:
+        as_of = default_as_of(period, today)
+        if exports:
+            office, oldest = min(exports.items(), key=lambda item: (item[1], item[0]))
+            if oldest < as_of:
+                as_of = oldest
+            notes.append(
+                f"未指定截至日期：取 {as_of.isoformat()}（各单位导出日期中最早的是 {office}的 "
+                f"{oldest.isoformat()}；截至日期不晚于它，也不晚于期间最后一天）。"
+            )
+    check_as_of(period, as_of)
+    offices: dict[str, dict[str, Any]] = {}
+    warnings: list[str] = []
+    jobs = [(root, member, today, period.label, as_of) for member in config.members]
+    for name, figures, office_problems, office_warnings in _computed(jobs):
+        problems.extend(office_problems)
+        warnings.extend(office_warnings)
+        if figures is not None:
+            offices[name] = figures
+    if problems:
+        return RollupStats(None, tuple(problems), tuple(warnings), tuple(notes))
+    settings = PoolSettings(relabel=config.label, leaderboard=config.leaderboard)
+    combined = pool(offices, settings)
+    return RollupStats(combined, (), tuple(warnings), tuple(notes))
+
+
+def _survey(root: Path, config: RollupConfig) -> tuple[dict[str, date], list[Problem]]:
+    """Each office's name and, for an export, its day, before anything is computed."""
+    names: dict[str, Member] = {}
+    exports: dict[str, date] = {}
+    problems: list[Problem] = []
+    for member in config.members:
+        folder = root / member.folder
+        try:
+            if member.kind == "export":
+                meta = read_meta(folder, member.where)
+                name = meta.office
+                exports[name] = meta.made
+            else:
+                name = load_config(folder).office
+        except ExchangeError as error:
+            problems.append(Problem(f"[{member.where}] {member.where}", 1, 1, "(导出)", str(error)))
+            continue
+        except ConfigError:
+            continue  # reported with the office's other problems when it is read
+        problems.extend(_same_name(names, name, member))
+    return exports, problems
+
+
+def _same_name(names: dict[str, Member], name: str, member: Member) -> list[Problem]:
+    other = names.setdefault(name, member)
+    if other is member:
+        return []
+    return [
+        Problem(
+            CONFIG_FILE,
+            1,
+            1,
+            "rollup.offices",
+            f"{other.where} 和 {member.where} 的单位名称（office）都是“{name}”：汇总中的单位名称必须各不相同。",
+        )
+    ]
+
+
+_Job = tuple[Path, Member, date, str, date]
+_Result = tuple[str, dict[str, Any] | None, tuple[Problem, ...], tuple[str, ...]]
+
+
+def _computed(jobs: list[_Job]) -> Iterator[_Result]:
+    """Each office's figures in ``rollup.offices`` order: in this process for a few
+    offices, else in ``JOBS`` processes started fresh (not forks of this one)."""
+    if len(jobs) <= IN_PROCESS_UP_TO:
+        yield from map(office_figures, jobs)
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(JOBS, mp_context=context) as workers:
+        yield from workers.map(office_figures, jobs)
+
+
+def office_figures(job: _Job) -> _Result:
+    """One office read and checked, and its own figures object (``stats --json``'s)."""
+    root, member, today, period_label, as_of = job
+    office = read_office(root, member, today)
+    if office.problems or office.config is None or office.rules is None:
+        return office.name, None, office.problems, office.warnings
+    period = parse_period(period_label)
+    figures = compute_figures(
+        office.cases, office.config, office.rules, period, as_of, office.activities
+    )
+    warnings = office.warnings
+    if office.made is not None and figures.provisional_years:
+        years = figures.provisional_years
+        warnings += (f"[{office.name}] {provisional_warning(years, years[0] - 1)}",)
+    return office.name, figures_to_json(figures), (), warnings
