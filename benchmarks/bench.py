@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks import data
+from benchmarks import data, rollup_data
 from benchmarks.runner import (
     MIB,
     Row,
@@ -84,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--big", action="store_true",
                         help="also build a year of the 100,000-case archive (long)")  # fmt: skip
+    parser.add_argument("--offices", type=int, default=100,
+                        help="offices of the roll-up measure (100: issue #25's province)")  # fmt: skip
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
     parser.add_argument("--readme", type=Path, metavar="JSON",
                         help="measure nothing: put this run's tables in README.md")  # fmt: skip
@@ -109,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         office_rows(bench)
         ledger_rows(bench, 2_000)
         big_rows(bench, args.big)
+        rollup_rows(bench, args.offices)
         facts["bench_seconds"] = round(time.perf_counter() - started, 1)
         facts["big"] = args.big
         cost = cost_table(bench.rows, facts)
@@ -276,6 +279,53 @@ def big_rows(bench: Bench, big: bool, count: int = 100_000) -> None:
     bench.add(Row("build --period 2026，峰值内存", n, run, target="< 1 GiB（PSS）", met=met,
                   note=f"2026 年 {spread(count, 10)[2026]:,} 件，全部 PDF（CLI 没有不出 PDF 的选项）；"
                   f"问题 #27 之前：{BIG_BEFORE}；" + rss_note(run)))  # fmt: skip
+
+
+# 10-12: a province's roll-up from its offices' exports (issue #25): Parquet read with pyarrow
+# against DuckDB, then `stats` of a year over every office.
+READERS = """\
+import sys, time
+from pathlib import Path
+
+from xfgen.records.exchange import CASES_FILE, read_exchange
+
+folder = Path(sys.argv[2])
+started = time.process_time()
+if sys.argv[1] == "pyarrow":  # what xfgen does: columns to Python values, then the cases
+    office = read_exchange(folder, folder.name)
+    rows = len(office.cases)
+else:  # DuckDB's rows as Python tuples (no cases built yet: a lower bound for DuckDB)
+    import duckdb
+
+    rows = len(duckdb.sql(f"SELECT * FROM read_parquet('{folder / CASES_FILE}')").fetchall())
+print(rows, time.process_time() - started)
+"""
+
+
+def rollup_rows(bench: Bench, offices: int = 100, per_year: int = 10_000) -> None:
+    root = bench.folder / "rollup"
+    print(f"    （生成 {offices} 个单位的导出，每个单位两年、每年 {per_year:,} 件……）", flush=True)
+    start = time.perf_counter()
+    cases = rollup_data.write_province(root, offices, per_year)
+    print(f"    （用了 {time.perf_counter() - start:.0f} 秒）", flush=True)
+    one = root / "exports" / "office-001"
+    n = f"{2 * per_year:,} 件"
+    for reader in ("pyarrow", "duckdb"):
+        log = bench.logs / f"read-{reader}.log"
+        run = measure([sys.executable, "-c", READERS, reader, str(one)], REPO, log)
+        if run.returncode != 0:
+            bench.add(Row(f"读一个单位的导出，{reader}", n, run, note="运行失败（未安装？）"))
+            continue
+        cpu = float(log.read_text(encoding="utf-8").split()[-1])
+        bench.add(Row(f"读一个单位的导出，{reader}", n, run, target="比较",
+                      note=f"读取本身 {cpu:.2f} 秒 CPU（不含启动）；pyarrow 得到事项对象，"
+                      "DuckDB 只得到行元组（还要再建事项对象）"))  # fmt: skip
+    run = bench.xfgen(root, "stats", "--period", "2026", "--json")
+    met = run.returncode == 0 and run.seconds < 120 and run.tree_peak_rss < GIB
+    bench.add(Row("汇总 stats --period 2026（导出）", f"{offices} 个单位，{cases:,} 件", run,
+                  target="< 120 秒，< 1 GiB", met=met,
+                  note=f"每个单位 2025、2026 年各 {per_year:,} 件，两个进程逐个单位计算；"
+                  + pss_note(run)))  # fmt: skip
 
 
 BUSY_HINT = "（用 uptime 看负载，机器空闲时再运行一次。）"

@@ -44,3 +44,17 @@ def test_the_smaller_county_with_office_work_passes_check(
     out, err = capsys.readouterr()
     assert done.value.code == 0, out + err
     assert "共检查 86 个文件，全部通过。" in out
+
+
+def test_generated_province_is_a_valid_roll_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCH_DATA.parent.parent))
+    from benchmarks.rollup_data import write_province
+
+    assert write_province(tmp_path, offices=2, per_year=30) == 120
+    with pytest.raises(SystemExit) as done:
+        main(["-C", str(tmp_path), "--today", "2026-11-20", "check"])
+    out, err = capsys.readouterr()
+    assert done.value.code == 0, out + err
+    assert out == "共检查 2 个单位的 4 个文件，全部通过。\n"

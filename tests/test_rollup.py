@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -24,13 +25,15 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import CONFIG, VALID_CASE
 from test_cli import run
 
 from xfgen.commands.rollup import office_figures
 from xfgen.figures.pooling import PoolSettings, pool, rank_offices
 from xfgen.records.exchange import VERSION, read_exchange
-from xfgen.records.models import LeaderboardSettings
+from xfgen.records.models import Case, LeaderboardSettings, Petitioner
 from xfgen.records.rollup import Member
+from xfgen.records.validation import load_project
 
 TODAY = "2026-11-25"
 OFFICE_A = """\
@@ -199,6 +202,44 @@ def test_export_carries_the_office_calendars_deadlines(
     assert read.rules.acceptance_deadline(by_id["B1"]) == date(2026, 3, 17)
     assert read.rules.uses_holiday_rule
     assert by_id["A1"].petitioner.name is None and by_id["A1"].summary == ""
+
+
+def test_the_exchange_format_gives_back_every_case_field_the_figures_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Writer and reader share one declaration: a case read back is the case in its file
+    without what never leaves the office (petitioner, summary, notes, reasons)."""
+    cases = {
+        "A1": VALID_CASE.replace("XF2026-0001", "A1"),
+        "A2": case(
+            "A2",
+            "2026-02-01",
+            repeat_of="A1",
+            skip_level="true",
+            not_accepted="{date: 2026-02-05, reason: 依法分流}",
+            supervision="[{date: 2026-02-03, by: 市信访局, kind: 挂牌督办}]",
+        ),
+    }
+    repo = office(tmp_path / "a", CONFIG, cases)
+    export(capsys, repo, tmp_path / "out")
+    project = load_project(repo, date(2026, 11, 25))
+    assert not project.problems
+    read = read_exchange(tmp_path / "out", "out")
+
+    def without_personal(c: Case) -> Case:
+        return replace(
+            c,
+            path="",
+            summary="",
+            petitioner=Petitioner(),
+            notes=None,
+            not_accepted=c.not_accepted and replace(c.not_accepted, reason=None),
+            extension=c.extension and replace(c.extension, reason=None),
+            progress=tuple(replace(step, note=None) for step in c.progress),
+        )
+
+    assert [without_personal(c) for c in read.cases] == [without_personal(c) for c in project.cases]
+    assert read.meta.config == project.config
 
 
 def test_a_roll_up_refuses_an_export_of_another_version_or_made_with_period(
