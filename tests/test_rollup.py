@@ -16,6 +16,7 @@ Two small offices, 2026H1 as of 2026-06-30 unless a test says otherwise:
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from dataclasses import replace
 from datetime import date
@@ -252,7 +253,7 @@ def test_a_roll_up_refuses_an_export_of_another_version_or_made_with_period(
     pq.write_table(table.replace_schema_metadata({b"xfgen": json.dumps(meta).encode()}), path)
     code, out, err = xfgen(capsys, city, "stats", "-p", "2026H1", "--json")
     assert code == 1
-    assert f"exports/hekou/cases.parquet：导出格式版本为 {VERSION + 1}" in out
+    assert f"exports/hekou/cases.parquet:1:1: (导出): 导出格式版本为 {VERSION + 1}" in out
     assert "只能读取第 1 版" in out
     code, out, _ = xfgen(capsys, city, "check")
     assert code == 1 and "导出格式版本" in out
@@ -477,3 +478,102 @@ def test_offices_are_ranked_with_the_roll_ups_weights_and_min_cases() -> None:
         {"rank": 2, "office": "甲县", "score": 0.75, "cases": 3},
     ]
     assert unranked == ["丁县", "丙县"]
+
+
+# ---------------------------------------------------------------- stats of a roll-up, end to end
+
+
+def stats_json(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> dict[str, Any]:
+    code, out, err = xfgen(capsys, root, "stats", *args, "--json")
+    assert code == 0, out + err
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def test_city_figures_are_pooled_by_hand(
+    city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """2026H1 as of 2026-06-30, worked out from the cases in the module's docstring.
+
+    测试县: closure 1/2, timely 2/2, on time 1/2 (A2 due 04-04, open), satisfied 1/1, 51 days.
+    河口县: closure 1/3, timely 3/4 (its A1 undecided past 05-21), on time 1/3 (B2 due 05-05,
+    a rest day by its own holidays.yaml, moved to 05-06; B3 due 06-01), satisfied 0/1, 38 days.
+    """
+    city_figures = stats_json(capsys, city, "-p", "2026H1")
+    assert city_figures["fractions"]["closure"] == [2, 5]
+    assert city_figures["rates"]["closure"] == 0.4  # the mean of the rates would be 5/12
+    assert city_figures["rates"]["timely_acceptance"] == 5 / 6
+    assert city_figures["rates"]["on_time_closure"] == 0.4
+    assert city_figures["rates"]["satisfaction"] == 0.5
+    assert city_figures["avg_handling_days"] == 44.5
+    counts = city_figures["counts"]
+    assert (counts["cases"], counts["accepted"], counts["closed"], counts["undecided"]) == (
+        6,
+        5,
+        2,
+        1,
+    )
+    assert (counts["visit_batches"], counts["visit_people"], counts["overdue_open"]) == (2, 8, 3)
+    assert counts["handling_days_total"] == 89
+    # 城建/拆迁 is the city's 城乡建设/征地拆迁; the same id A1 in both offices is two cases.
+    assert city_figures["by"]["category"] == {"劳动社保/工资拖欠": 4, "城乡建设/征地拆迁": 2}
+    assert city_figures["by"]["channel"] == {"来信": 2, "来电": 1, "来访": 2, "网上信访": 1}
+    assert "unit" not in city_figures["by"] and "unit" not in city_figures["by_closed"]
+    assert "by_leader" not in city_figures["office_work"]
+    assert {"units", "leaderboard", "unranked"}.isdisjoint(city_figures)
+    assert city_figures["previous_year"]["has_records"] is False
+    assert city_figures["previous_period"]["period"] == "2025H2"
+    # Offices: 测试县 has 2 cases, below min_cases 3. 河口县's score with the default weights:
+    # 0.4 × 1/3 + 0.3 × 0 + 0.2 × 3/4 + 0.1 × 1/3 = 19/60.
+    assert city_figures["office_ranking"] == [
+        {"rank": 1, "office": "河口县信访局", "score": 19 / 60, "cases": 4}
+    ]
+    assert city_figures["office_unranked"] == ["测试县信访局"]
+    # Each office's own object is exactly its own stats, with its own labels.
+    own_a = stats_json(capsys, city / "offices" / "a", "-p", "2026H1")
+    own_b = stats_json(capsys, tmp_path / "hekou", "-p", "2026H1")
+    assert city_figures["offices"] == {"测试县信访局": own_a, "河口县信访局": own_b}
+    assert own_b["by"]["category"] == {"劳动社保/工资拖欠": 3, "城建/拆迁": 1}
+    code, text, _ = xfgen(capsys, city, "stats", "-p", "2026H1")
+    assert code == 0
+    assert "办结率" in text and "40.0%" in text and "河口县信访局" in text
+
+
+def test_a_city_of_exports_gives_the_figures_of_its_repositories(
+    city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three offices (computed in two processes), once read in place and once from exports."""
+    third = office(
+        tmp_path / "third",
+        OFFICE_A.replace("测试县信访局", "青山县信访局"),
+        {k: v for k, v in CASES_A.items()} | {"C1": case("C1", "2026-06-01", unit="河口镇")},
+    )
+    export(capsys, city / "offices" / "a", city / "exports" / "a")
+    export(capsys, third, city / "exports" / "third")
+    shutil.copytree(tmp_path / "hekou", city / "offices" / "hekou")
+    shutil.copytree(third, city / "offices" / "third")
+    both = {}
+    for kind, folders in (
+        ("path", ("offices/a", "offices/hekou", "offices/third")),
+        ("export", ("exports/a", "exports/hekou", "exports/third")),
+    ):
+        members = "".join(f"    - {kind}: {folder}\n" for folder in folders)
+        write(city, "xfgen.yaml", ROLLUP.format(members=members))
+        both[kind] = stats_json(capsys, city, "-p", "2026", "--as-of", TODAY)
+    assert both["path"] == both["export"]
+    assert list(both["path"]["offices"]) == ["测试县信访局", "河口县信访局", "青山县信访局"]
+    assert both["path"]["counts"]["cases"] == 2 + 4 + 3
+
+
+def test_an_export_missing_a_column_is_refused_by_check(
+    city: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = city / "exports" / "hekou" / "cases.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.drop_columns(["extended_deadline"]), path)
+    code, out, _ = xfgen(capsys, city, "check")
+    assert code == 1
+    assert (
+        "[exports/hekou] exports/hekou/cases.parquet:1:1: (导出): 缺少或不合格式的列 "
+        "extended_deadline，请用 xfgen export --format parquet 重新导出。"
+    ) in out

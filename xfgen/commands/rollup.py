@@ -123,7 +123,9 @@ def _survey(root: Path, config: RollupConfig) -> tuple[dict[str, date], list[Pro
             else:
                 name = load_config(folder).office
         except ExchangeError as error:
-            problems.append(Problem(f"[{member.where}] {member.where}", 1, 1, "(导出)", str(error)))
+            problems.append(
+                Problem(f"[{member.where}] {error.file}", 1, 1, "(导出)", error.message)
+            )
             continue
         except ConfigError:
             continue  # reported with the office's other problems when it is read

@@ -47,7 +47,12 @@ META_KEY = b"xfgen"  # the metadata entry of cases.parquet that holds the Meta b
 
 
 class ExchangeError(XfgenError):
-    """An export folder a roll-up cannot read (its message names the folder)."""
+    """An export a roll-up cannot read: which file, and why (in Chinese)."""
+
+    def __init__(self, file: str, message: str):
+        self.file = file
+        self.message = message
+        super().__init__(f"{file}：{message}")
 
 
 @dataclass(frozen=True)
@@ -264,23 +269,35 @@ def read_meta(folder: Path, where: str) -> Meta:
     path = folder / CASES_FILE
     if not path.is_file() or not (folder / ACTIVITIES_FILE).is_file():
         raise ExchangeError(
-            f"{where}：找不到 {CASES_FILE} 和 {ACTIVITIES_FILE}。"
-            "请在该单位的仓库中运行 xfgen export --format parquet，把导出目录放在这里。"
+            where,
+            f"找不到 {CASES_FILE} 和 {ACTIVITIES_FILE}。"
+            "请在该单位的仓库中运行 xfgen export --format parquet，把导出目录放在这里。",
         )
     try:
         schema = pq.read_schema(path)
         data = json.loads((schema.metadata or {})[META_KEY])
     except (KeyError, ValueError, OSError):
         raise ExchangeError(
-            f"{where}/{CASES_FILE}：不是 xfgen 的交换格式导出（缺少格式说明）。"
-            "请用 xfgen export --format parquet 重新导出。"
+            f"{where}/{CASES_FILE}",
+            "不是 xfgen 的交换格式导出（缺少格式说明）。"
+            "请用 xfgen export --format parquet 重新导出。",
         ) from None
     version = data.get("version") if isinstance(data, dict) else None
     if not isinstance(data, dict) or data.get("format") != FORMAT or version != VERSION:
         raise ExchangeError(
-            f"{where}/{CASES_FILE}：导出格式版本为 {version}，本版 xfgen 只能读取第 {VERSION} 版。"
-            "请让该单位用与汇总相同版本的 xfgen 重新导出（xfgen export --format parquet）。"
+            f"{where}/{CASES_FILE}",
+            f"导出格式版本为 {version}，本版 xfgen 只能读取第 {VERSION} 版。"
+            "请让该单位用与汇总相同版本的 xfgen 重新导出（xfgen export --format parquet）。",
         )
+    _check_columns(schema, CASE_COLUMNS, f"{where}/{CASES_FILE}")
+    try:
+        _check_columns(pq.read_schema(folder / ACTIVITIES_FILE), ACTIVITY_COLUMNS,
+                       f"{where}/{ACTIVITIES_FILE}")  # fmt: skip
+    except (OSError, ValueError):
+        raise ExchangeError(
+            f"{where}/{ACTIVITIES_FILE}",
+            "文件已损坏，请用 xfgen export --format parquet 重新导出。",
+        ) from None
     try:
         return Meta(
             office=str(data["office"]),
@@ -293,8 +310,24 @@ def read_meta(folder: Path, where: str) -> Meta:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ExchangeError(
-            f"{where}/{CASES_FILE}：格式说明不完整（{exc}），请用 xfgen export --format parquet 重新导出。"
+            f"{where}/{CASES_FILE}",
+            f"格式说明不完整（{exc}），请用 xfgen export --format parquet 重新导出。",
         ) from None
+
+
+def _check_columns(schema: Any, columns: Sequence[Column], where: str) -> None:
+    """Every declared column, of its declared type (a file edited by hand, or cut short)."""
+    types = _arrow_types()
+    wrong = [
+        c.name
+        for c in columns
+        if schema.get_field_index(c.name) < 0 or schema.field(c.name).type != types[c.kind]
+    ]
+    if wrong:
+        raise ExchangeError(
+            where,
+            f"缺少或不合格式的列 {'、'.join(wrong)}，请用 xfgen export --format parquet 重新导出。",
+        )
 
 
 def read_exchange(folder: Path, where: str) -> ExportedOffice:
@@ -309,7 +342,8 @@ def read_exchange(folder: Path, where: str) -> ExportedOffice:
         )
     except (OSError, ValueError, KeyError) as exc:
         raise ExchangeError(
-            f"{where}：导出文件不完整或已损坏（{exc}），请用 xfgen export --format parquet 重新导出。"
+            where,
+            f"导出文件不完整或已损坏（{exc}），请用 xfgen export --format parquet 重新导出。",
         ) from None
     path = f"{where}/{CASES_FILE}"
     dates: dict[str, tuple[date, date | None, date | None]] = {}

@@ -20,7 +20,7 @@ from typing import Literal
 from xfgen.errors import ConfigError, Problem, XfgenError
 from xfgen.figures.deadlines import DeadlineRules
 from xfgen.records.config import CONFIG_FIELDS, CONFIG_FILE, WEIGHT_NAMES
-from xfgen.records.exchange import ExchangeError, Meta, read_exchange, read_meta
+from xfgen.records.exchange import CASES_FILE, ExchangeError, Meta, read_exchange, read_meta
 from xfgen.records.loading import LoadFailed, Mapping, Node, Scalar, Sequence, load_file
 from xfgen.records.models import VISIT_CHANNEL, Activity, Case, Config, LeaderboardSettings
 from xfgen.records.schema import Field, Reader
@@ -336,7 +336,7 @@ def _read_export(root: Path, member: Member, cases: bool) -> OfficeRecords:
             )
         office = read_exchange(folder, member.where)
     except ExchangeError as error:
-        problem = Problem(f"[{member.where}] {member.where}", 1, 1, "(导出)", str(error))
+        problem = Problem(f"[{member.where}] {error.file}", 1, 1, "(导出)", error.message)
         return OfficeRecords(member, member.where, None, None, (), (), (problem,))
     return OfficeRecords(
         member,
@@ -354,8 +354,9 @@ def _read_export(root: Path, member: Member, cases: bool) -> OfficeRecords:
 def _refuse_partial(meta: Meta, member: Member) -> None:
     if meta.periods:
         raise ExchangeError(
-            f"{member.where}：{meta.office}的导出只含 {'、'.join(meta.periods)} 期间的事项"
-            "（导出时用了 --period），汇总需要全部事项。请不带 --period 重新导出。"
+            f"{member.where}/{CASES_FILE}",
+            f"{meta.office}的导出只含 {'、'.join(meta.periods)} 期间的事项"
+            "（导出时用了 --period），汇总需要全部事项。请不带 --period 重新导出。",
         )
 
 
