@@ -28,12 +28,12 @@ from xfgen.figures.compute import (
     PeriodFigures,
     UnitFigures,
     UnitRates,
-    _rank,
     backlog_cases,
     case_status,
     compute_figures,
     figures_to_json,
     open_cases,
+    rank_units,
 )
 from xfgen.figures.deadlines import DeadlineRules, statutory_calendar
 from xfgen.figures.periods import parse_period
@@ -513,7 +513,7 @@ def unit(label: str, score: float | None, cases: int = 3) -> UnitFigures:
 
 
 def test_rank_groups_by_the_first_score_of_a_group() -> None:
-    ranked, unranked = _rank(
+    ranked, unranked = rank_units(
         [
             unit("河口镇", 0.9),
             unit("城关镇", 0.9 - 0.6e-9),  # within 1e-9 of 0.9: joins, ordered by label
