@@ -179,8 +179,8 @@ def _check_rollup(ctx: click.Context) -> None:
     _print_warnings(result.warnings)
     counted = f"共检查 {result.offices} 个单位的 {result.files} 个文件"
     if result.problems:
-        invalid = len({p.path.split("/", 1)[0] for p in result.problems})
-        click.echo(f"{counted}：{len(result.problems)} 处问题，涉及 {invalid} 个单位或文件。")
+        offices = len({p.path.split("]", 1)[0] for p in result.problems if p.path[0] == "["})
+        click.echo(f"{counted}：共 {len(result.problems)} 处问题（{offices} 个单位有问题）。")
         ctx.exit(EXIT_INVALID)
     click.echo(f"{counted}，全部通过。")
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from xfgen.errors import ConfigError, Problem
 from xfgen.figures.compute import compute_figures, figures_to_json
-from xfgen.figures.deadlines import provisional_warning
 from xfgen.figures.periods import check_as_of, default_as_of, parse_period, refuse_future
 from xfgen.figures.pooling import PoolSettings, pool
 from xfgen.records.config import CONFIG_FILE, load_config
@@ -173,8 +172,4 @@ def office_figures(job: _Job) -> _Result:
     figures = compute_figures(
         office.cases, office.config, office.rules, period, as_of, office.activities
     )
-    warnings = office.warnings
-    if office.made is not None and figures.provisional_years:
-        years = figures.provisional_years
-        warnings += (f"[{office.name}] {provisional_warning(years, years[0] - 1)}",)
-    return office.name, figures_to_json(figures), (), warnings
+    return office.name, figures_to_json(figures), (), office.warnings

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from xfgen.errors import ConfigError, Problem, XfgenError
-from xfgen.figures.deadlines import DeadlineRules
+from xfgen.figures.deadlines import DeadlineRules, provisional_warning
 from xfgen.records.config import CONFIG_FIELDS, CONFIG_FILE, WEIGHT_NAMES
 from xfgen.records.exchange import CASES_FILE, ExchangeError, Meta, read_exchange, read_meta
 from xfgen.records.loading import LoadFailed, Mapping, Node, Scalar, Sequence, load_file
@@ -330,23 +330,24 @@ def _read_export(root: Path, member: Member, cases: bool) -> OfficeRecords:
     try:
         meta = read_meta(folder, member.where)
         _refuse_partial(meta, member)
-        if not cases:
-            return OfficeRecords(
-                member, meta.office, meta.config, None, (), (), (), made=meta.made, files=2
-            )
-        office = read_exchange(folder, member.where)
+        office = read_exchange(folder, member.where) if cases else None
     except ExchangeError as error:
         problem = Problem(f"[{member.where}] {error.file}", 1, 1, "(导出)", error.message)
         return OfficeRecords(member, member.where, None, None, (), (), (problem,))
+    warnings: tuple[str, ...] = ()
+    if meta.provisional_years:  # as the office's own check warned when it exported
+        years = meta.provisional_years
+        warnings = (f"[{meta.office}] {provisional_warning(years, years[0] - 1)}",)
     return OfficeRecords(
         member,
-        office.meta.office,
-        office.meta.config,
-        office.rules,
-        office.cases,
-        office.activities,
+        meta.office,
+        meta.config,
+        office.rules if office else None,
+        office.cases if office else (),
+        office.activities if office else (),
         (),
-        made=office.meta.made,
+        warnings,
+        made=meta.made,
         files=2,
     )
 
