@@ -217,8 +217,10 @@ def test_the_exchange_format_gives_back_every_case_field_the_figures_use(
             "2026-02-01",
             repeat_of="A1",
             skip_level="true",
-            not_accepted="{date: 2026-02-05, reason: 依法分流}",
+            not_accepted="{date: 2026-02-05, reason: 依法分流至人民法院, route: 诉讼}",
             supervision="[{date: 2026-02-03, by: 市信访局, kind: 挂牌督办}]",
+            progress="[{date: 2026-02-02, action: 调解, note: 双方到场}, "
+            "{date: 2026-02-03, action: 调解中}]",
         ),
     }
     repo = office(tmp_path / "a", CONFIG, cases)
@@ -236,11 +238,15 @@ def test_the_exchange_format_gives_back_every_case_field_the_figures_use(
             notes=None,
             not_accepted=c.not_accepted and replace(c.not_accepted, reason=None),
             extension=c.extension and replace(c.extension, reason=None),
-            progress=tuple(replace(step, note=None) for step in c.progress),
+            # Only the steps the figures count: a configured method's exact label.
+            progress=tuple(replace(s, note=None) for s in c.progress if s.action == "调解"),
         )
 
     assert [without_personal(c) for c in read.cases] == [without_personal(c) for c in project.cases]
     assert read.meta.config == project.config
+    routed = next(c for c in read.cases if c.id == "A2")
+    assert routed.not_accepted is not None and routed.not_accepted.route == "诉讼"
+    assert [s.action for s in routed.progress] == ["调解"]
 
 
 def test_a_roll_up_refuses_an_export_of_another_version_or_made_with_period(

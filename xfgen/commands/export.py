@@ -17,7 +17,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -114,7 +114,9 @@ def export(
             periods=tuple(p.label for p in chosen) if periods else (),
         )
         extra = {b"classification": INTERNAL_MARK.encode()} if internal else {}
-        files = write_exchange(target, meta, selected, project.rules, activities, extra)
+        privacy = Privacy.of(project.cases, internal=False)
+        shared = [shareable(c, privacy, project.config.methods) for c in selected]
+        files = write_exchange(target, meta, shared, project.rules, activities, extra)
         figures = figures_table(project, chosen, as_of, today)
         files = (*files, *_write_parquet(target, (figures,), internal))
     else:
@@ -130,6 +132,22 @@ def export(
         files = (*files, MARK_FILE)
     return ExportResult(
         target, files, len(selected), len(activities), tuple(p.label for p in chosen)
+    )
+
+
+def shareable(case: Case, privacy: Privacy, methods: Sequence[str]) -> Case:
+    """A case as it may leave the office for a roll-up: only the progress steps the figures
+    count (those whose action is a configured method, without notes), and the officials'
+    text screened as public outputs screen a case's text (the reporter never shown)."""
+    return replace(
+        case,
+        leader=privacy.case_text(case.leader, case) if case.leader else None,
+        progress=tuple(
+            replace(step, note=None) for step in case.progress if step.action in methods
+        ),
+        supervision=tuple(
+            replace(entry, by=privacy.case_text(entry.by, case)) for entry in case.supervision
+        ),
     )
 
 

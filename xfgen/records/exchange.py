@@ -6,7 +6,9 @@ everything the figures use and nothing else: dates, labels, ``people``,
 ``skip_level``, ``repeat_of``, review and recheck, leader, unit, supervision,
 the progress steps (date and action) and the route, with the acceptance limit,
 the moved 60-day deadline and the extended deadline as the office's own
-calendar gave them. There is **no petitioner field at all**, masked or not, and
+calendar gave them; the writer keeps only the progress steps whose action is a
+configured method (all the figures count) and screens the officials' text. There
+is **no petitioner field at all**, masked or not, and
 no ``notes``, ``summary`` or reason: pooled over many offices even masked
 fragments would let one person be followed across counties. Activities come
 without notes, places or summaries. The office's configuration, the day the
@@ -74,7 +76,7 @@ def _review(attr: str, part: str) -> Callable[[Any], Any]:
 
 
 def _route(row: Any) -> Any:
-    return getattr(row.case.not_accepted, "route", None) if row.case.not_accepted else None
+    return row.case.not_accepted.route if row.case.not_accepted else None
 
 
 @dataclass(frozen=True)
@@ -395,9 +397,7 @@ _EPOCH = date(1970, 1, 1)
 def _case_of(row: dict[str, Any], path: str) -> Case:
     not_accepted = None
     if row["not_accepted"] is not None:
-        known = {f.name for f in fields(NotAccepted)}
-        extra = {"route": row["route"]} if "route" in known else {}
-        not_accepted = NotAccepted(date=row["not_accepted"], **extra)
+        not_accepted = NotAccepted(date=row["not_accepted"], route=row["route"])
     extension = None
     if row["extension_approved"] is not None:
         extension = Extension(days=row["extension_days"], approved=row["extension_approved"])

@@ -22,7 +22,14 @@ from xfgen.figures.deadlines import DeadlineRules, provisional_warning
 from xfgen.records.config import CONFIG_FIELDS, CONFIG_FILE, WEIGHT_NAMES
 from xfgen.records.exchange import CASES_FILE, ExchangeError, Meta, read_exchange, read_meta
 from xfgen.records.loading import LoadFailed, Mapping, Node, Scalar, Sequence, load_file
-from xfgen.records.models import VISIT_CHANNEL, Activity, Case, Config, LeaderboardSettings
+from xfgen.records.models import (
+    PDF_VARIANTS,
+    VISIT_CHANNEL,
+    Activity,
+    Case,
+    Config,
+    LeaderboardSettings,
+)
 from xfgen.records.schema import Field, Reader
 
 ROLLUP_KEY = "rollup"
@@ -49,21 +56,7 @@ _MEMBER_FIELDS = (
 # What a roll-up's xfgen.yaml may hold besides `rollup` (DOMAIN.md): the office's own
 # declarations of these keys where xfgen.yaml declares them.
 ROLLUP_OWN_KEYS = ("office", "leaderboard", "backlog_target", "pdf_variant", "publish_to")
-_FALLBACK_FIELDS = {
-    "backlog_target": Field(
-        "backlog_target", "number", "积案化解目标", minimum=0, maximum=1, doc="期初积案的化解目标"
-    ),
-    "pdf_variant": Field(
-        "pdf_variant",
-        "text",
-        "PDF 格式",
-        choices=("pdf/a-2b", "pdf/a-3b", "none"),
-        doc="PDF 的归档格式",
-    ),
-}
-ROLLUP_FIELDS: tuple[Field, ...] = tuple(
-    _OFFICE_FIELDS.get(name) or _FALLBACK_FIELDS[name] for name in ROLLUP_OWN_KEYS
-)
+ROLLUP_FIELDS: tuple[Field, ...] = tuple(_OFFICE_FIELDS[name] for name in ROLLUP_OWN_KEYS)
 
 
 class RollupError(XfgenError):
@@ -90,7 +83,7 @@ class RollupConfig:
     labels: MappingType[str, MappingType[str, str]]  # vocabulary → {office label: city label}
     leaderboard: LeaderboardSettings = field(default_factory=LeaderboardSettings)
     backlog_target: float | None = None
-    pdf_variant: str = "pdf/a-2b"
+    pdf_variant: str = PDF_VARIANTS[0]
     publish_to: str | None = None
 
     def label(self, vocabulary: str, label: str) -> str:
@@ -164,7 +157,7 @@ def load_rollup_config(root: Path) -> RollupConfig:
             ),
         ),
         backlog_target=values.get("backlog_target"),
-        pdf_variant=values.get("pdf_variant") or "pdf/a-2b",
+        pdf_variant=values.get("pdf_variant") or PDF_VARIANTS[0],
         publish_to=values.get("publish_to"),
     )
 
