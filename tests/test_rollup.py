@@ -145,6 +145,7 @@ def xfgen(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[i
 
 ROLLUP = """\
 office: 测试市信访局
+backlog_target: 0.9
 rollup:
   offices:
 {members}
@@ -387,6 +388,14 @@ def test_as_of_defaults_to_the_oldest_export_and_is_refused_after_it(
     figures = json.loads(out)
     assert figures["as_of"] == "2026-05-20"
     assert figures["offices"]["测试县信访局"]["as_of"] == "2026-05-20"
+    # 序时进度 from the city's own backlog_target: 140 of the half year's 181 days by 05-20;
+    # the same a year earlier; 2025H2 as at its last day, all of it.
+    assert figures["rates"]["backlog_schedule"] == float(Fraction(9, 10) * 140 / 181)
+    assert figures["previous_year"]["rates"]["backlog_schedule"] == float(
+        Fraction(9, 10) * 140 / 181
+    )
+    assert figures["previous_period"]["rates"]["backlog_schedule"] == 0.9
+    assert figures["offices"]["测试县信访局"]["rates"]["backlog_schedule"] is None  # its own
     code, out, err = xfgen(capsys, city, "stats", "-p", "2026H1", "--as-of", "2026-05-21")
     assert code == 2
     assert "截至日期 2026-05-21 晚于这些单位导出的日期：河口县信访局（导出于 2026-05-20）" in err

@@ -100,7 +100,7 @@ def _print_warnings(warnings: tuple[str, ...]) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="不显示读取进度，只显示问题、警告和结果。")
 @click.pass_context
 def check(ctx: click.Context, staged: bool, quiet: bool) -> None:
-    """检查 xfgen.yaml 和 cases/ 下的全部事项文件，列出所有问题。"""
+    """检查 xfgen.yaml 和 cases/ 下的全部事项文件，列出所有问题（汇总仓库中逐个单位检查）。"""
     if staged:
         from xfgen.commands.staged import check_staged
 
@@ -143,7 +143,7 @@ def check(ctx: click.Context, staged: bool, quiet: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（供其他程序使用）。")
 @click.pass_context
 def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) -> None:
-    """计算并显示一个期间的各项统计数字。"""
+    """计算并显示一个期间的各项统计数字（汇总仓库中为全市汇总、各单位数字和排名）。"""
     from xfgen.figures.compute import compute_figures, figures_to_json
     from xfgen.reports.stats_text import format_stats
 
