@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from xfgen.errors import ConfigError, Problem
-from xfgen.figures.compute import compute_figures, figures_to_json
+from xfgen.figures.compute import backlog_schedule, comparisons, compute_figures, figures_to_json
 from xfgen.figures.periods import check_as_of, default_as_of, parse_period, refuse_future
 from xfgen.figures.pooling import PoolSettings, pool
 from xfgen.records.config import CONFIG_FILE, load_config
@@ -103,7 +103,15 @@ def rollup_stats(root: Path, today: date, period_label: str, as_of: date | None)
     if problems:
         return RollupStats(None, tuple(problems), tuple(warnings), tuple(notes))
     settings = PoolSettings(relabel=config.label, leaderboard=config.leaderboard)
-    combined = pool(offices, settings)
+    # 序时进度 from the roll-up's own backlog_target, for the period and its comparisons.
+    (last_year, last_year_as_of), (before, before_as_of) = comparisons(period, as_of)
+    target = config.backlog_target
+    schedules = {
+        "": backlog_schedule(target, period, as_of),
+        "previous_year.": backlog_schedule(target, last_year, last_year_as_of),
+        "previous_period.": backlog_schedule(target, before, before_as_of),
+    }
+    combined = pool(offices, settings, schedules)
     return RollupStats(combined, (), tuple(warnings), tuple(notes))
 
 
@@ -170,6 +178,6 @@ def office_figures(job: _Job) -> _Result:
         return office.name, None, office.problems, office.warnings
     period = parse_period(period_label)
     figures = compute_figures(
-        office.cases, office.config, office.rules, period, as_of, office.activities
+        office.cases, office.config, office.rules, period, as_of, office.activities, series=False
     )
     return office.name, figures_to_json(figures), (), office.warnings

@@ -350,17 +350,26 @@ def compute_figures(
     period: Period,
     as_of: date,
     activities: Sequence[Activity] = (),
+    series: bool = True,
 ) -> PeriodFigures:
-    """All figures of ``period`` as known at ``as_of``, with 同比, 环比 and the rank changes."""
+    """All figures of ``period`` as known at ``as_of``, with 同比, 环比 and the rank changes.
+
+    ``series`` false leaves out a year's halves and trend, which only the reports show
+    (a roll-up, which needs the JSON of many offices, skips them).
+    """
+    computed: dict[tuple[Period, date], _Core] = {}
 
     def core(period: Period, as_of: date) -> _Core:
-        return _compute(cases, activities, config, rules, period, as_of)
+        # A year's previous period is the year before, often at the same as-of date.
+        key = (period, as_of)
+        if key not in computed:
+            computed[key] = _compute(cases, activities, config, rules, period, as_of)
+        return computed[key]
 
     current = core(period, as_of)
-    last_year = core(period.year_earlier(), one_year_earlier(as_of))
-    before = period.previous()
-    # The previous period as at its last day (before ``period`` starts, so before as_of).
-    earlier = core(before, min(before.end, as_of))
+    (last_year_period, last_year_as_of), (before, before_as_of) = comparisons(period, as_of)
+    last_year = core(last_year_period, last_year_as_of)
+    earlier = core(before, before_as_of)
     earlier_ranks = {unit.unit: rank for rank, _, unit in earlier.ranked}
     leaderboard = tuple(
         LeaderboardRow(
@@ -376,7 +385,7 @@ def compute_figures(
     )
     halves: tuple[Snapshot, ...] = ()
     trend: tuple[Snapshot, ...] = ()
-    if period.kind == "year":
+    if period.kind == "year" and series:
         # Each half as at the year's as-of date, so that the halves add up to the year.
         halves = tuple(
             core(half, as_of).snapshot for half in period.halves() if half.start <= as_of
@@ -422,6 +431,13 @@ def compute_figures(
         too_few=current.too_few,
         previous_ranked=bool(earlier.ranked),
     )
+
+
+def comparisons(period: Period, as_of: date) -> tuple[tuple[Period, date], tuple[Period, date]]:
+    """同比 and 环比: the same period a year earlier as at the as-of date a year earlier, and
+    the previous period of the same length as at its last day (before ``period`` starts)."""
+    before = period.previous()
+    return (period.year_earlier(), one_year_earlier(as_of)), (before, min(before.end, as_of))
 
 
 def figures_to_json(f: PeriodFigures) -> dict[str, Any]:
@@ -742,7 +758,7 @@ def _compute(
     }
     rates = Rates(
         **{name: _ratio(*fraction) for name, fraction in fractions.items()},
-        backlog_schedule=_backlog_schedule(config.backlog_target, period, as_of),
+        backlog_schedule=backlog_schedule(config.backlog_target, period, as_of),
     )
     months = [m.label for m in period.months() if m.start <= as_of]
     return _Core(
@@ -803,7 +819,7 @@ class _Visits:
             self.repeat_people += case.people
 
 
-def _backlog_schedule(target: float | None, period: Period, as_of: date) -> Fraction | None:
+def backlog_schedule(target: float | None, period: Period, as_of: date) -> Fraction | None:
     """序时进度: the share of the target due by W, the earlier of the last day and as_of."""
     if target is None:
         return None
