@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from xfgen.errors import ConfigError, Problem
 from xfgen.figures.deadlines import HOLIDAYS_FILE, DeadlineRules, HolidayCalendar, OfficeDays
@@ -319,20 +320,7 @@ def load_config(root: Path) -> Config:
                 "积案化解目标应大于 0、不大于 1（如 0.9 表示期末化解九成期初积案），现在是 0。",
             )
         )
-    board = values.get("leaderboard") or {}
-    weights = board.get("weights")
-    # A bad number is reported already; otherwise some weight must be positive.
-    if weights is not None and all(w is not None and w == 0 for w in weights.values()):
-        pos = reader.positions["leaderboard.weights"]
-        problems.append(
-            Problem(
-                CONFIG_FILE,
-                pos.line,
-                pos.column,
-                "leaderboard.weights",
-                "权重中至少要有一项大于 0（没有写出的比率权重为 0），否则无法计算得分。",
-            )
-        )
+    board = leaderboard_settings(values, reader)
     if problems:
         raise ConfigError(problems)
     deadlines = values.get("deadlines") or {}
@@ -352,14 +340,7 @@ def load_config(root: Path) -> Config:
             ),
             calendar=deadlines.get("calendar", _DEFAULT_DEADLINES.calendar),
         ),
-        leaderboard=LeaderboardSettings(
-            min_cases=board.get("min_cases", _DEFAULT_BOARD.min_cases),
-            weights=(
-                dict(_DEFAULT_BOARD.weights)
-                if weights is None
-                else {name: weights.get(name, 0) for name in WEIGHT_NAMES}
-            ),
-        ),
+        leaderboard=board,
         **{
             name: tuple(values[name]) if values.get(name) else default
             for name, default in _LABEL_LISTS.items()
@@ -367,6 +348,27 @@ def load_config(root: Path) -> Config:
         publish_to=values.get("publish_to"),
         backlog_target=values.get("backlog_target"),
         pdf_variant=values.get("pdf_variant", PDF_VARIANTS[0]),
+    )
+
+
+def leaderboard_settings(values: dict[str, Any], reader: Reader) -> LeaderboardSettings:
+    """The ``leaderboard`` key as read (an office's units, a roll-up's offices); a problem
+    when every weight is 0. A bad number is reported already, by the declaration."""
+    board = values.get("leaderboard") or {}
+    weights = board.get("weights")
+    if weights is not None and all(w is not None and w == 0 for w in weights.values()):
+        reader.problem(
+            reader.positions["leaderboard.weights"],
+            "leaderboard.weights",
+            "权重中至少要有一项大于 0（没有写出的比率权重为 0），否则无法计算得分。",
+        )
+    return LeaderboardSettings(
+        min_cases=board.get("min_cases", _DEFAULT_BOARD.min_cases),
+        weights=(
+            dict(_DEFAULT_BOARD.weights)
+            if weights is None
+            else {name: weights.get(name, 0) for name in WEIGHT_NAMES}
+        ),
     )
 
 

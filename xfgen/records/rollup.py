@@ -19,7 +19,7 @@ from typing import Literal
 
 from xfgen.errors import ConfigError, Problem, XfgenError
 from xfgen.figures.deadlines import DeadlineRules, provisional_warning
-from xfgen.records.config import CONFIG_FIELDS, CONFIG_FILE, WEIGHT_NAMES
+from xfgen.records.config import CONFIG_FIELDS, CONFIG_FILE, leaderboard_settings
 from xfgen.records.exchange import CASES_FILE, ExchangeError, Meta, read_exchange, read_meta
 from xfgen.records.loading import LoadFailed, Mapping, Node, Scalar, Sequence, load_file
 from xfgen.records.models import (
@@ -136,26 +136,14 @@ def load_rollup_config(root: Path) -> RollupConfig:
     values = reader.read_mapping(own, ROLLUP_FIELDS) or {}
     members = _read_members(rollup_node, reader, root)
     labels = _read_labels(rollup_node, reader)
-    board = values.get("leaderboard") or {}
-    weights = board.get("weights")
-    if weights is not None and all(w is not None and w == 0 for w in weights.values()):
-        pos = reader.positions["leaderboard.weights"]
-        reader.problem(pos, "leaderboard.weights", "权重中至少要有一项大于 0，否则无法计算得分。")
+    board = leaderboard_settings(values, reader)
     if problems:
         raise ConfigError(sorted(problems))
-    default = LeaderboardSettings()
     return RollupConfig(
         office=values["office"],
         members=members,
         labels=labels,
-        leaderboard=LeaderboardSettings(
-            min_cases=board.get("min_cases", default.min_cases),
-            weights=(
-                dict(default.weights)
-                if weights is None
-                else {name: weights.get(name, 0) for name in WEIGHT_NAMES}
-            ),
-        ),
+        leaderboard=board,
         backlog_target=values.get("backlog_target"),
         pdf_variant=values.get("pdf_variant") or PDF_VARIANTS[0],
         publish_to=values.get("publish_to"),
