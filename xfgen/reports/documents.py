@@ -120,6 +120,8 @@ def summary_document(html: str, office: str, as_of: date | None, internal: bool)
     if internal:
         mark = document.add_paragraph(style="Subtitle")
         mark.add_run(INTERNAL_MARK).bold = True
+    # a blank line between the title block and the text (GB/T 9704)
+    document.paragraphs[-1].paragraph_format.space_after = Twips(LINE_PITCH)  # type: ignore[attr-defined]
     main = tree.find("main") or tree
     _blocks(document, main)
     out = io.BytesIO()
