@@ -8,6 +8,7 @@ and printed as Markdown (for the README).
 
     python -m benchmarks.bench          # the default measures (~15 min on 2 cores)
     python -m benchmarks.bench --big    # also build a year of the 100,000-case archive
+    python -m benchmarks.bench --only pdfa   # only what PDF/A costs against plain PDF (~3 min)
     python -m benchmarks.bench --readme benchmarks/results/X.json   # put a run's tables in README.md
 """
 
@@ -86,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="also build a year of the 100,000-case archive (long)")  # fmt: skip
     parser.add_argument("--offices", type=int, default=100,
                         help="offices of the roll-up measure (100: issue #25's province)")  # fmt: skip
+    parser.add_argument("--only", choices=["pdfa"], help="measure only these rows")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
     parser.add_argument("--readme", type=Path, metavar="JSON",
                         help="measure nothing: put this run's tables in README.md")  # fmt: skip
@@ -106,12 +108,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     print_header()
     with tempfile.TemporaryDirectory(prefix="xfgen-bench-") as folder:
         bench = Bench(Path(folder))
-        check_rows(bench, 10_000)
-        example_rows(bench)
-        office_rows(bench)
-        ledger_rows(bench, 2_000)
-        big_rows(bench, args.big)
-        rollup_rows(bench, args.offices)
+        if args.only != "pdfa":
+            check_rows(bench, 10_000)
+            example_rows(bench)
+            office_rows(bench)
+            ledger_rows(bench, 2_000)
+        pdfa_rows(bench, 1_000)
+        if args.only != "pdfa":
+            big_rows(bench, args.big)
+            rollup_rows(bench, args.offices)
         facts["bench_seconds"] = round(time.perf_counter() - started, 1)
         facts["big"] = args.big
         cost = cost_table(bench.rows, facts)
@@ -254,6 +259,30 @@ def ledger_rows(bench: Bench, count: int) -> None:
     ratio = run.seconds / chromium.seconds
     bench.add(Row("台账 PDF，xfgen（WeasyPrint）", f"{rows:,} 行", run, ratio,
                   "≤ 1.5× Chromium（争取）", ratio <= 1.5, note, {"pages": pages}))  # fmt: skip
+
+
+# 10-11: what PDF/A costs: one ledger printed as build prints it, PDF/A-2b against plain PDF.
+def pdfa_rows(bench: Bench, count: int) -> None:
+    """The two are run in turn, REPEAT rounds (under the same load); the median counts."""
+    root = bench.folder / "pdfa"
+    data.write_project(root, {2026: count}, last_day=date(2026, 6, 30))
+    runs: dict[str, list[Run]] = {"none": [], "pdf/a-2b": []}
+    for _ in range(REPEAT):
+        for variant, made in runs.items():
+            target = root / f"{variant.replace('/', '-')}.pdf"
+            made.append(bench.run([sys.executable, "-m", "benchmarks.ledger_pdf", str(root),
+                                   "2026H1", data.TODAY.isoformat(), str(target), variant],
+                                  REPO))  # fmt: skip
+    rounds = f"{REPEAT} 轮交替运行，取中位数；登记台账按月分段、排版、合并、盖章（benchmarks/ledger_pdf.py）"
+    plain = median_run(runs["none"])
+    bench.add(Row("台账 PDF，普通 PDF（pdf_variant: none）", f"{count:,} 行", plain,
+                  target="基线", note=rounds))  # fmt: skip
+    archival = median_run(runs["pdf/a-2b"])
+    ratio = archival.seconds / plain.seconds
+    memory = archival.tree_peak_rss / max(plain.tree_peak_rss, 1)
+    bench.add(Row("台账 PDF，PDF/A-2b（默认）", f"{count:,} 行", archival, ratio,
+                  "≤ 1.2× 普通 PDF", ratio <= 1.2,
+                  f"峰值内存为普通 PDF 的 {memory:.2f} 倍", {"memory_ratio": round(memory, 3)}))  # fmt: skip
 
 
 # 9: 100,000 cases (ten years of 10,000): check, and (with --big) build one year.
@@ -418,6 +447,8 @@ COST_ROWS = [
     ("build 改一件之后", "改一件后 `xfgen build`（示例）", 0),
     ("build 小县（两年，含办公），完整", "`xfgen build` 小县两年，完整（全部 PDF）", 0),
     ("build 小县改一件之后", "改一件后 `xfgen build`（小县）", 0),
+    ("台账 PDF，普通 PDF（pdf_variant: none）", "一本台账 1,000 行，普通 PDF", 0),
+    ("台账 PDF，PDF/A-2b（默认）", "同一本台账，PDF/A-2b（默认）", 0),
 ]
 
 

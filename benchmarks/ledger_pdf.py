@@ -1,13 +1,13 @@
 """One register ledger printed to PDF the way ``xfgen build`` prints it.
 
-    python -m benchmarks.ledger_pdf PROJECT PERIOD TODAY OUT.pdf
+    python -m benchmarks.ledger_pdf PROJECT PERIOD TODAY OUT.pdf [VARIANT]
 
 The project is read, the period's register ledger made, and its print parts
 (cut at month boundaries, as build cuts them) rendered by WeasyPrint in parallel
 processes, joined with running page numbers and stamped: build's own code for
 one page, without the rest of the site. Reading and the HTML count in the time,
 so the comparison with Chromium (which is handed the finished web page) is, if
-anything, unfair to xfgen.
+anything, unfair to xfgen. VARIANT is a ``pdf_variant`` (default pdf/a-2b, as build).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from xfgen.site.build import LEDGER_PART_ROWS, STAMP_TIME, STAMP_VERSION, ledger
 from xfgen.site.writer import fill_in, static_files
 
 
-def main(root: Path, label: str, today: date, target: Path) -> None:
+def main(root: Path, label: str, today: date, target: Path, variant: str = "pdf/a-2b") -> None:
     project = load_project(root, today)
     period = parse_period(label)
     as_of = default_as_of(period, today)
@@ -50,11 +50,12 @@ def main(root: Path, label: str, today: date, target: Path) -> None:
         htmls.append(site / path)
     parts = tuple(target.with_name(f".part-{i:03d}.pdf") for i in range(len(htmls)))
     stamp = f"生成时间 {datetime.now():%Y-%m-%d %H:%M} · 数据版本 bench"
-    with Printer(stamp) as printer:
+    with Printer(stamp, variant=variant) as printer:
         printer.add(PdfJob(tuple(htmls), target, parts if len(htmls) > 1 else ()))
         warnings, _ = printer.finish()
     print(f"{len(htmls)} parts", *warnings, sep="\n")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2], date.fromisoformat(sys.argv[3]), Path(sys.argv[4]))
+    main(Path(sys.argv[1]), sys.argv[2], date.fromisoformat(sys.argv[3]), Path(sys.argv[4]),
+         *sys.argv[5:6])  # fmt: skip

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import io
+import json
+import shutil
 import textwrap
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -91,3 +97,72 @@ class Repo:
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
     return Repo(tmp_path)
+
+
+# ---------------------------------------------------------------- the example, built once
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_DATA = ("xfgen.yaml", "cases", "activities", "reports")
+EXAMPLE_TODAY = "2026-11-20"  # CUTOFF in scripts/make_example.py, as `make demo` builds it
+# One period of the example (its longest ledgers are printed in parts) and the current
+# ledgers: building every period takes minutes.
+EXAMPLE_PERIOD = "2026H1"
+
+
+@dataclass(frozen=True)
+class ExampleSite:
+    root: Path  # a copy of the committed example data
+    out: Path  # its site
+    started: datetime  # the build ran between these two times
+    finished: datetime
+    code: int
+    log: str
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> ExampleSite:
+    """The committed example (``EXAMPLE_PERIOD``) built once per test session, shared by
+    the pytest-xdist workers: the first to get here builds it, the others wait for it.
+    Tests must not change it (copy it first)."""
+    if worker_id == "master":
+        return _build_example(tmp_path_factory.mktemp("example"))
+    shared = tmp_path_factory.getbasetemp().parent
+    with (shared / "example.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "example.json"
+        if done.is_file():
+            saved = json.loads(done.read_text(encoding="utf-8"))
+            return ExampleSite(
+                Path(saved["root"]), Path(saved["out"]),
+                datetime.fromisoformat(saved["started"]), datetime.fromisoformat(saved["finished"]),
+                saved["code"], saved["log"],
+            )  # fmt: skip
+        site = _build_example(shared / "example")
+        saved = {
+            "root": str(site.root), "out": str(site.out), "started": site.started.isoformat(),
+            "finished": site.finished.isoformat(), "code": site.code, "log": site.log,
+        }  # fmt: skip
+        done.write_text(json.dumps(saved), encoding="utf-8")
+        return site
+
+
+def _build_example(root: Path) -> ExampleSite:
+    from xfgen.cli import main
+
+    root.mkdir(parents=True, exist_ok=True)
+    for name in EXAMPLE_DATA:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy2(source, root / name)
+    log = io.StringIO()
+    started = datetime.now().astimezone().replace(microsecond=0)
+    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        try:
+            main(["-C", str(root), "--today", EXAMPLE_TODAY, "build", "--period", EXAMPLE_PERIOD])
+            code = 0
+        except SystemExit as done:
+            code = int(done.code or 0)
+    finished = datetime.now().astimezone()
+    return ExampleSite(root, root / "output", started, finished, code, log.getvalue())

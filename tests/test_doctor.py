@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import Repo
+from conftest import CONFIG, Repo
 from test_cli import run
 
 from xfgen.figures.deadlines import last_published_year
@@ -26,10 +26,21 @@ def test_doctor_passes_on_a_good_setup(repo: Repo, capsys: pytest.CaptureFixture
         "[通过] 公文字体（PDF）",
         f"[通过] 输出目录 {repo.root / 'output'}",
         "[通过] 配置文件 xfgen.yaml",
+        "[通过] PDF 格式",
         "[通过] 节假日日历",
     ]
     assert lines[-1] == "全部通过，可以生成报告。"
     assert "Pango 1." in out and "节假日日历：期限按自然日计算" in out
+    assert (
+        "PDF 格式：PDF/A-2b（ISO 19005-2，长期保存用的版式格式），配置 pdf_variant: pdf/a-2b" in out
+    )
+
+
+def test_doctor_reports_the_pdf_variant(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("xfgen.yaml", CONFIG + "pdf_variant: pdf/a-3b\n")
+    code, out, _ = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "doctor")
+    assert code == 0
+    assert "[通过] PDF 格式：PDF/A-3b（ISO 19005-3、GB/T 23286.3-2021），总结 PDF 内另附" in out
 
 
 def test_doctor_names_each_problem_and_its_fix(

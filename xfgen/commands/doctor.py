@@ -149,6 +149,7 @@ def check_configuration(root: Path, today: date) -> list[Finding]:
         problems = "；".join(f"{p.path}:{p.line}: {p.message}" for p in exc.problems)
         return [Finding(f"配置文件 {CONFIG_FILE}", False, problems, fix)]
     found = [Finding(f"配置文件 {CONFIG_FILE}", True, f"{config.office}，无误")]
+    found.append(check_pdf_variant(config.pdf_variant))
     if rules.holidays is None:
         found.append(Finding("节假日日历", True, "期限按自然日计算，不需要节假日日历"))
         return found
@@ -164,6 +165,28 @@ def check_configuration(root: Path, today: date) -> list[Finding]:
         )
     found.append(Finding("节假日日历", True, detail))
     return found
+
+
+VARIANT_TEXT = {
+    "pdf/a-2b": "PDF/A-2b（ISO 19005-2，长期保存用的版式格式）",
+    "pdf/a-3b": "PDF/A-3b（ISO 19005-3、GB/T 23286.3-2021），总结 PDF 内另附本期统计数字（JSON）",
+    "none": "普通 PDF（不是长期保存格式；要归档请在 xfgen.yaml 中写 pdf_variant: pdf/a-2b）",
+}
+
+
+def check_pdf_variant(variant: str) -> Finding:
+    """The configured PDF variant, and pikepdf, which joins a long ledger's parts."""
+    try:
+        import pikepdf
+    except ImportError as exc:
+        return Finding(
+            "PDF 格式",
+            False,
+            f"无法加载 pikepdf（{exc}）",
+            "请在 xfgen 的虚拟环境中运行 pip install pikepdf（合并长台账的各部分时需要）。",
+        )
+    detail = f"{VARIANT_TEXT[variant]}，配置 pdf_variant: {variant}；pikepdf {pikepdf.__version__}"
+    return Finding("PDF 格式", True, detail)
 
 
 def _record_years(root: Path) -> set[int]:

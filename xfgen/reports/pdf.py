@@ -5,24 +5,30 @@ WeasyPrint would print tofu boxes, so we stop with a clear message instead.
 Speed and memory: layout is the cost, and memory grows with the document
 (../shared/PDF-NOTES.md). Documents are rendered in parallel processes, and a
 long ledger is printed in parts: each part is laid out on its own (without page
-numbers), the parts are joined with pypdf, and "第 N 页 共 M 页" is stamped on
+numbers), the parts are joined with pikepdf, and "第 N 页 共 M 页" is stamped on
 from a footer-only document, so the numbering runs on across the parts.
 What changes on every build (the build time, the data version) is not in the
 rendered page: it is laid on afterwards as a revision appended to the file, so
 the file as rendered stays a prefix of it and a later build can reuse it.
+Archival copies (DOMAIN.md "Archival copies (PDF/A)"): every PDF conforms to the
+configured variant as it leaves here, after the join and after the stamp, which
+also writes the build's dates into the Info dictionary and the XMP metadata.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import multiprocessing
 import os
 import re
 import subprocess
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,6 +47,16 @@ CJK_FONTS = (
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file carried inside a PDF/A-3 document (the summary's figures as JSON)."""
+
+    name: str  # ends in .json, so that it is typed application/json
+    data: bytes
+    description: str
+    date: datetime  # the attachment's own dates: not the build's, so renders repeat
+
+
+@dataclass(frozen=True)
 class PdfJob:
     """One PDF, from one HTML file or from parts printed one after the other."""
 
@@ -51,6 +67,9 @@ class PdfJob:
     # where each part's PDF goes when there is more than one part: a cache kept
     # between builds, or hidden files beside the PDF, removed once joined
     part_pdfs: tuple[Path, ...] = ()
+    # embedded as an associated file (AFRelationship /Data) with pdf/a-3b; only for a
+    # document printed whole
+    attachment: Attachment | None = None
 
     def part_pdf(self, index: int) -> Path:
         return self.part_pdfs[index] if len(self.parts) > 1 else self.pdf
@@ -84,7 +103,9 @@ def find_cjk_font() -> str:
     )
 
 
-def render_pdf(html: Path, pdf: Path) -> list[str]:
+def render_pdf(
+    html: Path, pdf: Path, variant: str = "pdf/a-2b", attachment: Attachment | None = None
+) -> list[str]:
     """Render one HTML file to PDF; returns WeasyPrint's warnings (there should be none)."""
     import weasyprint
 
@@ -93,10 +114,48 @@ def render_pdf(html: Path, pdf: Path) -> list[str]:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        weasyprint.HTML(filename=str(html)).render().write_pdf(str(pdf))
+        document = weasyprint.HTML(filename=str(html)).render()
+        document.write_pdf(str(pdf), **_options(variant, attachment))
     finally:
         logger.removeHandler(handler)
     return warnings
+
+
+def _options(variant: str, attachment: Attachment | None = None) -> dict[str, Any]:
+    """WeasyPrint's ``write_pdf`` options for ``variant`` (pdf/a-2b, pdf/a-3b or none)."""
+    if variant == "none":
+        return {}
+    options: dict[str, Any] = {"pdf_variant": variant, "finisher": _self_contained}
+    if attachment is not None and variant == "pdf/a-3b":
+        import weasyprint
+
+        options["attachments"] = [
+            weasyprint.Attachment(
+                string=attachment.data.decode(), name=attachment.name,
+                description=attachment.description, relationship="Data",
+                created=attachment.date, modified=attachment.date,
+            )
+        ]  # fmt: skip
+    return options
+
+
+def _self_contained(document: Any, pdf: Any) -> None:
+    """Make an archival PDF refer to nothing outside itself: a link to another file or a
+    web address (a relative link resolves to this machine's file system) is dropped,
+    links inside the document stay. WeasyPrint lists a PDF/A-3 attachment twice in the
+    catalog's /AF: once is enough."""
+    external = set()
+    objects: list[Any] = [item for item in pdf.objects if isinstance(item, dict)]
+    for item in objects:
+        if item.get("Type") == "/Annot" and item.get("A", {}).get("S", "/GoTo") != "/GoTo":
+            external.add(item.reference)
+            item.clear()  # no page lists it any more; nothing points outside
+    for item in objects:
+        if item.get("Type") == "/Page" and "Annots" in item:
+            kept = [a for a in item["Annots"] if a not in external]
+            item["Annots"][:] = kept
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"][:] = list(dict.fromkeys(pdf.catalog["AF"]))
 
 
 # The build stamp (build time and data version), laid on every page of every
@@ -112,10 +171,12 @@ _STAMP_MARGINS = {"portrait": "22mm 16mm 18mm", "landscape": "16mm 10mm 14mm"}  
 
 @dataclass(frozen=True)
 class Stamp:
-    """The build stamp as one overlay page per orientation (PDF bytes)."""
+    """The build stamp as one overlay page per orientation (PDF bytes), and the time of
+    the build (with its offset from UTC), written into each PDF's Info and XMP."""
 
     portrait: bytes
     landscape: bytes
+    built_at: datetime
 
 
 class Printer:
@@ -127,9 +188,18 @@ class Printer:
     The result does not depend on ``workers``: each piece is rendered on its own.
     """
 
-    def __init__(self, stamp_text: str, workers: int | None = None, font: str | None = None):
+    def __init__(
+        self,
+        stamp_text: str,
+        workers: int | None = None,
+        font: str | None = None,
+        variant: str = "pdf/a-2b",
+        built_at: datetime | None = None,
+    ):
         self.stamp_text = stamp_text
         self.font = font or find_cjk_font()
+        self.variant = variant
+        self.built_at = (built_at or datetime.now()).replace(microsecond=0).astimezone()
         self.pool = _Pool(max(1, workers or os.cpu_count() or 1))
         self.jobs: list[PdfJob] = []
         self.renders: list[list[Future[list[str]]]] = []  # each job's parts
@@ -146,7 +216,7 @@ class Printer:
         self.jobs.append(job)
         self.renders.append(
             [
-                self.pool.submit(render_part, html, job.part_pdf(i))
+                self.pool.submit(render_part, html, job.part_pdf(i), self.variant, job.attachment)
                 for i, html in enumerate(job.parts)
                 if html is not None
             ]
@@ -156,7 +226,7 @@ class Printer:
         """The stamp's two overlay pages, asked for first, ahead of any part."""
         if not self.overlays:
             self.overlays = [
-                self.pool.submit(_stamp_overlay, self.stamp_text, self.font, side)
+                self.pool.submit(_stamp_overlay, self.stamp_text, self.font, side, self.variant)
                 for side in ("portrait", "landscape")
             ]
         return self.overlays
@@ -172,7 +242,8 @@ class Printer:
         if not self.jobs and not reused:
             return [], {}
         pool = self.pool
-        stamp = Stamp(*(future.result() for future in self._overlays()))
+        portrait, landscape = (future.result() for future in self._overlays())
+        stamp = Stamp(portrait, landscape, self.built_at)
         targets = list(reused) + [job.pdf for job in self.jobs]
         total = 2 + sum(map(len, self.renders)) + len(targets)
         finished = 0
@@ -191,7 +262,7 @@ class Printer:
             for future in renders:
                 warnings += future.result()
                 tick()
-            finals.append(pool.submit(finish_pdf, job, self.font, stamp))
+            finals.append(pool.submit(finish_pdf, job, self.font, stamp, self.variant))
         lengths = {}
         for target, final in zip(targets, finals, strict=True):
             lengths[target] = final.result()
@@ -199,11 +270,11 @@ class Printer:
         return warnings, lengths
 
 
-def finish_pdf(job: PdfJob, font: str, stamp: Stamp) -> int:
+def finish_pdf(job: PdfJob, font: str, stamp: Stamp, variant: str = "pdf/a-2b") -> int:
     """Join the job's parts (when it has more than one), then stamp it; returns its
     length before the stamp."""
     if len(job.parts) > 1:
-        join_parts(list(job.part_pdfs), job.pdf, font)
+        join_parts(list(job.part_pdfs), job.pdf, font, variant)
     return stamp_pdf(job.pdf, stamp)
 
 
@@ -213,9 +284,10 @@ def render_all(
     reused: Sequence[Path] = (),
     workers: int | None = None,
     done: Callable[[int, int], None] = lambda finished, total: None,
+    variant: str = "pdf/a-2b",
 ) -> tuple[list[str], dict[Path, int]]:
     """Render, join and stamp ``jobs`` (see :class:`Printer`) in one call."""
-    with Printer(stamp_text, workers) as printer:
+    with Printer(stamp_text, workers, variant=variant) as printer:
         for job in jobs:
             printer.add(job)
         return printer.finish(reused, done)
@@ -247,19 +319,20 @@ class _Pool:
         return future
 
 
-def _stamp_overlay(text: str, font: str, orientation: str) -> bytes:
+def _stamp_overlay(text: str, font: str, orientation: str, variant: str = "pdf/a-2b") -> bytes:
     import weasyprint
 
     html = _STAMP_PAGE.format(
         font=font, orientation=orientation, margin=_STAMP_MARGINS[orientation],
         text=text.replace("\\", "\\\\").replace('"', '\\"'),
     )  # fmt: skip
-    return bytes(weasyprint.HTML(string=html).write_pdf())
+    return bytes(weasyprint.HTML(string=html).write_pdf(**_options(variant)))
 
 
 def stamp_pdf(pdf: Path, stamp: Stamp) -> int:
     """Lay the stamp on every page as a revision appended to the file (the bytes
-    before it are left as they are); returns the file's length before the stamp."""
+    before it are left as they are), with the build's dates in Info and XMP; returns
+    the file's length before the stamp."""
     from pypdf import PdfReader
 
     base = pdf.read_bytes()
@@ -271,16 +344,21 @@ def stamp_pdf(pdf: Path, stamp: Stamp) -> int:
     scratch = pdf.with_name(f".{pdf.name}.stamp")
     with scratch.open("wb") as out:
         out.write(base)
-        out.write(_overlay_revision(reader, overlays, len(base)))
+        out.write(_overlay_revision(reader, overlays, len(base), stamp.built_at))
     os.replace(scratch, pdf)  # a new file: a hard-linked copy elsewhere is never changed
     return len(base)
 
 
-def _overlay_revision(reader: Any, overlays: dict[bool, Any], start: int) -> bytes:
+def _overlay_revision(
+    reader: Any, overlays: dict[bool, Any], start: int, built_at: datetime
+) -> bytes:
     """An incremental update (PDF 7.5.6) laying an overlay over every page (the
     landscape one on landscape pages): each page object written again with two more
     content streams and the overlay's resources, those resources and streams copied
-    once under new numbers, and a cross-reference stream."""
+    once under new numbers, the Info dictionary and the XMP metadata written again with
+    the build's dates, and a cross-reference stream. Every object and the
+    cross-reference stream begin with "N 0 obj" and an end of line (ISO 19005-2 6.1.8),
+    so a PDF/A file stays one."""
     import zlib
 
     from pypdf.generic import (
@@ -290,6 +368,7 @@ def _overlay_revision(reader: Any, overlays: dict[bool, Any], start: int) -> byt
         NameObject,
         NumberObject,
         StreamObject,
+        TextStringObject,
     )
 
     next_number = int(reader.trailer["/Size"])
@@ -372,6 +451,27 @@ def _overlay_revision(reader: Any, overlays: dict[bool, Any], start: int) -> byt
         rewritten[NameObject("/Resources")] = resources
         objects[page.indirect_reference.idnum] = rewritten
 
+    # The build's dates, in the Info dictionary and the XMP metadata alike.
+    trailer = {key: dict.__getitem__(reader.trailer, key) for key in ("/Root", "/Info", "/ID")
+               if key in reader.trailer}  # fmt: skip
+    info = DictionaryObject()
+    if "/Info" in trailer:
+        info.update({NameObject(k): v for k, v in dict.items(trailer["/Info"].get_object())})
+    stamped = _pdf_date(built_at)
+    info[NameObject("/CreationDate")] = TextStringObject(stamped)
+    info[NameObject("/ModDate")] = TextStringObject(stamped)
+    at = trailer["/Info"].idnum if isinstance(trailer.get("/Info"), IndirectObject) else number()
+    objects[at] = info
+    trailer["/Info"] = IndirectObject(at, 0, reader)
+    metadata = dict.get(trailer["/Root"].get_object(), "/Metadata")
+    if isinstance(metadata, IndirectObject):
+        xmp = StreamObject()
+        xmp[NameObject("/Type")] = NameObject("/Metadata")
+        xmp[NameObject("/Subtype")] = NameObject("/XML")
+        old: Any = metadata.get_object()
+        xmp._data = _xmp(old.get_data(), info, built_at)
+        objects[metadata.idnum] = xmp
+
     out = io.BytesIO()
     out.write(b"\n")
     offsets: dict[int, int] = {}
@@ -399,14 +499,55 @@ def _overlay_revision(reader: Any, overlays: dict[bool, Any], start: int) -> byt
             NameObject("/Prev"): NumberObject(_last_xref(reader)),
         }
     )
-    for key in ("/Root", "/Info", "/ID"):
-        if key in reader.trailer:
-            table[NameObject(key)] = dict.__getitem__(reader.trailer, key)
+    table.update({NameObject(key): value for key, value in trailer.items()})
     table._data = rows
     out.write(f"{xref} 0 obj\n".encode())
     table.write_to_stream(out)
     out.write(f"\nendobj\nstartxref\n{offsets[xref]}\n%%EOF\n".encode())
     return out.getvalue()
+
+
+def _pdf_date(when: datetime) -> str:
+    """A PDF date (PDF 7.9.4) with the offset from UTC: D:20261202093000+08'00'."""
+    offset = when.strftime("%z") or "+0000"
+    return f"D:{when:%Y%m%d%H%M%S}{offset[:3]}'{offset[3:]}'"
+
+
+_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+  xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+{fields}
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+
+
+def _xmp(old: bytes, info: Any, built_at: datetime) -> bytes:
+    """The XMP metadata of a stamped file: the PDF/A part and conformance of the file
+    as rendered (``old``), and the Info dictionary's title, producer and dates."""
+    from xml.sax.saxutils import escape
+
+    fields = []
+    for name in ("part", "conformance"):
+        found = re.search(rf'pdfaid:{name}(?:="|>)([^"<]*)'.encode(), old)
+        if found:
+            fields.append(f"<pdfaid:{name}>{found[1].decode()}</pdfaid:{name}>")
+    if "/Title" in info:
+        title = escape(str(info["/Title"]))
+        fields.append(
+            f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>'
+        )
+    if "/Producer" in info:
+        fields.append(f"<pdf:Producer>{escape(str(info['/Producer']))}</pdf:Producer>")
+    date = built_at.isoformat()
+    fields += [
+        f"<xmp:{name}>{date}</xmp:{name}>" for name in ("CreateDate", "ModifyDate", "MetadataDate")
+    ]
+    return _XMP.format(fields="\n".join(fields)).encode()
 
 
 def _last_xref(reader: Any) -> int:
@@ -430,12 +571,14 @@ def reuse_pdf(source: Path, length: int, target: Path) -> None:
             remaining -= len(chunk)
 
 
-def render_part(html: Path, pdf: Path) -> list[str]:
+def render_part(
+    html: Path, pdf: Path, variant: str = "pdf/a-2b", attachment: Attachment | None = None
+) -> list[str]:
     """:func:`render_pdf` into a temporary file renamed to ``pdf`` when complete, so
     that a kept part is never half written, even if the build is killed."""
     scratch = pdf.with_name(f".{pdf.name}.{os.getpid()}.tmp")
     try:
-        warnings = render_pdf(html, scratch)
+        warnings = render_pdf(html, scratch, variant, attachment)
         os.replace(scratch, pdf)
     finally:
         scratch.unlink(missing_ok=True)
@@ -453,25 +596,38 @@ def is_complete_pdf(pdf: Path) -> bool:
         return False
 
 
-def join_parts(parts: list[Path], target: Path, font: str) -> None:
+def join_parts(parts: list[Path], target: Path, font: str, variant: str = "pdf/a-2b") -> None:
     """Join part PDFs and stamp continuous page numbers on them; parts beside the
-    target (not kept between builds) are removed."""
-    import weasyprint
-    from pypdf import PdfReader, PdfWriter
+    target (not kept between builds) are removed.
 
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(part))
-    footer_html = _FOOTER_PAGES.format(font=font, pages="<div></div>" * len(writer.pages))
-    footers = PdfReader(io.BytesIO(weasyprint.HTML(string=footer_html).write_pdf()))
-    for page, footer in zip(writer.pages, footers.pages, strict=True):
-        page.merge_page(footer)
-        page.compress_content_streams()  # or the merged file grows fourfold (PDF-NOTES.md)
-    first = PdfReader(parts[0]).metadata
-    if first:
-        writer.add_metadata({key: value for key, value in first.items() if isinstance(value, str)})
-    with target.open("wb") as out:
-        writer.write(out)
+    The other parts' pages are appended to the first part, whose catalog (the XMP
+    metadata, the output intent, the language) and trailer /ID the joined file keeps
+    (pypdf's ``append`` drops them, PDF-NOTES.md). The parts are opened one after the
+    other and read lazily; each stays open until the joined file is written, which
+    copies the pages' objects from it."""
+    import pikepdf
+    import weasyprint
+
+    with contextlib.ExitStack() as opened:
+        joined = opened.enter_context(pikepdf.open(parts[0]))
+        with warnings.catch_warnings():
+            # that named destinations are not carried: a ledger's parts do not link
+            # to each other (links inside a page stay, with the page)
+            warnings.filterwarnings("ignore", "Copying pages from another Pdf")
+            for part in parts[1:]:
+                joined.pages.extend(opened.enter_context(pikepdf.open(part)).pages)
+        footer_html = _FOOTER_PAGES.format(font=font, pages="<div></div>" * len(joined.pages))
+        footer_pdf = weasyprint.HTML(string=footer_html).write_pdf(**_options(variant))
+        footers = opened.enter_context(pikepdf.open(io.BytesIO(footer_pdf)))
+        for page, footer in zip(joined.pages, footers.pages, strict=True):
+            # as pikepdf's add_overlay does, but under a name of our own (it draws a
+            # random one): the same parts always make the same file
+            form = joined.copy_foreign(footer.as_form_xobject())
+            name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name("/xfgenFooter"))
+            page.contents_add(pikepdf.Stream(joined, b"q\n"), prepend=True)
+            page.contents_add(pikepdf.Stream(joined, b"\nQ\n" + str(name).encode() + b" Do\n"))
+        # the /ID from the content, so that the same parts always make the same file
+        joined.save(target, deterministic_id=True)
     for part in parts:
         if part.parent == target.parent:
             part.unlink()

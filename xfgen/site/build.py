@@ -8,10 +8,11 @@ new site in for the old one.
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from xfgen.figures.compute import (
     backlog_cases,
     case_status,
     compute_figures,
+    figures_to_json,
     open_cases,
 )
 from xfgen.figures.deadlines import provisional_note
@@ -37,7 +39,7 @@ from xfgen.records.models import Case
 from xfgen.records.validation import Project, load_project
 from xfgen.reports import documents, ledgers, spreadsheets
 from xfgen.reports.fonts import print_fonts
-from xfgen.reports.pdf import find_cjk_font
+from xfgen.reports.pdf import Attachment, find_cjk_font
 from xfgen.reports.privacy import Privacy
 from xfgen.reports.rendering import Renderer, SiteInfo
 from xfgen.reports.summary import summary_context
@@ -160,7 +162,7 @@ def build_site(
         secrets = Secrets.of(project.cases, project.activities, internal)
         site = stack.enter_context(
             SiteWriter(folder, out, last, stamps, secrets, root / PARTS_CACHE, stamp_text, full,
-                       pdfs, jobs)
+                       pdfs, jobs, project.config.pdf_variant, built_at)
         )  # fmt: skip
         for period in chosen:
             if as_of is None:
@@ -466,7 +468,15 @@ def summary_page(
     def draft() -> bytes:
         return documents.summary_document(html, site.config.office, f.as_of, site.internal)
 
-    return Page(path, html, files=((docx, draft),))
+    # With pdf/a-3b the archived summary carries its own figures: what `xfgen stats --json`
+    # prints for the period and as-of date (DOMAIN.md "Archival copies").
+    figures = Attachment(
+        f"xfgen-stats-{f.period.label}.json",
+        json.dumps(figures_to_json(f), ensure_ascii=False, indent=2).encode(),
+        f"{f.period.name}统计数字（截至 {f.as_of}，xfgen stats --json）",
+        datetime.combine(f.as_of, time()),
+    )
+    return Page(path, html, files=((docx, draft),), attachment=figures)
 
 
 def leaderboard_page(

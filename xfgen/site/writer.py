@@ -21,11 +21,19 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
 from xfgen import __version__
-from xfgen.reports.pdf import PdfJob, Printer, find_cjk_font, is_complete_pdf, reuse_pdf
+from xfgen.reports.pdf import (
+    Attachment,
+    PdfJob,
+    Printer,
+    find_cjk_font,
+    is_complete_pdf,
+    reuse_pdf,
+)
 from xfgen.site.guard import Leak, PrivacyLeak, Secrets, find_leaks, office_texts
 from xfgen.site.manifest import Manifest, PageRecord
 from xfgen.site.publish import site_path
@@ -46,6 +54,8 @@ class Page:
     # office formats beside the page (.xlsx, .docx): site path and how to make the file,
     # called only when the page changed since the last site
     files: tuple[tuple[str, Callable[[], bytes]], ...] = ()
+    # a file the PDF carries inside (with pdf/a-3b): the summary's figures
+    attachment: Attachment | None = None
 
     def pieces(self) -> Iterator[str]:
         if isinstance(self.html, str):
@@ -97,6 +107,8 @@ class SiteWriter:
         full: bool = False,
         pdfs: bool = True,
         workers: int | None = None,
+        variant: str = "pdf/a-2b",
+        built_at: datetime | None = None,
     ):
         self.folder = folder
         self.last_site = last_site
@@ -108,11 +120,12 @@ class SiteWriter:
         self.cache_ready: bool | None = None  # made on first use; False: cannot be
         self.pdfs = pdfs
         font, static = find_cjk_font(), static_files()
-        self.common = render_key(font, static)
+        self.variant = variant
+        self.common = render_key(font, static, variant)
         self.records: dict[str, PageRecord] = {}
         for name, data in static.items():  # the stylesheet, before any PDF
             (folder / name).write_bytes(data)
-        self.printer = Printer(stamp_text, workers, font)
+        self.printer = Printer(stamp_text, workers, font, variant, built_at)
         self.reused: list[Path] = []
         self.leaks: list[Leak] = []
         # (page, its PDF) by site path, for each PDF this build makes or reuses
@@ -230,6 +243,9 @@ class SiteWriter:
         else:
             key = source  # the page is printed as it is
             htmls.append(site_path(self.folder, page.print_paths[0]))
+        attachment = page.attachment if self.variant == "pdf/a-3b" else None
+        if attachment is not None:  # what the PDF carries decides whether it can be reused
+            key = _hash(key, (attachment.name, attachment.data.decode()))
         reuse = record is not None and record.key == key and page.pdf_path in record.outputs
         if reuse and record is not None:
             try:
@@ -249,7 +265,8 @@ class SiteWriter:
             if printed is None:
                 os.utime(kept)  # a cached part in use: not pruned
         outputs[page.pdf_path] = 0
-        self.printer.add(PdfJob(tuple(htmls), target, tuple(part_pdfs)))  # begins at once
+        job = PdfJob(tuple(htmls), target, tuple(part_pdfs), attachment)
+        self.printer.add(job)  # begins at once
         return key
 
     def _cached_part(self, html: str) -> Path | None:
@@ -295,9 +312,10 @@ def static_files() -> dict[str, bytes]:
     return {item.name: item.read_bytes() for item in static.iterdir() if item.is_file()}
 
 
-def render_key(font: str, static: dict[str, bytes]) -> str:
-    """What every PDF depends on besides its page: xfgen itself, the stylesheet, the font."""
-    digest = hashlib.sha256(f"{__version__}\0{font}\0".encode())
+def render_key(font: str, static: dict[str, bytes], variant: str = "pdf/a-2b") -> str:
+    """What every PDF depends on besides its page: xfgen itself, the stylesheet, the font,
+    the PDF variant."""
+    digest = hashlib.sha256(f"{__version__}\0{font}\0{variant}\0".encode())
     for name, data in sorted(static.items()):
         digest.update(name.encode() + b"\0" + data)
     return digest.hexdigest()
