@@ -241,7 +241,8 @@ PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{
 <style>html {{ font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei"; }}
 @page {{ size: A4 landscape; }}</style></head>
 <body><h1>{title}</h1><p>第{n}部分：人日页 <a href="register.xlsx">下载</a>
-<a href="https://example.org/x">网址</a> <a href="#end">本页</a></p><p id="end">完</p></body></html>"""
+<a href="https://example.org/x">网址</a> <a href="#end">本页</a></p>
+<p style="break-before: page" id="end">第{n}部分完</p></body></html>"""
 
 
 def render_parts(folder: Path, count: int, variant: str = "pdf/a-2b") -> list[Path]:
@@ -270,14 +271,16 @@ def test_joined_and_stamped_parts_keep_the_first_parts_catalog(tmp_path: Path) -
     length = stamp_pdf(target, stamp_of("pdf/a-2b", when))
     assert problems(target, "pdf/a-2b", built_at=when) == []
     with pikepdf.open(target) as joined:
-        assert len(joined.pages) == 3
+        assert len(joined.pages) == 6  # two pages a part
         assert str(joined.docinfo.CreationDate) == "D:20261202093000+08'00'"
         assert str(joined.Root.Lang) == "zh-CN"
         links = [a for page in joined.pages for a in page.get("/Annots", [])]
         assert links and all("/A" not in a for a in links)  # only the link inside the page
     text = subprocess.run(["pdftotext", "-raw", str(target), "-"], capture_output=True,
                           text=True, check=True).stdout  # fmt: skip
-    assert [f"第 {n} 页 共 3 页" in text for n in (1, 2, 3)] == [True] * 3
+    # each page its own number (a part's pages share their resources)
+    footers = [re.findall(r"第 \d 页 共 \d 页", page) for page in text.split("\f")[:-1]]
+    assert footers == [[f"第 {n} 页 共 6 页"] for n in range(1, 7)]
     assert "生成时间 测试" in text and "第3部分：人日页" in text
     # The file as joined is a prefix of the stamped one (what a later build reuses).
     assert target.stat().st_size > length

@@ -619,11 +619,13 @@ def join_parts(parts: list[Path], target: Path, font: str, variant: str = "pdf/a
         footer_html = _FOOTER_PAGES.format(font=font, pages="<div></div>" * len(joined.pages))
         footer_pdf = weasyprint.HTML(string=footer_html).write_pdf(**_options(variant))
         footers = opened.enter_context(pikepdf.open(io.BytesIO(footer_pdf)))
-        for page, footer in zip(joined.pages, footers.pages, strict=True):
-            # as pikepdf's add_overlay does, but under a name of our own (it draws a
-            # random one): the same parts always make the same file
+        for number, (page, footer) in enumerate(zip(joined.pages, footers.pages, strict=True)):
+            # as pikepdf's add_overlay does, but under a name of our own (it draws a random
+            # one), so the same parts always make the same file; one name per page, as the
+            # pages of a part share one resource dictionary
             form = joined.copy_foreign(footer.as_form_xobject())
-            name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name("/xfgenFooter"))
+            name = pikepdf.Name(f"/xfgenFooter{number + 1}")
+            page.add_resource(form, pikepdf.Name.XObject, name)
             page.contents_add(pikepdf.Stream(joined, b"q\n"), prepend=True)
             page.contents_add(pikepdf.Stream(joined, b"\nQ\n" + str(name).encode() + b" Do\n"))
         # the /ID from the content, so that the same parts always make the same file
