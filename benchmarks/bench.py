@@ -279,7 +279,7 @@ def pdfa_rows(bench: Bench, count: int) -> None:
                   target="基线", note=rounds))  # fmt: skip
     archival = median_run(runs["pdf/a-2b"])
     ratio = archival.seconds / plain.seconds
-    memory = archival.tree_peak_rss / max(plain.tree_peak_rss, 1)
+    memory = archival.tree_peak_pss / max(plain.tree_peak_pss, 1)
     bench.add(Row("台账 PDF，PDF/A-2b（默认）", f"{count:,} 行", archival, ratio,
                   "≤ 1.2× 普通 PDF", ratio <= 1.2,
                   f"峰值内存为普通 PDF 的 {memory:.2f} 倍", {"memory_ratio": round(memory, 3)}))  # fmt: skip

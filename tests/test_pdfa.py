@@ -23,6 +23,8 @@ from conftest import CONFIG, ExampleSite, Repo
 from pdfa_check import pdf_date, problems
 from pypdf import PdfReader, PdfWriter
 from test_build import xfgen
+from test_incremental import CASE
+from test_incremental import rendered as all_rendered
 
 from xfgen.reports.pdf import Stamp, join_parts, render_pdf, stamp_pdf
 from xfgen.site.build import BuildResult, build_site
@@ -108,22 +110,6 @@ def test_every_pdf_of_the_example_site_is_pdfa_2b(example_site: ExampleSite) -> 
 
 # ---------------------------------------------------------------- a small tree in parts, pdf/a-3b
 
-CASE = """\
-id: {id}
-received: {received}
-channel: 来信
-source: 本级受理
-kind: 申诉求决类
-category: 城乡建设/征地拆迁
-summary: 反映小区路灯损坏（{id}）
-petitioner:
-  name: 钱某某
-unit: {unit}
-accepted: {accepted}
-closed: {closed}
-outcome: 解决
-satisfaction: 满意
-"""
 # Two cases a month from January to April: with parts of two rows each ledger of the
 # half year is printed in four parts.
 CASES = [
@@ -151,8 +137,8 @@ def parts_3b(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[date
     repo = Repo(tmp_path_factory.mktemp("pdfa3b"))
     repo.write("xfgen.yaml", CONFIG + "pdf_variant: pdf/a-3b\n")
     for id, received, accepted, closed, unit in CASES:
-        repo.write(f"cases/2026/{id}.yaml", CASE.format(id=id, received=received,
-                   accepted=accepted, closed=closed, unit=unit))  # fmt: skip
+        text = CASE.format(id=id, received=received, accepted=accepted, closed=closed)
+        repo.write(f"cases/2026/{id}.yaml", text.replace("unit: 城关镇", f"unit: {unit}"))
     _, built, _ = small_build(repo.root)
     return repo.root, built
 
@@ -165,14 +151,8 @@ def copy_3b(parts_3b: tuple[Path, tuple[datetime, datetime]], tmp_path: Path) ->
 
 
 def rendered(site: Path) -> dict[str, bytes]:
-    """Every PDF as rendered, before its build stamp (the manifest knows the length)."""
-    pages = json.loads((site / ".xfgen-manifest.json").read_text(encoding="utf-8"))["pages"]
-    return {
-        pdf: (site / pdf).read_bytes()[:length]
-        for record in pages.values()
-        for pdf, length in record["outputs"].items()
-        if pdf.endswith(".pdf")
-    }
+    """Every PDF as rendered, before its build stamp."""
+    return {name: data for name, data in all_rendered(site).items() if name.endswith(".pdf")}
 
 
 def test_every_pdf_of_a_site_in_parts_is_pdfa_3b_with_its_figures(
