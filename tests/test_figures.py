@@ -605,7 +605,7 @@ def test_previous_year_as_of_29_february() -> None:
     assert (f.counts.cases, f.counts.accepted, f.rates.closure) == (1, 1, 0.0)
     change = f.year_on_year.counts["cases"]
     assert (change.current, change.previous, change.baseline) == (1, 2, True)
-    assert shown_change(change).text == "同比下降50.0%"
+    assert shown_change(change).text == "同比减少1件"  # 2 → 1: below 10, the difference
     assert shown_change(f.year_on_year.rates["closure"]).text == "同比持平"
     assert shown_change(f.year_on_year.rates["rating_participation"]).text == "上年同期无数据"
     assert shown_change(f.year_on_year.counts["closed"]).text == "同比持平"  # 0 then, 0 now
@@ -623,8 +623,9 @@ def test_change_wording() -> None:
     assert text("count", 130, 137) == "同比下降5.1%"  # -7/137 = -5.109%
     assert text("count", 150, 120) == "同比上升25.0%"
     assert text("count", 15, 16) == "同比下降6.3%"  # -1/16 = -6.25%, half up
-    assert text("count", 5, 0) == "上年同期为0"
-    assert text("count", 5, 0, "环比") == "上期为0"
+    assert text("count", 5, 0) == "同比增加5件"  # below 10: the difference
+    assert text("count", 5, 0, "环比") == "环比增加5件"
+    assert text("count", 2, 1) == "同比增加1件"
     assert text("count", 0, 0) == "同比持平"
     assert text("count", 7, 7, "环比") == "环比持平"
     # a rate change is the difference of the shown values: 94.4% − 87.0% = 7.4
@@ -637,9 +638,9 @@ def test_change_wording() -> None:
     assert text("rate", Fraction(1, 2), None, "环比") == "上期无数据"
     assert text("rate", None, Fraction(1, 2)) == "本期无数据"
     assert text("days", Fraction(20), Fraction(93, 4)) == "同比减少3.3天"  # 20.0 − 23.3
-    # a previous period without any case has no data, for counts too
+    # a previous period without any record
     no_cases = shown_change(Change("count", 3, 0, baseline=False))
-    assert (no_cases.text, no_cases.cell) == ("上年同期无数据", "上年同期无数据")
+    assert (no_cases.text, no_cases.cell) == ("上年同期无记录", "上年同期无记录")
     assert shown_change(Change("rate", Fraction(1, 16), Fraction(0))).cell == "提高6.3个百分点"
 
 

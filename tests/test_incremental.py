@@ -146,7 +146,7 @@ def web_pages(site: Path) -> dict[str, str]:
     }
 
 
-STAMPS = re.compile(r"(生成时间|数据版本) [^<]*")
+STAMPS = re.compile(r"生成于[^<]*|数据版本 [^<]*")
 
 
 def test_an_incremental_build_equals_a_full_build(root: Path) -> None:
@@ -174,7 +174,7 @@ def test_an_incremental_build_equals_a_full_build(root: Path) -> None:
     for pdf in incremental.rglob("*.pdf"):
         first = pdf_text(pdf)[0]
         assert re.search(
-            r"生成时间 \d{4}-\d\d-\d\d \d\d:\d\d · 数据版本 未纳入 git 版本管理", first
+            r"生成于\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d · 数据版本 未纳入 git 版本管理", first
         )
         # and on every other page: a page printed on its own says when it was made
         stamp = re.search(r"生成[^\n·]* · 数据版本 未纳入 git 版本管理", first)
@@ -259,7 +259,7 @@ def test_a_change_inside_one_month_prints_one_part_again(root: Path) -> None:
 
 
 def unstamped(pdf: Path) -> list[str]:
-    return [re.sub(r"生成时间 [\d:\- ]+ · 数据版本 \S+", "", page) for page in pdf_text(pdf)]
+    return [re.sub(r"生成于[\d年月日: ]+ · 数据版本 \S+", "", page) for page in pdf_text(pdf)]
 
 
 def test_a_damaged_cached_part_is_printed_again(root: Path) -> None:

@@ -46,6 +46,9 @@ class Chart:
     plot_top: float = 0
     plot_width: float = 0
     plot_height: float = 0
+    # The visible caption: what each series counts, its unit, the date it goes by, and
+    # whether cases registered before the period are in it (DOMAIN.md "What a summary says").
+    note: str = ""
 
 
 def _nice_max(value: float) -> tuple[float, float]:

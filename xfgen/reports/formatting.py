@@ -3,9 +3,8 @@
 One rounding rule (DOMAIN.md "Rounding"): half up (四舍五入) from the exact
 value to one decimal, for rates, shares, average days and scores. A change
 printed beside two printed values is computed from those printed values, so a
-reader who redoes the subtraction gets the printed figure; :func:`shown_change`
-is the one place that words a change, for the summary, the terminal table and
-every other report.
+reader who redoes the subtraction gets the printed figure. Changes are worded
+by :mod:`xfgen.reports.wording` (:func:`shown_change` words a ``Change`` the same way).
 """
 
 from __future__ import annotations
@@ -85,39 +84,21 @@ class ShownChange:
         return self.text
 
 
-def shown_change(change: Change, against: Against = "同比") -> ShownChange:
-    """How ``change`` reads, by DOMAIN.md "Wording of changes".
+def shown_change(change: Change, against: Against = "同比", unit: str = "件") -> ShownChange:
+    """How ``change`` reads, by DOMAIN.md "Wording of changes": the rules are those of
+    :mod:`xfgen.reports.wording` (the summary's own); a compared period without any
+    record reads 上年同期无记录 (上期… for 环比)."""
+    from xfgen.reports import wording  # wording builds on this module's rounding
 
-    Counts: the exact (now − before) ÷ before as a percentage (上升/下降X%);
-    rates: the difference of the two shown percentages (提高/降低X个百分点);
-    average days: the difference of the two shown values (增加/减少X天).
-    Equal shown values are 持平; a previous count of 0 is 上年同期为0; a
-    previous rate or average without data, or a previous period without any
-    case, is 上年同期无数据 (上期… for 环比).
-    """
-    other = _OTHER[against]
-    if not change.baseline or change.previous is None:
-        return ShownChange(f"{other}无数据", f"{other}无数据")
+    if not change.baseline:
+        missing = f"{_OTHER[against]}无记录"
+        return ShownChange(missing, missing)
+    text = wording.change_text(change.kind, change.current, change.previous, against, unit)
     if change.current is None:
-        return ShownChange("本期无数据", "本期无数据")
-    if change.kind == "count":
-        if change.previous == 0:
-            if change.current == 0:
-                return ShownChange(f"{against}持平", "持平")
-            return ShownChange(f"{other}为0", f"{other}为0")
-        amount = half_up(Fraction(change.current - change.previous) / change.previous * 100)
-        up, down, unit = "上升", "下降", "%"
-    elif change.kind == "rate":
-        amount = _points(change.current) - _points(change.previous)
-        up, down, unit = "提高", "降低", "个百分点"
-    else:
-        amount = half_up(change.current) - half_up(change.previous)
-        up, down, unit = "增加", "减少", "天"
-    if amount == 0:
-        return ShownChange(f"{against}持平", "持平")
-    word = up if amount > 0 else down
-    phrase = f"{word}{abs(amount)}{unit}"
-    return ShownChange(f"{against}{phrase}", phrase)
+        return ShownChange("本期无数据", NO_DATA)
+    return ShownChange(
+        text, wording.change_cell(change.kind, change.current, change.previous, against, unit)
+    )
 
 
 def _points(rate: Number) -> Decimal:

@@ -13,7 +13,7 @@ import difflib
 import re
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,10 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from xfgen.errors import RenderError
-from xfgen.figures.compute import PeriodFigures
+from xfgen.figures.compute import PeriodFigures, figures_to_json
 from xfgen.records.inputs import UnsafeInput, read_input, relative_name
 from xfgen.records.models import Config
+from xfgen.reports import wording
 from xfgen.reports.fonts import PrintFonts
 from xfgen.reports.formatting import (
     NO_DATA,
@@ -40,6 +41,7 @@ from xfgen.reports.formatting import (
     shown_change,
 )
 from xfgen.reports.limits import USER_RENDER_SECONDS, BoundedSandbox, RenderLimit, time_limit
+from xfgen.reports.narrative import Section, split_sections
 from xfgen.site.gitinfo import DataVersion
 
 USER_TEMPLATES = "templates"
@@ -68,10 +70,7 @@ class SiteInfo:
     @property
     def scope(self) -> str:
         """How a summary names the whole jurisdiction: 全县, 全市, 全区 ... or 本单位."""
-        # The first administrative suffix after a place name: 平安县信访局 → 全县; a name
-        # that merely starts with 市 or 乡 (市场监督管理局, 乡村振兴局) has no place name.
-        match = re.match(r"^.+?(县|市|区|旗|镇|乡)", self.config.office)
-        return f"全{match.group(1)}" if match else "本单位"
+        return wording.scope(self.config.office)
 
 
 class UserTemplates(jinja2.BaseLoader):
@@ -124,7 +123,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         day=lambda d: d.isoformat() if isinstance(d, date) else NO_DATA,
         change=lambda c, against="同比": shown_change(c, against).text,
         change_cell=lambda c, against="同比": shown_change(c, against).cell,
-        cn_date=chinese_date, prose=no_break,
+        cn_date=chinese_date, prose=no_break, numeral=wording.numeral, stamp=wording.build_stamp,
     )  # fmt: skip
     return env
 
@@ -215,8 +214,9 @@ class Renderer:
             return template
         return f"{relative_name(self.root, Path(inside[-1].filename))}:{inside[-1].lineno}"
 
-    def narrative(self, figures: PeriodFigures) -> str | None:
-        """The staff's prose for the period (reports/<period>.md), figures filled in, sanitised."""
+    def narrative(self, figures: PeriodFigures) -> tuple[Narrated, ...] | None:
+        """The staff's prose for the period (reports/<period>.md) in its sections, figures
+        filled in, sanitised; None without a file."""
         folder = self.root / NARRATIVE_DIR
         path = folder / f"{figures.period.label}.md"
         if not path.exists() and not path.is_symlink():
@@ -228,13 +228,22 @@ class Renderer:
             raise RenderError(str(exc)) from None
         except UnicodeDecodeError:
             raise RenderError(f"{rel}：文件不是 UTF-8 编码，请另存为 UTF-8 后再试。") from None
+        values = narrative_values(figures, self.site)
+        return tuple(
+            Narrated(section.name, self._section_html(section, rel, source, values))
+            for section in split_sections(source, rel)
+        )
+
+    def _section_html(
+        self, section: Section, rel: str, source: str, values: dict[str, Any]
+    ) -> Markup:
         env = BoundedSandbox(undefined=jinja2.StrictUndefined, autoescape=False)
         try:
-            values = narrative_values(figures, self.site)
             with time_limit(USER_RENDER_SECONDS):
-                text = env.from_string(source).render(values)
+                text = env.from_string(section.source).render(values)
         except jinja2.TemplateSyntaxError as exc:
-            raise RenderError(f"{rel}:{exc.lineno}: 占位符写法有误：{exc.message}") from None
+            line = section.line + (exc.lineno or 1) - 1
+            raise RenderError(f"{rel}:{line}: 占位符写法有误：{exc.message}") from None
         except jinja2.UndefinedError as exc:
             raise RenderError(unknown_placeholder(rel, source, exc.message or "", values)) from None
         except RenderLimit as exc:
@@ -245,7 +254,15 @@ class Renderer:
                 "只能引用 README“总结文字”一节列出的值，不能运算或引用其他文件。"
             ) from None
         html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-        return _demote_headings(nh3.clean(html, tags=_NARRATIVE_TAGS, attributes={}))
+        return Markup(_demote_headings(nh3.clean(html, tags=_NARRATIVE_TAGS, attributes={})))
+
+
+@dataclass(frozen=True)
+class Narrated:
+    """One section of the office's prose, ready for the page: its heading as written."""
+
+    name: str
+    html: Markup
 
 
 def unknown_placeholder(rel: str, source: str, message: str, values: dict[str, Any]) -> str:
@@ -307,24 +324,16 @@ def css_string(text: str) -> Markup:
 
 
 def narrative_values(figures: PeriodFigures, site: SiteInfo) -> dict[str, Any]:
-    """What a narrative's placeholders can name, already formatted for prose."""
-    yoy = figures.year_on_year
-    pop = figures.period_on_period
+    """What a narrative's placeholders can name, already formatted for prose (the wording of
+    changes as the summary's own sentences have it)."""
+    stats = figures_to_json(figures)
     return {
         "office": site.config.office,
-        "period": figures.period.name,
+        "period": wording.stats_period_name(stats),
         "as_of": chinese_date(figures.as_of),
-        "counts": asdict(figures.counts),
-        "rates": {name: percent(value) for name, value in asdict(figures.rates).items()},
-        "avg_handling_days": decimal(figures.avg_handling_days),
-        "yoy": {
-            "counts": {name: shown_change(c).text for name, c in yoy.counts.items()},
-            "rates": {name: shown_change(c).text for name, c in yoy.rates.items()},
-            "avg_handling_days": shown_change(yoy.avg_handling_days).text,
-        },
-        "pop": {
-            "counts": {name: shown_change(c, "环比").text for name, c in pop.counts.items()},
-            "rates": {name: shown_change(c, "环比").text for name, c in pop.rates.items()},
-            "avg_handling_days": shown_change(pop.avg_handling_days, "环比").text,
-        },
+        "counts": dict(stats["counts"]),
+        "rates": {key: wording.percent(wording.rate(stats, key)) for key in stats["rates"]},
+        "avg_handling_days": wording.shown("days", wording.average_days(stats)),
+        "yoy": wording.all_changes(stats, "同比"),
+        "pop": wording.all_changes(stats, "环比"),
     }

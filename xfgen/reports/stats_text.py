@@ -9,25 +9,25 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
-from xfgen.figures.compute import Change, PeriodFigures
+from xfgen.figures.compute import PeriodFigures, figures_to_json
 from xfgen.figures.deadlines import provisional_note
 from xfgen.figures.office_work import Activities
+from xfgen.reports import wording
 from xfgen.reports.formatting import (
     NO_DATA,
     decimal,
     percent,
     rank_change,
     score_points,
-    shown_change,
 )
 
 _COUNT_ROWS = (
-    ("受理总量（件）", "cases"),
+    ("登记（件）", "cases"),
     ("已受理（件）", "accepted"),
     ("不予受理（件）", "not_accepted"),
-    ("待定（件）", "undecided"),
+    ("尚未作出受理决定（件）", "undecided"),
     ("已办结（件）", "closed"),
     ("来访批次", "visit_batches"),
     ("来访人次", "visit_people"),
@@ -88,46 +88,19 @@ def format_stats(f: PeriodFigures) -> str:
     header = ["项目", "本期", "上年同期", "同比"] + (["上期", "环比"] if with_before else [])
     align = "lrrl" + ("rl" if with_before else "")
 
-    def row(name: str, shown: str, year: str, pop: str, yoy: Change, pp: Change) -> list[str]:
-        cells = [name, shown, year, _change(yoy, "同比")]
-        return cells + ([pop, _change(pp, "环比")] if with_before else [])
+    stats = figures_to_json(f)
+
+    def row(name: str, figure: wording.Figure) -> list[str]:
+        now, year, yoy, pop, pp = wording.cells(stats, figure)
+        return [name, now, year, yoy] + ([pop, pp] if with_before else [])
 
     lines += ["", "一、基本情况"]
-    rows = [
-        row(
-            name,
-            str(getattr(f.counts, key)),
-            _count(last_year.counts.cases, getattr(last_year.counts, key)),
-            _count(before.counts.cases, getattr(before.counts, key)),
-            f.year_on_year.counts[key],
-            f.period_on_period.counts[key],
-        )
-        for name, key in _COUNT_ROWS
-    ]
+    rows = [row(name, wording.count_figure(key)) for name, key in _COUNT_ROWS]
     lines += _table(header, rows, align)
 
     lines += ["", "二、办理情况"]
-    rows = [
-        row(
-            name,
-            percent(getattr(f.rates, key)),
-            percent(getattr(last_year.rates, key)),
-            percent(getattr(before.rates, key)),
-            f.year_on_year.rates[key],
-            f.period_on_period.rates[key],
-        )
-        for name, key in _RATE_ROWS
-    ]
-    rows.append(
-        row(
-            "平均办理天数",
-            decimal(f.avg_handling_days),
-            decimal(last_year.avg_handling_days),
-            decimal(before.avg_handling_days),
-            f.year_on_year.avg_handling_days,
-            f.period_on_period.avg_handling_days,
-        )
-    )
+    rows = [row(name, wording.Figure("rate", key)) for name, key in _RATE_ROWS]
+    rows.append(row("平均办理天数", wording.Figure("days")))
     lines += _table(header, rows, align)
 
     lines += ["", "三、分类统计"]
@@ -173,11 +146,11 @@ def format_stats(f: PeriodFigures) -> str:
     if f.unranked:
         listed = "、".join(_unranked(f, unit) for unit in f.unranked)
         lines.append(f"不参与排名：{listed}")
-    lines += _office_work_lines(f)
+    lines += _office_work_lines(f, stats)
     lines += [
         "",
-        f"注：{NO_DATA} 表示无数据（分母为 0）。同比、环比：件数为增减百分比，"
-        "比率为两个显示值之差（百分点）。得分为各项比率的加权平均（百分制）；"
+        f"注：{NO_DATA} 表示无数据（分母为 0）。同比、环比：比较期件数在 10 及以上的为增减百分比，"
+        "不足 10 的为两者之差；比率为两个显示值之差（百分点）。得分为各项比率的加权平均（百分制）；"
         f"名次变化与 {f.previous_period.label}（截至 {f.previous_period.as_of.isoformat()}）相比。",
     ]
     return "\n".join(lines)
@@ -193,25 +166,15 @@ _OFFICE_ROWS = (
 )
 
 
-def _office_work_lines(f: PeriodFigures) -> list[str]:
+def _office_work_lines(f: PeriodFigures, stats: wording.Stats) -> list[str]:
     """五、领导接访和包案督办: 包案 and 督办 with 同比 (环比), then the activities (never ranked)."""
-    last_year, before = f.previous_year, f.previous_period
     with_before = f.period.kind != "year"
     lines = ["", "五、领导接访和包案督办"]
     rows = []
     for name, key in _OFFICE_ROWS:
-        if key.endswith("closure"):
-            cells = [percent(getattr(x.rates, key)) for x in (f, last_year, before)]
-            yoy, pop = f.year_on_year.rates[key], f.period_on_period.rates[key]
-        else:
-            cells = [
-                str(getattr(f.counts, key)),
-                _count(last_year.counts.cases, getattr(last_year.counts, key)),
-                _count(before.counts.cases, getattr(before.counts, key)),
-            ]
-            yoy, pop = f.year_on_year.counts[key], f.period_on_period.counts[key]
-        row = [name, cells[0], cells[1], _change(yoy, "同比")]
-        rows.append(row + ([cells[2], _change(pop, "环比")] if with_before else []))
+        kind: wording.Kind = "rate" if key.endswith("closure") else "count"
+        now, year, yoy, pop, pp = wording.cells(stats, wording.Figure(kind, key))
+        rows.append([name, now, year, yoy] + ([pop, pp] if with_before else []))
     header = ["项目", "本期", "上年同期", "同比"] + (["上期", "环比"] if with_before else [])
     lines += _table(header, rows, "lrrl" + ("rl" if with_before else ""))
     lines += ["", "按督办类型"]
@@ -242,15 +205,6 @@ def display_width(text: str) -> int:
         0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
         for ch in text
     )
-
-
-def _change(change: Change, against: Literal["同比", "环比"]) -> str:
-    return shown_change(change, against).cell
-
-
-def _count(cases: int, value: int) -> str:
-    """A count of the compared period, or — when that period had no cases at all."""
-    return str(value) if cases else NO_DATA
 
 
 def _unranked(f: PeriodFigures, label: str) -> str:

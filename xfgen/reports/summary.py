@@ -1,25 +1,23 @@
-"""What the summary report lists, in the order DOMAIN.md "What a summary says" gives.
+"""What the summary report shows, in the order DOMAIN.md "What a summary says" gives.
 
-Only orders and formats: every count comes from :mod:`xfgen.figures.compute`.
-Channels, sources, kinds and outcomes follow the configuration; categories
-and units go by count, ties in configuration order. Prose leaves out labels
-with a count of 0; a category in prose is its 小类.
+Only places: the sentences and every table cell are worded by :mod:`xfgen.reports.wording`
+from the ``stats --json`` object, so prose and tables say the same thing the same way.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from xfgen.figures.compute import Change, PeriodFigures, Snapshot
-from xfgen.records.models import KINDS, VISIT_CHANNEL, Config
-from xfgen.reports import charts, definitions
+from xfgen.figures.compute import PeriodFigures, Snapshot, figures_to_json
+from xfgen.records.models import Config
+from xfgen.reports import charts, definitions, wording
 from xfgen.reports.definitions import AVERAGE_DAYS, COUNT_NAMES, RATE_NAMES
-from xfgen.reports.formatting import NO_DATA, decimal, percent, shown_change
+from xfgen.reports.formatting import NO_DATA
 
-TOP_CATEGORIES = 5  # the prose names this many categories (DOMAIN.md)
 CHART_CATEGORIES = 10  # the chart and table show more
 TREND_RATES = (
     ("按期办结率", "on_time_closure"),
@@ -36,12 +34,6 @@ class Item:
     label: str  # the full configured label (tables)
     count: int
     share: str  # 占比, formatted
-    closed: int = 0  # of these, closed by the as-of date
-
-    @property
-    def short(self) -> str:
-        """How prose names it: a category's 小类 ("工资拖欠"), any other label as it is."""
-        return self.label.rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -69,60 +61,96 @@ REVIEW_ROWS = (
     "recheck_requested", "recheck_decided", "recheck_upheld",
 )  # fmt: skip
 BACKLOG_ROWS = ("backlog_start", "backlog_resolved", "backlog", "overdue_open")
+BREAKDOWN_ROWS = ("channel", "source", "kind", "category")
 
 
-def comparison_rows(f: PeriodFigures) -> dict[str, tuple[Row, ...]]:
+def row(stats: wording.Stats, name: str, figure: wording.Figure) -> Row:
+    """One comparison row from the stats object, its cells worded as the prose words them."""
+    return Row(name, *wording.cells(stats, figure))
+
+
+def comparison_rows(stats: wording.Stats) -> dict[str, tuple[Row, ...]]:
     """The summary's comparison tables: counts, rates, 复查/复核 and days, 积案."""
 
-    def row(name: str, change: Change, pop: Change) -> Row:
-        return Row(
-            name,
-            _shown(change.kind, change.current),
-            _shown(change.kind, change.previous, change.baseline),
-            shown_change(change, "同比").cell,
-            _shown(pop.kind, pop.previous, pop.baseline),
-            shown_change(pop, "环比").cell,
-        )
-
-    yoy, pop = f.year_on_year, f.period_on_period
-
     def counts(keys: Sequence[str]) -> tuple[Row, ...]:
-        return tuple(row(COUNT_NAMES[k], yoy.counts[k], pop.counts[k]) for k in keys)
+        return tuple(row(stats, COUNT_NAMES[k], wording.count_figure(k)) for k in keys)
 
-    days = row(AVERAGE_DAYS.name, yoy.avg_handling_days, pop.avg_handling_days)
+    def rates(keys: Sequence[str]) -> tuple[Row, ...]:
+        return tuple(row(stats, RATE_NAMES[k], wording.Figure("rate", k)) for k in keys)
+
+    days = row(stats, AVERAGE_DAYS.name, wording.Figure("days"))
     return {
         "count_rows": counts(COUNT_ROWS),
-        "rate_rows": tuple(row(RATE_NAMES[k], yoy.rates[k], pop.rates[k]) for k in RATE_ROWS),
+        "rate_rows": rates(RATE_ROWS),
         "review_rows": (days, *counts(REVIEW_ROWS)),
         "backlog_rows": (
             *counts(BACKLOG_ROWS[:2]),
-            row(
-                RATE_NAMES["backlog_resolution"],
-                yoy.rates["backlog_resolution"],
-                pop.rates["backlog_resolution"],
-            ),
+            *rates(("backlog_resolution",)),
             *counts(BACKLOG_ROWS[2:]),
         ),
     }
 
 
-def _shown(kind: str, value: Fraction | int | None, baseline: bool = True) -> str:
-    if not baseline:
-        return NO_DATA
-    if kind == "count":
-        return NO_DATA if value is None else str(value)
-    return percent(value) if kind == "rate" else decimal(value)
+OFFICE_ROWS: tuple[tuple[wording.Kind, str], ...] = (
+    ("count", "leader_cases"), ("count", "leader_closed"), ("rate", "leader_closure"),
+    ("count", "supervised"), ("count", "supervised_closed"), ("rate", "supervised_closure"),
+)  # fmt: skip
+
+
+def office_rows(stats: wording.Stats) -> tuple[Row, ...]:
+    """领导包案 and 督办 against last year (and the previous period)."""
+    return tuple(
+        row(stats, (COUNT_NAMES if kind == "count" else RATE_NAMES)[key], wording.Figure(kind, key))
+        for kind, key in OFFICE_ROWS
+    )
+
+
+def leader_rows(
+    stats: wording.Stats, words: wording.Vocabulary
+) -> tuple[tuple[str, str, Mapping[str, int]], ...]:
+    """Each level's leaders in protocol order; the level named on its first row only."""
+    work = stats["office_work"]
+    rows = []
+    for level in wording.ordered(
+        {k: v["events"] for k, v in work["by_level"].items()}, words.leader_levels
+    ):
+        leaders = work.get("by_level_leader", {}).get(level[0], {})
+        for i, (leader, tally) in enumerate(wording.in_protocol_order(leaders, words.leaders)):
+            rows.append((level[0] if i == 0 else "", leader, tally))
+    return tuple(rows)
+
+
+def breakdown_rows(stats: wording.Stats, words: wording.Vocabulary) -> tuple[Row, ...]:
+    """The second table: channel, source, kind and category counts against last year."""
+    last_year = stats["previous_year"]
+    recorded = wording.recorded(stats, "同比")
+    rows = []
+    for name in BREAKDOWN_ROWS:
+        labels = getattr(words, f"{name}s" if name != "category" else "categories")
+        counts = stats["by"][name]
+        before = last_year.get("by", {}).get(name, {})
+        for label, count in wording.ordered(counts, labels, by_count=name == "category"):
+            previous = before.get(label, 0)
+            rows.append(
+                Row(
+                    label,
+                    str(count),
+                    str(previous) if recorded else NO_DATA,
+                    wording.change_cell("count", count, previous, "同比", recorded=recorded),
+                    "",
+                    "",
+                )
+            )
+    return tuple(rows)
 
 
 @dataclass(frozen=True)
 class SummaryView:
+    name: str  # the period as the summary names it (2026年1—11月 when cut off)
     scope: str  # 全县, 全市 ... as the opening sentence says it
-    with_previous_period: bool  # 上期 / 环比 columns and wording (not in year reports)
-    channels: tuple[Item, ...]
-    sources: tuple[Item, ...]
-    kinds: tuple[Item, ...]
+    with_previous_period: bool  # 上期 / 环比 columns (not in year reports)
+    words: wording.Sentences
     outcomes: tuple[Item, ...]
-    categories: tuple[Item, ...]
     units: tuple[Item, ...]
     month_chart: charts.Chart
     category_chart: charts.Chart
@@ -134,14 +162,12 @@ class SummaryView:
     rate_rows: tuple[Row, ...]
     review_rows: tuple[Row, ...]
     backlog_rows: tuple[Row, ...]
-
-    @property
-    def visits(self) -> str:
-        return VISIT_CHANNEL
-
-    @property
-    def top_categories(self) -> tuple[Item, ...]:
-        return self.categories[:TOP_CATEGORIES]
+    breakdown_rows: tuple[Row, ...]
+    office_rows: tuple[Row, ...]
+    leader_rows: tuple[tuple[str, str, Mapping[str, int]], ...]  # level (first row), leader
+    half_names: tuple[str, ...]  # a year's halves as named at its as-of date
+    year_recorded: bool  # 上年同期 has records
+    period_recorded: bool  # 上期 has records
 
 
 @dataclass(frozen=True)
@@ -151,6 +177,12 @@ class Definitions:
     general: tuple[str, ...]
     figures: tuple[definitions.Definition, ...]
     office: tuple[str, ...]
+
+
+def summary_title(f: PeriodFigures, office: str, has_narrative: bool) -> str:
+    """平安县信访局2026年上半年信访工作总结 (…信访工作情况 without the office's prose)."""
+    name = wording.stats_period_name(figures_to_json(f))
+    return wording.title(office, name, has_narrative)
 
 
 def summary_context(f: PeriodFigures, config: Config, scope: str) -> dict[str, Any]:
@@ -172,73 +204,80 @@ def summary_context(f: PeriodFigures, config: Config, scope: str) -> dict[str, A
     }
 
 
-def summary_view(f: PeriodFigures, config: Config, scope: str) -> SummaryView:
-    """The summary's lists and charts for ``f``, in display order."""
+MONTH_NOTE = "登记件数按登记月份统计；办结件数按办结月份统计，含以前登记的事项"
 
-    def items(
-        name: str, labels: Sequence[str], by_count: bool, closed: bool = True
-    ) -> tuple[Item, ...]:
-        counts: Mapping[str, int] = getattr(f.by, name)
-        done: Mapping[str, int] = getattr(f.by_closed, name) if closed else {}
+
+def summary_view(f: PeriodFigures, config: Config, scope: str) -> SummaryView:
+    """The summary's sentences, lists and charts for ``f``, in display order."""
+    stats = figures_to_json(f)
+    words = wording.Vocabulary.of(config)
+
+    def items(name: str, labels: Sequence[str], by_count: bool) -> tuple[Item, ...]:
+        counts: Mapping[str, int] = stats["by"][name]
         return tuple(
-            Item(label, count, percent(f.share(count)), done.get(label, 0))
-            for label, count in ordered(counts, labels, by_count)
+            Item(label, count, wording.share(count, f.counts.cases))
+            for label, count in wording.ordered(counts, labels, by_count)
         )
 
     categories = items("category", config.categories, by_count=True)
     units = items("unit", config.units, by_count=True)
     months = [f"{m.month.index}月" for m in f.monthly]
     return SummaryView(
+        name=wording.stats_period_name(stats),
         scope=scope,
-        with_previous_period=f.period.kind != "year",
-        channels=items("channel", config.channels, by_count=False),
-        sources=items("source", config.sources, by_count=False),
-        kinds=items("kind", KINDS, by_count=False),
-        outcomes=items("outcome", config.outcomes, by_count=False, closed=False),
-        categories=categories,
+        with_previous_period=not wording.is_year(stats),
+        words=wording.sentences(stats, words, scope),
+        outcomes=items("outcome", config.outcomes, by_count=False),
         units=units,
-        month_chart=charts.monthly_columns(
-            "各月登记与办结件数",
-            months,
-            [[m.received for m in f.monthly], [m.closed for m in f.monthly]],
-            ["登记", "办结"],
+        month_chart=captioned(
+            charts.monthly_columns(
+                "各月登记与办结件数（件）",
+                months,
+                [[m.received for m in f.monthly], [m.closed for m in f.monthly]],
+                ["登记", "办结"],
+            ),
+            MONTH_NOTE,
         ),
-        category_chart=charts.horizontal_bars(
-            "主要问题类别（件）", [(i.label, i.count) for i in categories[:CHART_CATEGORIES]]
+        category_chart=captioned(
+            charts.horizontal_bars(
+                "主要问题类别（件）", [(i.label, i.count) for i in categories[:CHART_CATEGORIES]]
+            ),
+            "登记件数（件），按登记日期统计，不含以前登记的事项",
         ),
-        unit_chart=charts.horizontal_bars(
-            "各责任单位件数（件）", [(i.label, i.count) for i in units]
+        unit_chart=captioned(
+            charts.horizontal_bars("各责任单位件数（件）", [(i.label, i.count) for i in units]),
+            "登记件数（件），按登记日期统计，不含以前登记的事项",
         ),
         trend_volume=_trend_volume(f.trend, config) if f.trend else None,
         trend_rates=_trend_rates(f.trend) if f.trend else None,
         trend_partial=tuple(s for s in f.trend if s.as_of < s.period.end),
-        **comparison_rows(f),
+        breakdown_rows=breakdown_rows(stats, words),
+        office_rows=office_rows(stats),
+        leader_rows=leader_rows(stats, words),
+        half_names=tuple(
+            wording.period_name(h.period.label, h.period.start, h.period.end, h.as_of)
+            for h in f.halves
+        ),
+        year_recorded=wording.recorded(stats, "同比"),
+        period_recorded=wording.recorded(stats, "环比"),
+        **comparison_rows(stats),
     )
 
 
-def ordered(
-    counts: Mapping[str, int], labels: Sequence[str], by_count: bool
-) -> list[tuple[str, int]]:
-    """The labels with a count, in configuration order, or by count with ties in that order.
-
-    A label that is not configured (kept from an older configuration) comes after
-    the configured ones, in code point order.
-    """
-    position = {label: i for i, label in enumerate(labels)}
-    items = [(label, count) for label, count in counts.items() if count > 0]
-    items.sort(key=lambda item: (position.get(item[0], len(labels)), item[0]))
-    if by_count:
-        items.sort(key=lambda item: -item[1])  # stable: ties keep configuration order
-    return items
+def captioned(chart: charts.Chart, note: str) -> charts.Chart:
+    return dataclasses.replace(chart, note=note)
 
 
 def _trend_volume(trend: Sequence[Snapshot], config: Config) -> charts.Chart:
     channels = [label for label in config.channels if any(s.by.channel.get(label) for s in trend)]
-    return charts.monthly_columns(
-        "近年信访量（件，按信访形式）",
-        [_year_label(s) for s in trend],
-        [[s.by.channel.get(label, 0) for s in trend] for label in channels],
-        channels,
+    return captioned(
+        charts.monthly_columns(
+            "近年登记件数（件，按信访形式）",
+            [_year_label(s) for s in trend],
+            [[s.by.channel.get(label, 0) for s in trend] for label in channels],
+            channels,
+        ),
+        "各年登记件数（件），按登记日期统计、按信访形式分，不含以前年度登记的事项",
     )
 
 
@@ -246,11 +285,15 @@ def _trend_rates(trend: Sequence[Snapshot]) -> charts.Chart:
     series: list[list[Fraction | None]] = [
         [getattr(s.rates, key) for s in trend] for _, key in TREND_RATES
     ]
-    return charts.rate_columns(
-        "近年办理质量（%）",
-        [_year_label(s) for s in trend],
-        series,
-        [name for name, _ in TREND_RATES],
+    return captioned(
+        charts.rate_columns(
+            "近年办理质量（%）",
+            [_year_label(s) for s in trend],
+            series,
+            [name for name, _ in TREND_RATES],
+        ),
+        f"{'、'.join(name for name, _ in TREND_RATES)}（%）：各年只统计当年登记的事项（按登记日期），"
+        "不含以前年度登记的事项",
     )
 
 

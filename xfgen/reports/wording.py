@@ -26,6 +26,8 @@ Against = Literal["同比", "环比"]
 Kind = Literal["count", "rate", "days"]
 
 OTHER = {"同比": "上年同期", "环比": "上期"}
+BOTH: tuple[Against, ...] = ("同比", "环比")
+YEAR_ONLY: tuple[Against, ...] = ("同比",)
 TOP_CATEGORIES = 5
 _NUMERALS = "零一二三四五六七八九"
 _YEAR_LABEL = re.compile(r"\d{4}")
@@ -258,6 +260,26 @@ class Figure:
         if self.kind == "rate":
             return rate(block, self.key)
         return average_days(block)
+
+
+def cells(stats: Stats, figure: Figure) -> tuple[str, str, str, str, str]:
+    """A table row's cells: 本期, 上年同期, 同比, 上期, 环比, worded as the prose words them
+    (a compared period without records shows — and "上年同期无记录")."""
+    now = figure.value(stats)
+    shown_cells = [shown(figure.kind, now)]
+    for against in BOTH:
+        made = recorded(stats, against)
+        before = figure.value(earlier(stats, against))
+        shown_cells += [
+            shown(figure.kind, before) if made else NO_DATA,
+            change_cell(figure.kind, now, before, against, figure.unit, made),
+        ]
+    return tuple(shown_cells)  # type: ignore[return-value]
+
+
+def count_figure(key: str) -> Figure:
+    """A count with the unit its change is worded in."""
+    return Figure("count", key, COUNT_UNITS.get(key, "件"))
 
 
 def recorded(stats: Stats, against: Against) -> bool:
@@ -538,16 +560,12 @@ def _rates(stats: Stats) -> str | None:
         figure = Figure("rate", key)
         value = figure.value(stats)
         if value is not None:
-            clauses.append(with_changes(f"{name}{percent(Fraction(value))}", stats, figure, _BOTH))
+            clauses.append(with_changes(f"{name}{percent(Fraction(value))}", stats, figure, BOTH))
     days = average_days(stats)
     if days is not None:
         figure = Figure("days")
-        clauses.append(with_changes(f"平均办理天数{half_up(days)}天", stats, figure, _BOTH))
+        clauses.append(with_changes(f"平均办理天数{half_up(days)}天", stats, figure, BOTH))
     return _sentence(clauses)
-
-
-_BOTH: tuple[Against, ...] = ("同比", "环比")
-_YEAR_ONLY: tuple[Against, ...] = ("同比",)
 
 
 def _methods(stats: Stats, words: Vocabulary) -> str | None:
@@ -566,10 +584,10 @@ def _methods(stats: Stats, words: Vocabulary) -> str | None:
 def _review(stats: Stats, word: str, key: str) -> str | None:
     c = stats["counts"]
     asked = counted_clause(
-        stats, f"申请{word}{c[key + '_requested']}件", key + "_requested", _YEAR_ONLY, True
+        stats, f"申请{word}{c[key + '_requested']}件", key + "_requested", YEAR_ONLY, True
     )
     decided = counted_clause(
-        stats, f"作出{word}意见{c[key + '_decided']}件", key + "_decided", _YEAR_ONLY, False
+        stats, f"作出{word}意见{c[key + '_decided']}件", key + "_decided", YEAR_ONLY, False
     )
     if decided and c[key + "_upheld"]:
         decided += f"，其中维持{c[key + '_upheld']}件"
@@ -581,7 +599,7 @@ def _activities(stats: Stats, words: Vocabulary) -> str | None:
     total = work.get("total", {})
     kinds = "、".join(words.activity_kinds)
     now = total.get("people", 0)
-    made = compared(stats, _YEAR_ONLY)
+    made = compared(stats, YEAR_ONLY)
     before = {a: earlier(stats, a).get("office_work", {}).get("total", {}) for a in made}
     if not total.get("events") and all(not b.get("events") for b in before.values()):
         return None
@@ -623,7 +641,7 @@ def _levels(stats: Stats, words: Vocabulary) -> str | None:
 def _leader_cases(stats: Stats, words: Vocabulary) -> str | None:
     c = stats["counts"]
     leader = counted_clause(
-        stats, f"领导包案{c['leader_cases']}件", "leader_cases", _YEAR_ONLY, False
+        stats, f"领导包案{c['leader_cases']}件", "leader_cases", YEAR_ONLY, False
     )
     if leader and c["leader_cases"]:
         leader += f"，已办结{c['leader_closed']}件"
@@ -634,7 +652,7 @@ def _leader_cases(stats: Stats, words: Vocabulary) -> str | None:
             value = rate(stats, key)
             if value is not None:
                 leader += f"，{name}{percent(value)}"
-    supervised = counted_clause(stats, f"督办{c['supervised']}件", "supervised", _YEAR_ONLY, False)
+    supervised = counted_clause(stats, f"督办{c['supervised']}件", "supervised", YEAR_ONLY, False)
     if supervised and c["supervised"]:
         kinds = stats.get("by_supervision_kind", {})
         named = [
@@ -651,7 +669,7 @@ def _leader_cases(stats: Stats, words: Vocabulary) -> str | None:
 def _backlog(stats: Stats, words: Vocabulary) -> str | None:
     c = stats["counts"]
     start = counted_clause(
-        stats, f"期初积案{c['backlog_start']}件", "backlog_start", _YEAR_ONLY, False
+        stats, f"期初积案{c['backlog_start']}件", "backlog_start", YEAR_ONLY, False
     )
     if start and c["backlog_start"]:
         sources = ordered(stats.get("by_backlog_start", {}).get("source", {}), words.sources)
@@ -684,3 +702,42 @@ def _schedule(stats: Stats, words: Vocabulary, resolution: Fraction | None) -> s
     done, due = half_up(resolution * 100), half_up(schedule * 100)
     verdict = "慢于序时进度" if done < due else "快于序时进度" if done > due else "与序时进度持平"
     return f"，序时进度{percent(schedule)}，{verdict}"
+
+
+# What each count counts, where it is not 件 (the unit of a change below 10).
+COUNT_UNITS = {
+    "people": "人次",
+    "visit_people": "人次",
+    "collective_people": "人次",
+    "skip_level_visit_people": "人次",
+    "repeat_visit_people": "人次",
+    "visit_batches": "批",
+    "collective_batches": "批",
+    "skip_level_visits": "批",
+    "repeat_visits": "批",
+    "handling_days_total": "天",
+}
+
+
+def all_changes(stats: Stats, against: Against) -> dict[str, Any]:
+    """Every count's, rate's and the average's change as prose says it (a narrative's
+    placeholders): 同比增加2件, 上年同期无数据, or 上年同期无记录 when that period has none."""
+    if not recorded(stats, against):
+        missing = f"{OTHER[against]}无记录"
+        return {
+            "counts": dict.fromkeys(stats["counts"], missing),
+            "rates": dict.fromkeys(stats["rates"], missing),
+            "avg_handling_days": missing,
+        }
+    other = earlier(stats, against)
+
+    def text(figure: Figure) -> str:
+        return change_text(
+            figure.kind, figure.value(stats), figure.value(other), against, figure.unit
+        )
+
+    return {
+        "counts": {k: text(Figure("count", k, COUNT_UNITS.get(k, "件"))) for k in stats["counts"]},
+        "rates": {k: text(Figure("rate", k)) for k in stats["rates"]},
+        "avg_handling_days": text(Figure("days")),
+    }

@@ -42,7 +42,8 @@ from xfgen.reports.fonts import print_fonts
 from xfgen.reports.pdf import Attachment, find_cjk_font
 from xfgen.reports.privacy import Privacy
 from xfgen.reports.rendering import Renderer, SiteInfo
-from xfgen.reports.summary import summary_context
+from xfgen.reports.summary import summary_context, summary_title
+from xfgen.reports.wording import build_stamp
 from xfgen.site.changes import EVENT_KINDS, LATE_EDITS, changes_since, latest_meeting_tag
 from xfgen.site.changes import PAGE as CHANGES_PAGE
 from xfgen.site.changes import PAGE_TITLE as CHANGES_TITLE
@@ -150,10 +151,10 @@ def build_site(
     # pages get the real values, the PDFs a stamp laid on after rendering.
     renderer = Renderer(root, SiteInfo(project.config, STAMP_TIME, STAMP_VERSION, internal, fonts))
     stamps = {
-        STAMP_TIME.strftime("%Y-%m-%d %H:%M"): built_at.strftime("%Y-%m-%d %H:%M"),
+        build_stamp(STAMP_TIME): build_stamp(built_at),
         STAMP_VERSION.label: version.label,
     }
-    stamp_text = f"生成时间 {built_at:%Y-%m-%d %H:%M} · 数据版本 {version.label}"
+    stamp_text = f"{build_stamp(built_at)} · 数据版本 {version.label}"
 
     entries: list[PeriodEntry] = []
     with contextlib.ExitStack() as stack:
@@ -375,8 +376,10 @@ def period_site(
         *office_work_ledgers(project, f, privacy),
     ]  # fmt: skip
     note = provisional_note(f.provisional_years)
-    add(summary_page(renderer, f, f"{label}/summary.html", f"{name}信访工作统计",
-                     narrative=renderer.narrative(f), provisional_note=note,
+    narrative = renderer.narrative(f)
+    title = summary_title(f, project.config.office, narrative is not None)
+    add(summary_page(renderer, f, f"{label}/summary.html", title,
+                     narrative=narrative, provisional_note=note,
                      **summary_context(f, project.config, renderer.site.scope)))  # fmt: skip
     add(leaderboard_page(renderer, f, f"{label}/leaderboard.html", f"{name}责任单位排行榜", note))
     for slug, make, rows in ledger_list:
