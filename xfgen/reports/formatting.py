@@ -94,7 +94,7 @@ def shown_change(change: Change, against: Against = "同比", unit: str = "件")
         missing = f"{_OTHER[against]}无记录"
         return ShownChange(missing, missing)
     text = wording.change_text(change.kind, change.current, change.previous, against, unit)
-    if change.current is None:
+    if change.current is None and change.previous is not None:
         return ShownChange("本期无数据", NO_DATA)
     return ShownChange(
         text, wording.change_cell(change.kind, change.current, change.previous, against, unit)
