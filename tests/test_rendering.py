@@ -343,27 +343,71 @@ def renderer(project: Project, internal: bool = False, **config: object) -> Rend
 
 
 def narrative(project: Project, figures: PeriodFigures, text: str | bytes) -> str | None:
+    """The narrative's sections as "name: html" lines (None without a file)."""
     path = project.root / "reports/2026H1.md"
     path.parent.mkdir(exist_ok=True)
     if isinstance(text, bytes):
         path.write_bytes(text)
     else:
         path.write_text(text, encoding="utf-8")
-    return renderer(project).narrative(figures)
+    sections = renderer(project).narrative(figures)
+    if sections is None:
+        return None
+    return "\n".join(f"{s.name}: {s.html}" for s in sections)
 
 
 def test_narrative_placeholders(project: Project, figures: PeriodFigures) -> None:
     html = narrative(
         project,
         figures,
-        "{{ office }}{{ period }}截至{{ as_of }}受理{{ counts.cases }}件，"
+        "## 主要做法和成效\n{{ office }}{{ period }}截至{{ as_of }}登记{{ counts.cases }}件，"
         "按期办结率{{ rates.on_time_closure }}，平均办理{{ avg_handling_days }}天，"
-        "{{ yoy.counts.cases }}。",
+        "{{ yoy.counts.cases }}，{{ yoy.rates.closure }}。",
     )
     assert html == (
-        "<p>测试县信访局2026年上半年截至2026年6月30日受理2件，按期办结率50.0%，平均办理51.0天，"
-        "上年同期无数据。</p>"
+        "主要做法和成效: <p>测试县信访局2026年上半年截至2026年6月30日登记2件，按期办结率50.0%，"
+        "平均办理51.0天，上年同期无记录，上年同期无记录。</p>"
     )
+
+
+def test_narrative_sections_in_order_under_their_own_names(
+    project: Project, figures: PeriodFigures
+) -> None:
+    text = (
+        "# 2026年上半年工作总结\n\n"  # a leading title: ignored
+        "## 下一步打算\n\n- 落实首办责任制\n\n# 重点工作\n\n加强督办\n\n"
+        "# 问题与不足\n\n答复质量有待提高\n\n"
+        "## 主要做法和成效 ##\n\n共{{ counts.cases }}件\n"
+    )
+    assert narrative(project, figures, text) == (
+        "主要做法和成效: <p>共2件</p>\n"
+        "问题与不足: <p>答复质量有待提高</p>\n"
+        "下一步打算: <ul>\n<li>落实首办责任制</li>\n</ul>\n<h3>重点工作</h3>\n<p>加强督办</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("# 标题\n\n前言一段\n\n## 存在的问题\n\n文字\n", 3),
+        ("\n前言\n## 存在的问题\n", 2),
+        ("## 概述\n\n## 存在的问题\n", 1),  # a heading that is no section name
+        ("# 标题\n# 又一个标题\n## 存在的问题\n", 2),
+    ],
+)
+def test_narrative_text_before_the_first_section_is_an_error(
+    project: Project, figures: PeriodFigures, text: str, line: int
+) -> None:
+    with pytest.raises(RenderError) as error:
+        narrative(project, figures, text)
+    assert str(error.value).startswith(f"reports/2026H1.md:{line}: 第一个小节标题之前不能有正文")
+    assert "主要做法和成效" in str(error.value)
+
+
+def test_narrative_section_twice_is_an_error(project: Project, figures: PeriodFigures) -> None:
+    with pytest.raises(RenderError) as error:
+        narrative(project, figures, "## 存在的问题\n\n甲\n\n## 问题与不足\n\n乙\n")
+    assert str(error.value).startswith("reports/2026H1.md:5: “问题与不足”一节重复出现")
 
 
 def test_no_narrative_file_means_no_section(project: Project, figures: PeriodFigures) -> None:
@@ -374,10 +418,11 @@ def test_narrative_markdown_is_kept(project: Project, figures: PeriodFigures) ->
     html = narrative(
         project,
         figures,
-        "## 下步打算\n\n**加强**督办，*按期*办结。\n\n- 一\n- 二\n\n| 单位 | 件数 |\n|---|---|\n| 城关镇 | 1 |\n",
+        "## 下步打算\n\n### 督办\n\n**加强**督办，*按期*办结。\n\n- 一\n- 二\n\n"
+        "| 单位 | 件数 |\n|---|---|\n| 城关镇 | 1 |\n",
     )
     assert html is not None
-    for kept in ("<h3>下步打算</h3>", "<strong>加强</strong>", "<em>按期</em>", "<li>一</li>",
+    for kept in ("<h4>督办</h4>", "<strong>加强</strong>", "<em>按期</em>", "<li>一</li>",
                  "<th>单位</th>", "<td>城关镇</td>"):  # fmt: skip
         assert kept in html, kept
 
@@ -386,7 +431,7 @@ def test_narrative_raw_html_is_removed(project: Project, figures: PeriodFigures)
     html = narrative(
         project,
         figures,
-        "正文<script>x()</script>\n\n<img src=x onerror=alert(1)>\n\n"
+        "## 存在的问题\n\n正文<script>x()</script>\n\n<img src=x onerror=alert(1)>\n\n"
         '<iframe src="http://example.com"></iframe>\n\n<a href="javascript:alert(2)">链接</a>\n\n'
         "[另一个](javascript:alert(3))\n\n"
         '<p onclick="x()" style="color:red">段落</p>\n\n<style>body { display: none }</style>\n',
@@ -401,9 +446,9 @@ def test_narrative_raw_html_is_removed(project: Project, figures: PeriodFigures)
 
 def test_narrative_unknown_placeholder(project: Project, figures: PeriodFigures) -> None:
     with pytest.raises(RenderError) as error:
-        narrative(project, figures, "第一行\n满意率{{ rates.nope }}\n")
+        narrative(project, figures, "## 存在的问题\n满意率{{ rates.nope }}\n")
     message = str(error.value)
-    assert message.startswith("reports/2026H1.md") and "未知的占位符" in message
+    assert message.startswith("reports/2026H1.md:2") and "未知的占位符" in message
     assert "nope" in message
 
 
@@ -411,15 +456,15 @@ def test_narrative_syntax_error_names_file_and_line(
     project: Project, figures: PeriodFigures
 ) -> None:
     with pytest.raises(RenderError) as error:
-        narrative(project, figures, "第一行\n\n共{{ counts.cases 件\n")
-    assert str(error.value).startswith("reports/2026H1.md:3: 占位符写法有误")
+        narrative(project, figures, "# 标题\n\n## 存在的问题\n\n共{{ counts.cases 件\n")
+    assert str(error.value).startswith("reports/2026H1.md:5: 占位符写法有误")
 
 
 def test_narrative_must_be_utf8(project: Project, figures: PeriodFigures) -> None:
     with pytest.raises(RenderError, match="reports/2026H1.md.*UTF-8"):
         narrative(project, figures, "问题与不足".encode("gbk"))
-    bom = "\ufeff共{{ counts.cases }}件".encode()
-    assert narrative(project, figures, bom) == "<p>共2件</p>"
+    bom = "\ufeff## 存在的问题\n共{{ counts.cases }}件".encode()
+    assert narrative(project, figures, bom) == "存在的问题: <p>共2件</p>"
 
 
 def render_leaderboard(project: Project, figures: PeriodFigures, **options: object) -> str:
@@ -436,7 +481,8 @@ def test_theme_page(project: Project, figures: PeriodFigures) -> None:
     html = render_leaderboard(project, figures)
     assert '<link rel="stylesheet" href="../style.css">' in html
     assert '<a href="../index.html">' in html and '<a href="leaderboard.pdf">' in html
-    assert "数据截至 <strong>2026-06-30</strong>" in html and "数据版本 0123456789" in html
+    assert "数据截至<strong>2026年6月30日</strong>" in html and "数据版本 0123456789" in html
+    assert "生成于2026年7月1日 09:30" in html
     assert "责任单位办理情况排名" in html
     assert INTERNAL_MARK not in html and "期限按工作日规则计算" not in html
 
@@ -681,14 +727,14 @@ def test_misspelt_placeholder_names_file_line_and_the_nearest_name(
     project: Project, figures: PeriodFigures
 ) -> None:
     with pytest.raises(RenderError) as error:
-        narrative(project, figures, "第一行\n\n按期办结率{{ rates.on_time_closur }}\n")
+        narrative(project, figures, "## 存在的问题\n\n按期办结率{{ rates.on_time_closur }}\n")
     assert str(error.value).startswith(
         "reports/2026H1.md:3: 未知的占位符“rates.on_time_closur”，最接近的是“rates.on_time_closure”。"
     )
     with pytest.raises(RenderError) as error:
-        narrative(project, figures, "共{{ cuonts.cases }}件\n")
+        narrative(project, figures, "# 标题\n## 存在的问题\n共{{ cuonts.cases }}件\n")
     assert str(error.value).startswith(
-        "reports/2026H1.md:1: 未知的占位符“cuonts”，最接近的是“counts”。"
+        "reports/2026H1.md:3: 未知的占位符“cuonts”，最接近的是“counts”。"
     )
 
 
@@ -732,9 +778,9 @@ def test_a_narrative_that_grows_without_bound_is_stopped_naming_the_file(
 ) -> None:
     for text in ('{{ "很长" * 100000000 }}', "{{ 9 ** 99999999 }}", '{{ ("x" * 999999) + "yy" }}'):
         with pytest.raises(RenderError) as error:
-            narrative(project, figures, text)
+            narrative(project, figures, "## 存在的问题\n" + text)
         assert str(error.value).startswith("reports/2026H1.md: 无法生成：")
-    assert narrative(project, figures, '{{ "好" * 3 }}') == "<p>好好好</p>"
+    assert narrative(project, figures, '## 存在的问题\n{{ "好" * 3 }}') == "存在的问题: <p>好好好</p>"
 
 
 def test_a_narrative_that_loops_is_stopped_after_its_time_limit(
@@ -744,7 +790,7 @@ def test_a_narrative_that_loops_is_stopped_after_its_time_limit(
         pytest.skip("timer signals reach the main thread only")
     monkeypatch.setattr("xfgen.reports.rendering.USER_RENDER_SECONDS", 0.5)
     with pytest.raises(RenderError) as error:
-        narrative(project, figures, "开头\n" + ENDLESS)
+        narrative(project, figures, "## 存在的问题\n开头\n" + ENDLESS)
     assert str(error.value) == (
         "reports/2026H1.md: 无法生成：运行超过 0.5 秒仍未完成（模板中可能有过大的循环）。"
     )

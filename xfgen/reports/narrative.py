@@ -43,7 +43,7 @@ def split_sections(source: str, rel: str) -> tuple[Section, ...]:
     def close() -> None:
         if current is not None:
             order, name, line, lines = current
-            found[order] = Section(name, "\n".join(lines).strip("\n") + "\n", line)
+            found[order] = Section(name, "\n".join(lines) + "\n", line)
 
     for number, text in enumerate(source.splitlines(), start=1):
         match = None if fenced else _HEADING.match(text)

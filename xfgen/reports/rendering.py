@@ -254,7 +254,7 @@ class Renderer:
                 "只能引用 README“总结文字”一节列出的值，不能运算或引用其他文件。"
             ) from None
         html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-        return Markup(_demote_headings(nh3.clean(html, tags=_NARRATIVE_TAGS, attributes={})))
+        return Markup(nh3.clean(_demote_headings(html), tags=_NARRATIVE_TAGS, attributes={}))
 
 
 @dataclass(frozen=True)
