@@ -35,7 +35,7 @@ from xfgen.figures.periods import (
     parse_period,
     refuse_future,
 )
-from xfgen.records.models import Case
+from xfgen.records.models import Case, Config
 from xfgen.records.validation import Project, load_project
 from xfgen.reports import documents, ledgers, spreadsheets
 from xfgen.reports.fonts import print_fonts
@@ -376,11 +376,7 @@ def period_site(
         *office_work_ledgers(project, f, privacy),
     ]  # fmt: skip
     note = provisional_note(f.provisional_years)
-    narrative = renderer.narrative(f)
-    title = summary_title(f, project.config.office, narrative is not None)
-    add(summary_page(renderer, f, f"{label}/summary.html", title,
-                     narrative=narrative, provisional_note=note,
-                     **summary_context(f, project.config, renderer.site.scope)))  # fmt: skip
+    add(summary_page(renderer, project.config, f, note))
     add(leaderboard_page(renderer, f, f"{label}/leaderboard.html", f"{name}责任单位排行榜", note))
     for slug, make, rows in ledger_list:
         add(ledger_page(renderer, f"{label}/{slug}.html", make(), f.as_of, f, part_rows,
@@ -459,13 +455,17 @@ def current_site(
     )
 
 
-def summary_page(
-    renderer: Renderer, f: PeriodFigures, path: str, title: str, **context: Any
-) -> Page:
-    """The summary's page, with a Word draft made from the rendered page itself."""
+def summary_page(renderer: Renderer, config: Config, f: PeriodFigures, note: str = "") -> Page:
+    """The summary's page (its title says 总结 when the office wrote its own prose), with a
+    Word draft made from the rendered page itself."""
+    path = f"{f.period.label}/summary.html"
+    narrative = renderer.narrative(f)
     docx = office_file(path, "docx")
-    html = renderer.page("summary.html", path=path, title=title, as_of=f.as_of, f=f,
-                         downloads=(download(docx),), **context)  # fmt: skip
+    html = renderer.page(
+        "summary.html", path=path, title=summary_title(f, config.office, narrative is not None),
+        as_of=f.as_of, f=f, downloads=(download(docx),), narrative=narrative,
+        provisional_note=note, **summary_context(f, config, renderer.site.scope),
+    )  # fmt: skip
     site = renderer.site
 
     def draft() -> bytes:
