@@ -422,7 +422,7 @@ def test_narrative_markdown_is_kept(project: Project, figures: PeriodFigures) ->
         "| 单位 | 件数 |\n|---|---|\n| 城关镇 | 1 |\n",
     )
     assert html is not None
-    for kept in ("<h4>督办</h4>", "<strong>加强</strong>", "<em>按期</em>", "<li>一</li>",
+    for kept in ("<h3>督办</h3>", "<strong>加强</strong>", "<em>按期</em>", "<li>一</li>",
                  "<th>单位</th>", "<td>城关镇</td>"):  # fmt: skip
         assert kept in html, kept
 
@@ -780,7 +780,9 @@ def test_a_narrative_that_grows_without_bound_is_stopped_naming_the_file(
         with pytest.raises(RenderError) as error:
             narrative(project, figures, "## 存在的问题\n" + text)
         assert str(error.value).startswith("reports/2026H1.md: 无法生成：")
-    assert narrative(project, figures, '## 存在的问题\n{{ "好" * 3 }}') == "存在的问题: <p>好好好</p>"
+    assert (
+        narrative(project, figures, '## 存在的问题\n{{ "好" * 3 }}') == "存在的问题: <p>好好好</p>"
+    )
 
 
 def test_a_narrative_that_loops_is_stopped_after_its_time_limit(

@@ -311,8 +311,9 @@ def _template_position(exc: jinja2.TemplateError, template: str) -> str:
 
 
 def _demote_headings(html: str) -> str:
-    """Staff headings sit under the summary's own section heading: # and ## become h3."""
-    return re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(max(int(m[2]) + 1, 3), 6)}>", html)
+    """Staff headings sit under the summary's own section heading (h2): #, ## and ### become
+    h3 (the （一） level), deeper ones keep their level."""
+    return re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{max(int(m[2]), 3)}>", html)
 
 
 def css_string(text: str) -> Markup:

@@ -429,23 +429,19 @@ def _paragraphs(*groups: Sequence[str | None]) -> tuple[str, ...]:
 
 
 def _opening(stats: Stats, place: str) -> str:
-    name = stats_period_name(stats)
-    first = f"{name}，{place}共登记信访事项{stats['counts']['cases']}件"
-    parts = [first, *_no_record_notes(stats)]
-    cases = changes(stats, Figure("count", "cases"))
-    people = changes(stats, Figure("count", "people", "人次"))
-    lead = "，".join(p for p in (*parts, cases) if p)
-    rest = f"涉及{stats['counts']['people']}人次"
-    return f"{lead}；{rest}{'，' + people if people else ''}。"
-
-
-def _no_record_notes(stats: Stats) -> list[str]:
-    notes = []
-    if not recorded(stats, "同比"):
-        notes.append("上年同期无记录，不作同比")
-    if not is_year(stats) and not recorded(stats, "环比"):
-        notes.append("上期无记录，不作环比")
-    return notes
+    c = stats["counts"]
+    cases = [f"{stats_period_name(stats)}，{place}共登记信访事项{c['cases']}件"]
+    people = [f"涉及{c['people']}人次"]
+    for against in YEAR_ONLY if is_year(stats) else BOTH:
+        if not recorded(stats, against):
+            # said once, here; no other sentence carries this comparison
+            cases.append(f"{OTHER[against]}无记录，不作{against}")
+            continue
+        other = earlier(stats, against)
+        for clause, figure in ((cases, Figure("count", "cases")), (people, count_figure("people"))):
+            value = figure.value(stats)
+            clause.append(change_text("count", value, figure.value(other), against, figure.unit))
+    return f"{'，'.join(cases)}；{'，'.join(people)}。"
 
 
 def _acceptance(stats: Stats, words: Vocabulary) -> str | None:
