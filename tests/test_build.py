@@ -40,6 +40,7 @@ from pypdf import PdfReader
 
 from xfgen.cli import main
 from xfgen.reports.fonts import print_fonts
+from xfgen.reports.formatting import chinese_date
 from xfgen.reports.pdf import find_cjk_font
 from xfgen.reports.privacy import REPORTER_HIDDEN
 from xfgen.site.publish import staging
@@ -294,7 +295,7 @@ satisfaction: 满意
 NARRATIVE = """\
 ## 问题与不足
 
-本期共受理{{ counts.cases }}件，按期办结率{{ rates.on_time_closure }}。
+本期共登记{{ counts.cases }}件，按期办结率{{ rates.on_time_closure }}。
 
 <script>x()</script>
 
@@ -729,8 +730,8 @@ def test_long_ledgers_repeat_their_header_on_every_page(big: Path) -> None:
 
 
 COUNT_ROWS = {
-    "受理总量（件）": ("cases", 9), "已受理（件）": ("accepted", 7), "不予受理（件）": ("not_accepted", 1),
-    "待定（件）": ("undecided", 1), "已办结（件）": ("closed", 4), "来访批次": ("visit_batches", 3),
+    "登记（件）": ("cases", 9), "已受理（件）": ("accepted", 7), "不予受理（件）": ("not_accepted", 1),
+    "尚未作出受理决定（件）": ("undecided", 1), "已办结（件）": ("closed", 4), "来访批次": ("visit_batches", 3),
     "来访人次": ("visit_people", 9), "集体访批次": ("collective_batches", 1),
     "集体访人次": ("collective_people", 6), "越级访（件）": ("skip_level", 1), "重复信访（件）": ("repeat", 1),
 }  # fmt: skip
@@ -751,10 +752,17 @@ def test_summary_prints_the_figures_of_xfgen_stats(site: Site) -> None:
     for label, (key, expected) in COUNT_ROWS.items():
         assert stats["counts"][key] == expected, key
         assert counts[label][0] == str(expected), label
-    assert counts["受理总量（件）"][:3] == ["9", "1", "上升800.0%"]
+    assert counts["登记（件）"][:3] == [
+        "9",
+        "1",
+        "增加8件",
+    ]  # against fewer than 10: the difference
     text = re.sub(r"<[^>]+>", "", html)
-    people = stats["counts"]["people"]
-    assert f"全县共受理信访事项9件、{people}人次，同比上升800.0%，上期无数据。" in text
+    people, before = stats["counts"]["people"], stats["previous_year"]["counts"]["people"]
+    assert (
+        f"全县共登记信访事项9件，同比增加8件，上期无记录，不作环比；"
+        f"涉及{people}人次，同比增加{people - before}人次。"
+    ) in text
 
     rates = page.rows_by_label("办理质量")
     for label, (key, expected) in RATE_ROWS.items():
@@ -764,8 +772,8 @@ def test_summary_prints_the_figures_of_xfgen_stats(site: Site) -> None:
     assert stats["avg_handling_days"] == 49.5
     days = page.rows_by_label("复查、复核和办理天数")["平均办理天数"]
     assert days[:3] == ["49.5", "27.0", "增加22.5天"]
-    assert "期初积案1件，" in text and "本期化解0件，积案化解率0.0%，" in text
-    assert "截至2026年6月30日尚有积案1件，" in text and "超期未办结事项2件，" in text
+    assert "期初积案1件" in text
+    assert "已化解0件，积案化解率0.0%；截至2026年6月30日，积案1件，超期未办结2件。" in text
     assert (stats["counts"]["backlog"], stats["counts"]["overdue_open"]) == (1, 2)
 
     board = page.table("责任单位办理情况排名")[1:]
@@ -787,9 +795,9 @@ def test_summary_as_of_inside_the_period(site: Site) -> None:
     html = (site.internal / "2026H1/summary.html").read_text(encoding="utf-8")
     page = Tables(html)
     text = re.sub(r"<[^>]+>", "", html)
-    assert "2026年上半年（截至2026年3月31日），全县共受理信访事项5件、" in text
+    assert "2026年1—3月，全县共登记信访事项5件，" in text  # named by what it covers
     counts = page.rows_by_label("主要数据")
-    assert [counts["受理总量（件）"][0], counts["已办结（件）"][0]] == ["5", "2"]
+    assert [counts["登记（件）"][0], counts["已办结（件）"][0]] == ["5", "2"]
     assert (stats["counts"]["cases"], stats["counts"]["closed"]) == (5, 2)
     rates = page.rows_by_label("办理质量")
     expected = {"及时受理率": "80.0%", "办结率": "40.0%", "按期办结率": "100.0%", "满意率": "100.0%",
@@ -805,7 +813,7 @@ def test_summary_as_of_inside_the_period(site: Site) -> None:
     assert "样本不足（少于3件，不参与排名）：县人社局（1件）、河口镇（1件）。" in text
     for page_path in files(site.internal, ".html"):
         if page_path.name != "index.html":
-            assert "数据截至 <strong>2026-03-31</strong>" in page_path.read_text(encoding="utf-8")
+            assert "数据截至<strong>2026年3月31日</strong>" in page_path.read_text(encoding="utf-8")
 
 
 def test_ledgers_hold_the_right_cases(site: Site) -> None:
@@ -926,7 +934,7 @@ def test_summary_docx_holds_the_pages_headings_sentences_and_tables(site: Site) 
     html = (site.out / "2026H1/summary.html").read_text(encoding="utf-8")
     document = docx.Document(str(site.out / "2026H1/summary.docx"))
     paragraphs = [(p.style.name if p.style else "", p.text) for p in document.paragraphs]
-    assert paragraphs[0] == ("Title", "2026年上半年信访工作统计")
+    assert paragraphs[0] == ("Title", f"{OFFICE}2026年上半年信访工作总结")
     assert paragraphs[1] == ("Subtitle", f"{OFFICE}　数据截至2026年6月30日")
 
     def plain(text: str) -> str:
@@ -940,7 +948,7 @@ def test_summary_docx_holds_the_pages_headings_sentences_and_tables(site: Site) 
     assert sentences and all(sentences)
     body = [plain(t) for style, t in paragraphs if style == "Body Text"]
     assert [b for b in body if b in sentences] == sentences
-    assert any("共受理信访事项9件" in s for s in sentences)  # the hand-computed count
+    assert any("共登记信访事项9件" in s for s in sentences)  # the hand-computed count
     # The narrative's own headings come along (h3 → 标题 2).
     assert [t for style, t in paragraphs if style == "Heading 2"] == [
         plain(h) for h in re.findall(r"<h3>(.*?)</h3>", html)
@@ -1149,23 +1157,24 @@ def test_ledger_workbooks_print_landscape_at_70_percent_or_more(site: Site) -> N
 
 def test_narrative_fills_in_figures_and_loses_raw_html(site: Site) -> None:
     html = (site.out / "2026H1/summary.html").read_text(encoding="utf-8")
-    assert "<h2>六、问题与打算</h2>" in html
-    assert "<h3>问题与不足</h3>" in html  # the staff's ## sits under the section heading
-    assert "<p>本期共受理9件，按期办结率60.0%。</p>" in html
+    assert "<h2>六、问题与不足</h2>" in html  # the staff's section, numbered on from the figures
+    assert "<p>本期共登记9件，按期办结率60.0%。</p>" in html
     assert "<li>部分单位办理周期偏长</li>" in html
     for gone in ("<img", "onerror", "x()", "alert(1)", "{{"):
         assert gone not in html, gone
     printed = "".join(pdf_pages(site.out / "2026H1/summary.pdf"))
-    assert "本期共受理9件，按期办结率60.0%。" in printed
+    assert "本期共登记9件，按期办结率60.0%。" in printed
     # As of 2026-03-31 the same text says what was known then.
     internal = (site.internal / "2026H1/summary.html").read_text(encoding="utf-8")
-    assert "<p>本期共受理5件，按期办结率100.0%。</p>" in internal
+    assert "<p>本期共登记5件，按期办结率100.0%。</p>" in internal
 
 
 def test_unknown_placeholder_fails_the_build_naming_the_file(site: Site, tmp_path: Path) -> None:
     root = copy_of(site, tmp_path)
     before = tree(root / "output")
-    (root / "reports/2026H1.md").write_text("满意率{{ rates.nope }}\n", encoding="utf-8")
+    (root / "reports/2026H1.md").write_text(
+        "## 存在的问题\n满意率{{ rates.nope }}\n", encoding="utf-8"
+    )
     code, out, err = build(root, "--period", "2026H1")
     assert code == 2 and out == ""
     assert "reports/2026H1.md" in err and "未知的占位符" in err and "Traceback" not in err
@@ -1176,7 +1185,7 @@ def test_unknown_placeholder_fails_the_build_naming_the_file(site: Site, tmp_pat
 @pytest.mark.parametrize("text", ["{{ counts.__class__ }}", "{{ 1 / 0 }}", '{% include "x" %}'])
 def test_any_broken_narrative_is_a_user_error(site: Site, tmp_path: Path, text: str) -> None:
     root = copy_of(site, tmp_path)
-    (root / "reports/2026H1.md").write_text(text + "\n", encoding="utf-8")
+    (root / "reports/2026H1.md").write_text("## 存在的问题\n" + text + "\n", encoding="utf-8")
     code, _, err = build(root, "--period", "2026H1")
     assert (code, "reports/2026H1.md" in err) == (2, True), err
 
@@ -1240,7 +1249,8 @@ def test_every_page_shows_as_of_and_data_version(site: Site) -> None:
         if page.name == "index.html":
             assert f"截至 {TODAY}" in html and "截至 2026-06-30" in html
         else:
-            assert f"数据截至 <strong>{as_of}</strong>" in html, page
+            shown = chinese_date(date.fromisoformat(as_of))
+            assert f"数据截至<strong>{shown}</strong>" in html, page
     for page in files(site.internal, ".html"):
         html = page.read_text(encoding="utf-8")
         assert f"数据版本 {site.commit}（有未提交的修改）" in html, page

@@ -154,6 +154,6 @@ def test_build_as_of_without_period_builds_the_periods_begun_by_then(
     # 2026H2 has not begun on 2026-06-30; the year 2026 is built as at 2026-06-30
     assert "（2026H1、2026）" in stdout
     assert not (out / "2026H2").exists()
-    assert "数据截至 <strong>2026-06-30</strong>" in (out / "2026" / "summary.html").read_text(
+    assert "数据截至<strong>2026年6月30日</strong>" in (out / "2026" / "summary.html").read_text(
         encoding="utf-8"
     )

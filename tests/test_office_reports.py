@@ -29,7 +29,7 @@ from test_office_figures import ACTIVITIES, CASES, case_text
 from xfgen.figures.compute import compute_figures
 from xfgen.figures.periods import parse_period
 from xfgen.records.validation import load_project
-from xfgen.reports.rendering import make_environment
+from xfgen.reports.summary import summary_view
 
 NOTE = "活动内部备注绝密"
 CASE_NOTE = "事项内部备注绝密"
@@ -160,17 +160,22 @@ def test_summary_section_between_handling_and_backlog(site: Path) -> None:
         "四、积案化解",
     ]
     section = html.split("三、领导接访和包案督办", 1)[1].split("四、积案化解", 1)[0]
-    lead = re.sub(r"<[^>]+>", "", re.search(r'<p class="lead">(.*?)</p>', section, re.S)[1])  # type: ignore[index]
-    assert lead == (
-        "上半年各级领导接访、下访、约访共46次47批59人次，"
-        "其中接访2次4批8人次、下访2次1批8人次、约访42次42批43人次；"
-        "县级领导4次6批17人次，其中李强（县委书记）3批11人次、张伟（县长）3批6人次；"
-        "乡镇领导1次0批0人次；部门领导41次41批42人次。"
-        "领导包案4件，已办结2件（办结率50.0%）；督办3件（其中挂牌督办2件），已办结1件。"
-    )
+    lead = [
+        re.sub(r"<[^>]+>", "", p) for p in re.findall(r'<p class="lead">(.*?)</p>', section, re.S)
+    ]
+    # 2025H1 had no activity (A1 is dated 2025-12-31) but has records (L1): 0 → 59 人次.
+    # 包案按期办结率: L2 and L6 closed on time, L1 open past its deadline: 2/3; L4 not yet due.
+    assert lead == [
+        "2026年上半年，各级领导接访、下访、约访共46次47批59人次，人次同比增加59人次；"
+        "其中接访2次4批8人次，下访2次1批8人次，约访42次42批43人次。",
+        "县级领导4次6批17人次，其中李强（县委书记）3批11人次，张伟（县长）3批6人次；"
+        "乡镇领导1次0批0人次；部门领导41次41批42人次。",
+        "领导包案4件，已办结2件，包案办结率50.0%，包案按期办结率66.7%；"
+        "督办3件（其中挂牌督办2件），已办结1件。",
+    ]
     text = pdf_text(site / "2026H1" / "summary.pdf").replace("\n", "")
     assert "三、领导接访和包案督办" in text
-    assert "领导包案4件，已办结2件（办结率50.0%）；督办3件（其中挂牌督办2件），已办结1件。" in text
+    assert "包案办结率50.0%，包案按期办结率66.7%；督办3件（其中挂牌督办2件），已办结1件。" in text
 
 
 def test_no_notes_and_no_petitioner_in_office_outputs(site: Path) -> None:
@@ -191,14 +196,13 @@ def test_no_notes_and_no_petitioner_in_office_outputs(site: Path) -> None:
 
 
 def office_section(repo: Repo, period: str, as_of: str) -> str:
-    """The prose of the section, rendered from the figures of ``repo`` alone."""
+    """The prose of the section, worded from the figures of ``repo`` alone."""
     project = load_project(repo.root, date(2026, 11, 25))
     f = compute_figures(
         project.cases, project.config, project.rules, parse_period(period),
         date.fromisoformat(as_of), project.activities,
     )  # fmt: skip
-    html = make_environment(repo.root).get_template("_office_work.html").render(f=f)
-    return re.sub(r"<[^>]+>", "", re.search(r'<p class="lead">(.*?)</p>', html, re.S)[1])  # type: ignore[index]
+    return "".join(summary_view(f, project.config, "全县").words.office_work)
 
 
 def test_section_without_any_office_work(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -207,9 +211,7 @@ def test_section_without_any_office_work(repo: Repo, capsys: pytest.CaptureFixtu
         "id: XF2026-0001\nreceived: 2026-01-05\nchannel: 来信\nsource: 本级受理\n"
         "kind: 申诉求决类\ncategory: 城乡建设/征地拆迁\nsummary: 测试\n"
     )
-    assert office_section(repo, "2026", "2026-11-25") == (
-        "全年未登记领导接访、下访、约访。本期无领导包案事项；本期无督办事项。"
-    )
+    assert office_section(repo, "2026", "2026-11-25") == ""  # no sentence says there were none
     code, out, _ = run(
         capsys, "-C", str(repo.root), "--today", "2026-11-25", "stats", "--period", "2026"
     )
@@ -243,9 +245,10 @@ def test_section_wording_with_configured_lists(repo: Repo) -> None:
             f"batches: {batches}\npeople: {people}\n",
         )
     # 乡镇领导 leaders by 人次: 丙 (2), then 乙 and 甲 (1 each, 1批 each) by code point: 乙 U+4E59 < 甲 U+7532.
+    # 2025Q1 has no record at all: no 同比. The case's deadline (03-07) passed open: 0 of 1.
     assert office_section(repo, "2026Q1", "2026-03-31") == (
-        "第一季度各级领导约访、接访、下访共4次7批13人次，其中约访2次5批11人次、接访2次2批2人次；"
-        "乡镇领导3次4批4人次，其中丙（副镇长）2批2人次、乙（镇党委书记）1批1人次、甲（镇长）1批1人次；"
+        "2026年第一季度，各级领导约访、接访、下访共4次7批13人次；其中约访2次5批11人次，接访2次2批2人次。"
+        "乡镇领导3次4批4人次，其中丙（副镇长）2批2人次，乙（镇党委书记）1批1人次，甲（镇长）1批1人次；"
         "县级领导1次3批9人次。"
-        "领导包案1件，已办结0件（办结率0.0%）；督办1件（其中交办督办1件），已办结0件。"
+        "领导包案1件，已办结0件，包案办结率0.0%，包案按期办结率0.0%；督办1件（其中交办督办1件），已办结0件。"
     )

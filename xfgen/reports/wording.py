@@ -651,10 +651,8 @@ def _leader_cases(stats: Stats, words: Vocabulary) -> str | None:
     supervised = counted_clause(stats, f"督办{c['supervised']}件", "supervised", YEAR_ONLY, False)
     if supervised and c["supervised"]:
         kinds = stats.get("by_supervision_kind", {})
-        named = [
-            f"{kind}{n}件"
-            for kind, n in ordered(kinds, words.supervision_kinds)
-            if kind != (words.supervision_kinds[0] if words.supervision_kinds else "督办")
+        named = [  # the named kinds (挂牌督办 …), not plain 督办
+            f"{kind}{n}件" for kind, n in ordered(kinds, words.supervision_kinds) if kind != "督办"
         ]
         if named:
             supervised += f"（其中{'、'.join(named)}）"
