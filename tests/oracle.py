@@ -570,6 +570,16 @@ def units_and_board(tree: dict[str, Any], label: str, as_of: date) -> dict[str, 
 # ---------------------------------------------------------------- the whole JSON
 
 
+def has_records(tree: dict[str, Any], label: str, as_of: date) -> bool:
+    """Any case received on or before ``as_of``, or any activity dated in the period up to it
+    (DOMAIN.md: the summary's 上年同期无记录 is this being false)."""
+    first, last = parse_period(label)
+    end = min(last, as_of)
+    return any(c["received"] <= as_of for c in tree["cases"]) or any(
+        first <= a["date"] <= end for a in tree["activities"]
+    )
+
+
 def stats(tree: dict[str, Any], label: str, as_of: date) -> dict[str, Any]:
     """The object ``xfgen stats --period label --as-of as_of --json`` should print."""
     first, last = parse_period(label)
@@ -665,11 +675,12 @@ def days_change(now: Fraction | None, before: Fraction | None, earlier: str) -> 
     return f"{'增加' if diff > 0 else '减少'}{tenths(abs(diff))}天"
 
 
-def count_change(now: int, before: int, earlier: str) -> str:
-    """(now − before) ÷ before, shown half up; 16 → 15 is 下降6.3%."""
+def count_change(now: int, before: int, earlier: str, unit: str = "件") -> str:
+    """(now − before) ÷ before, shown half up, when before is 10 or more (16 → 15 is
+    下降6.3%); below 10 the difference in ``unit`` (1 → 2 is 增加1件)."""
     if now == before:
         return "持平"
-    if before == 0:
-        return f"{earlier}为0"
+    if before < 10:
+        return f"{'增加' if now > before else '减少'}{abs(now - before)}{unit}"
     change = half_up_tenths(Fraction(now - before, before) * 100)
     return f"{'上升' if change > 0 else '下降'}{tenths(abs(change))}%"

@@ -791,10 +791,10 @@ def test_corrected_records_are_seen_at_once(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- shown values in the terminal
 
 COUNT_ROWS = {
-    "受理总量（件）": "cases",
+    "登记（件）": "cases",
     "已受理（件）": "accepted",
     "不予受理（件）": "not_accepted",
-    "待定（件）": "undecided",
+    "尚未作出受理决定（件）": "undecided",
     "已办结（件）": "closed",
     "来访批次": "visit_batches",
     "来访人次": "visit_people",
@@ -846,33 +846,38 @@ def terminal_rows(text: str) -> dict[str, list[str]]:
     return rows
 
 
-def expected_row(label: str, now: dict[str, Any], olds: list[tuple[dict[str, Any], str]]) -> list:
+ROW_UNITS = {"来访批次": "批", "集体访批次": "批", "来访人次": "人次", "集体访人次": "人次",
+         "人次（全部形式）": "人次"}  # fmt: skip
+
+
+def expected_row(
+    label: str, now: dict[str, Any], olds: list[tuple[dict[str, Any], str, bool]]
+) -> list:
     """本期, then for 上年同期 and 上期: the value and the change (None: DOMAIN.md is silent).
 
-    A previous period with no cases at all has no data: every change says so
-    (DOMAIN.md: "a previous period with no cases at all: 上年同期无数据"); what its
-    value cells show then is not said.
+    A compared period without any record shows no value and says so ("上年同期无记录").
     """
     if label in COUNT_ROWS:
         key = COUNT_ROWS[label]
         row: list[Any] = [str(now["counts"][key])]
-        for old, earlier in olds:
-            change = oracle.count_change(now["counts"][key], old["counts"][key], earlier)
+        for old, earlier, _ in olds:
+            unit = ROW_UNITS.get(label, "件")
+            change = oracle.count_change(now["counts"][key], old["counts"][key], earlier, unit)
             row += [str(old["counts"][key]), change]
     elif label in RATE_ROWS:
         key = RATE_ROWS[label]
         row = [oracle.shown_rate(now["rates"][key])]
-        for old, earlier in olds:
+        for old, earlier, _ in olds:
             change = oracle.rate_change(now["rates"][key], old["rates"][key], earlier)
             row += [oracle.shown_rate(old["rates"][key]), change]
     else:
         row = [oracle.shown_days(now["avg_handling_days"])]
-        for old, earlier in olds:
+        for old, earlier, _ in olds:
             change = oracle.days_change(now["avg_handling_days"], old["avg_handling_days"], earlier)
             row += [oracle.shown_days(old["avg_handling_days"]), change]
-    for i, (old, earlier) in enumerate(olds):
-        if old["counts"]["cases"] == 0:
-            row[1 + 2 * i : 3 + 2 * i] = [None, f"{earlier}无数据"]
+    for i, (_, earlier, recorded) in enumerate(olds):
+        if not recorded:
+            row[1 + 2 * i : 3 + 2 * i] = ["—", f"{earlier}无记录"]
     return row
 
 
@@ -893,12 +898,22 @@ def check_terminal(root: Path, label: str, as_of: date, tree: dict[str, Any]) ->
     args = ["-C", str(root), "--today", TODAY.isoformat(), "stats", "--period", label]
     text = CliRunner().invoke(cli, [*args, "--as-of", as_of.isoformat()]).stdout
     expected = oracle.stats(tree, label, as_of)
-    olds = [(expected["previous_year"], "上年同期")]
+    year_ago = oracle.one_year_earlier(as_of)
+    olds = [
+        (
+            expected["previous_year"],
+            "上年同期",
+            oracle.has_records(tree, oracle.same_period_last_year(label), year_ago),
+        )
+    ]
     if len(label) != 4:  # year reports show only 同比
-        olds.append((expected["previous_period"], "上期"))
+        prev = oracle.previous_period(label)
+        prev_last = oracle.parse_period(prev)[1]
+        recorded = oracle.has_records(tree, prev, prev_last)
+        olds.append((expected["previous_period"], "上期", recorded))
     found = []
     rows = terminal_rows(text)
-    if "及时受理率" not in rows or "受理总量（件）" not in rows:
+    if "及时受理率" not in rows or "登记（件）" not in rows:
         return [f"{label} as of {as_of}: no figure table in:\n{text}"]
     for name, tokens in rows.items():
         want = expected_row(name, expected, olds)
@@ -977,7 +992,7 @@ def test_half_up_rounding_on_exact_halves(tmp_path: Path) -> None:
         .invoke(cli, ["-C", str(tmp_path), "--today", TODAY.isoformat(), "stats", "-p", "2025H1"])
         .stdout
     )
-    assert rows["受理总量（件）"][:3] == ["15", "16", "下降6.3%"]
+    assert rows["登记（件）"][:3] == ["15", "16", "下降6.3%"]
     assert rows["重复信访率"][:3] == ["20.0%", "6.3%", "提高13.7个百分点"]
     assert rows["平均办理天数"][:3] == ["10.3", "—", "上年同期无数据"]
     assert check(tmp_path, "2025H1", as_of, oracle.load_tree(tmp_path)) == []

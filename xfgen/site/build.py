@@ -394,7 +394,7 @@ def period_site(
                         provisional(project, rows, f.as_of)))  # fmt: skip
         unit_links.append(Link(unit, path, ("xlsx",)))
     links = (
-        Link("工作统计（总结）", f"{label}/summary.html", ("docx",)),
+        Link("工作总结", f"{label}/summary.html", ("docx",)),
         Link("责任单位排行榜", f"{label}/leaderboard.html", ("xlsx",)),
         Link("信访事项登记台账", f"{label}/register.html", ("xlsx",)),
         Link("在办事项台账", f"{label}/open.html", ("xlsx",)),
