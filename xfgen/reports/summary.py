@@ -147,6 +147,8 @@ def breakdown_rows(stats: wording.Stats, words: wording.Vocabulary) -> tuple[Row
 @dataclass(frozen=True)
 class SummaryView:
     name: str  # the period as the summary names it (2026年1—11月 when cut off)
+    year_name: str  # 上年同期, named the same way
+    before_name: str  # 上期
     scope: str  # 全县, 全市 ... as the opening sentence says it
     with_previous_period: bool  # 上期 / 环比 columns (not in year reports)
     words: wording.Sentences
@@ -224,6 +226,8 @@ def summary_view(f: PeriodFigures, config: Config, scope: str) -> SummaryView:
     months = [f"{m.month.index}月" for m in f.monthly]
     return SummaryView(
         name=wording.stats_period_name(stats),
+        year_name=_named(f.previous_year),
+        before_name=_named(f.previous_period),
         scope=scope,
         with_previous_period=not wording.is_year(stats),
         words=wording.sentences(stats, words, scope),
@@ -262,6 +266,11 @@ def summary_view(f: PeriodFigures, config: Config, scope: str) -> SummaryView:
         period_recorded=wording.recorded(stats, "环比"),
         **comparison_rows(stats),
     )
+
+
+def _named(snapshot: Snapshot) -> str:
+    p = snapshot.period
+    return wording.period_name(p.label, p.start, p.end, snapshot.as_of)
 
 
 def captioned(chart: charts.Chart, note: str) -> charts.Chart:
