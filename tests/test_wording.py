@@ -304,8 +304,7 @@ def test_review_counts_from_one_and_zero_now_and_before() -> None:
     # 申请复查 2 against 2: 持平; 复核 0 now, 2 decided before: kept with its change;
     # 申请复核 0 now and before: left out.
     assert handling[1:] == (
-        "申请复查2件，同比持平；作出复查意见1件，其中维持1件。",
-        "作出复核意见0件，同比减少2件。",
+        "申请复查2件，同比持平；作出复查意见1件，其中维持1件。作出复核意见0件，同比减少2件。",
     )
 
 

@@ -413,9 +413,8 @@ def sentences(stats: Stats, words: Vocabulary, place: str) -> Sentences:
         handling=_paragraphs(
             [_rates(stats)],
             [_methods(stats, words)],
-            [_review(stats, "复查", "review")],
-            [_review(stats, "复核", "recheck")],
-        ),  # fmt: skip
+            [_review(stats, "复查", "review"), _review(stats, "复核", "recheck")],
+        ),
         office_work=_paragraphs(
             [_activities(stats, words)], [_levels(stats, words)], [_leader_cases(stats, words)]
         ),
