@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping as MappingType
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -237,3 +238,40 @@ def _check_unique_ids(
                 f"编号 {activity.id} 重复：{earlier.path} 已使用这个编号（不区分大小写）。",
             )
         )
+
+
+def unlisted_leaders(
+    root: Path, activities: Sequence[Activity], leaders: Sequence[str], level: str
+) -> list[str]:
+    """A warning per distinct leader of an activity at ``level`` (the first configured level)
+    whom the protocol order ``leaders`` lacks, at the file and line of their first activity.
+
+    The summary still names them, after the listed leaders (DOMAIN.md "Leaders in protocol
+    order"); nothing when ``leaders`` is not configured.
+    """
+    if not leaders:
+        return []
+    listed, warned, found = set(leaders), set(), []
+    for activity in activities:  # by date, then id: the first use comes first
+        if activity.level != level or activity.leader in listed or activity.leader in warned:
+            continue
+        warned.add(activity.leader)
+        line = _leader_line(root / activity.path)
+        found.append(
+            f"{activity.path}:{line}: 领导“{activity.leader}”（{level}）不在 xfgen.yaml 的 "
+            "leaders（领导排名顺序）中，总结中排在所列领导之后；如需按排名顺序点名，请把该领导加入 leaders。"
+        )
+    return found
+
+
+def _leader_line(path: Path) -> int:
+    """The line of the file's ``leader`` key (1 if it cannot be read again)."""
+    try:
+        node = load_file(path, path.parent)
+    except (LoadFailed, OSError):
+        return 1
+    if isinstance(node, Mapping):
+        for key, _ in node.items:
+            if key.text == "leader":
+                return key.pos.line
+    return 1
