@@ -345,3 +345,22 @@ def test_leaders_in_protocol_order_not_by_their_people(year_tree: Repo) -> None:
         "王芳（县委副书记）5批30人次，孙七（副县长）2批9人次，赵六（副县长）2批9人次；"
         "乡镇领导1次1批3人次。"
     ) in text
+
+
+def test_check_warns_once_per_first_level_leader_missing_from_leaders(year_tree: Repo) -> None:
+    year_tree.write("xfgen.yaml", LEADERS_CONFIG)
+    activity(year_tree, 1, "2026-03-02", "张伟（县委书记）", 1, 2)
+    activity(year_tree, 2, "2026-03-05", "赵六（副县长）", 2, 9)
+    activity(year_tree, 3, "2026-03-03", "赵六（副县长）", 1, 1)  # the earlier: its first use
+    activity(year_tree, 4, "2026-03-06", "周八（副镇长）", 1, 3, level="乡镇领导")  # not warned
+    code, out, err = xfgen("-C", str(year_tree.root), "--today", "2026-11-30", "check")
+    assert code == 0, out + err
+    said = out + err
+    assert said.count("赵六（副县长）") == 1
+    assert (
+        "activities/2026/HD2026-0003.yaml:4: 领导“赵六（副县长）”（县级领导）不在 xfgen.yaml 的 leaders"
+    ) in said
+    assert "周八" not in said and "张伟" not in said
+    year_tree.write("xfgen.yaml", CONFIG)  # without leaders: no warning
+    code, out, err = xfgen("-C", str(year_tree.root), "--today", "2026-11-30", "check")
+    assert "赵六" not in out + err

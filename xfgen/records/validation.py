@@ -23,7 +23,7 @@ from typing import Any
 
 from xfgen.errors import Problem
 from xfgen.figures.deadlines import DeadlineRules, last_published_year, provisional_warning
-from xfgen.records.activities import load_activities
+from xfgen.records.activities import load_activities, unlisted_leaders
 from xfgen.records.cache import (
     CACHE_DIR,
     CaseCache,
@@ -299,6 +299,8 @@ def _load_project(
     activities, activity_files = load_activities(
         root, vocab, {c.id: c.received for c in read}, today, problems, stems
     )
+    if config.leader_levels:
+        warnings += unlisted_leaders(root, activities, config.leaders, config.leader_levels[0])
     invalid = {p.path for p in problems}
     cases = sorted(
         (c for c in every_case if c.path not in invalid), key=lambda c: (c.received, c.id)

@@ -56,18 +56,19 @@ class Vocabulary:
 
     @classmethod
     def of(cls, config: Config) -> Vocabulary:
-        target = getattr(config, "backlog_target", None)
+        target = config.backlog_target
         return cls(
             channels=config.channels,
             sources=config.sources,
             categories=config.categories,
             outcomes=config.outcomes,
-            routes=tuple(getattr(config, "routes", ())),
-            methods=tuple(getattr(config, "methods", ())),
+            routes=config.routes,
+            methods=config.methods,
             activity_kinds=config.activity_kinds,
             leader_levels=config.leader_levels,
             supervision_kinds=config.supervision_kinds,
-            leaders=tuple(getattr(config, "leaders", None) or ()),
+            leaders=config.leaders,
+            # the decimal as written in xfgen.yaml (0.9 is 9/10), as weights are read
             backlog_target=None if target is None else Fraction(str(target)),
         )
 
