@@ -688,7 +688,7 @@ def check_pdf(pdf: Path, folder: Path, as_of: str) -> None:
                 where
             )
         assert OFFICE in text, where
-        assert f"截至 {as_of}" in text, where
+        assert f"截至{chinese_date(date.fromisoformat(as_of))}" in text, where
     landscape = bool(LANDSCAPE.search(name))
     for width, height in page_sizes(pdf):
         assert (width > height) == landscape, name

@@ -1039,13 +1039,13 @@ def test_build_as_of_without_period_builds_the_site_of_that_day(
     built = {}
     for summary in sorted(out.glob("*/summary.html")):
         text = summary.read_text(encoding="utf-8")
-        found = re.search(r"数据截至\s*(?:<[^>]*>\s*)*(\d{4}-\d{2}-\d{2})", text)
+        found = re.search(r"数据截至\s*(?:<[^>]*>\s*)*(\d{4}年\d{1,2}月\d{1,2}日)", text)
         built[summary.parent.name] = found.group(1) if found else None
     assert built == {
-        "2024H1": "2024-06-30",
-        "2024": "2024-12-31",
-        "2025H1": "2025-06-30",
-        "2025": "2025-07-15",
+        "2024H1": "2024年6月30日",
+        "2024": "2024年12月31日",
+        "2025H1": "2025年6月30日",
+        "2025": "2025年7月15日",
     }
 
 
@@ -1055,7 +1055,8 @@ def test_a_year_table_of_halves_is_as_at_the_year_as_of(site_of_a_day: tuple[Pat
     repo, out = site_of_a_day
     tree = oracle.load_tree(repo)
     table = html_table(out / "2025" / "summary.html", "上半年与下半年对比")
-    columns = {"2025年上半年": "2025H1", "2025年下半年": "2025H2", "全年": "2025"}
+    # the second half named by the days it covers at 2025-07-15
+    columns = {"2025年上半年": "2025H1", "2025年7月1日至7月15日": "2025H2", "合计": "2025"}
     header = [columns.get(cell) for cell in table[0]]
     checked = 0
     for row in table[1:]:

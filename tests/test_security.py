@@ -442,7 +442,8 @@ def test_the_build_refuses_to_publish_a_page_holding_a_phone(
     repo.write("output/index.html", "旧网站")
     repo.write(
         "reports/2026H1.md",
-        "王某某（电话 138 0000 1234）反映的问题已解决。\n\n当事人要求不要公开其家庭住址和工作单位。\n",
+        "## 主要做法和成效\n\n王某某（电话 138 0000 1234）反映的问题已解决。\n\n"
+        "当事人要求不要公开其家庭住址和工作单位。\n",
     )
     code, out, err = build(repo, capsys, "--period", "2026H1")
     assert (code, out) == (2, "")
