@@ -570,16 +570,6 @@ def units_and_board(tree: dict[str, Any], label: str, as_of: date) -> dict[str, 
 # ---------------------------------------------------------------- the whole JSON
 
 
-def has_records(tree: dict[str, Any], label: str, as_of: date) -> bool:
-    """Any case received on or before ``as_of``, or any activity dated in the period up to it
-    (DOMAIN.md: the summary's 上年同期无记录 is this being false)."""
-    first, last = parse_period(label)
-    end = min(last, as_of)
-    return any(c["received"] <= as_of for c in tree["cases"]) or any(
-        first <= a["date"] <= end for a in tree["activities"]
-    )
-
-
 def stats(tree: dict[str, Any], label: str, as_of: date) -> dict[str, Any]:
     """The object ``xfgen stats --period label --as-of as_of --json`` should print."""
     first, last = parse_period(label)

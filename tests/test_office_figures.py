@@ -286,12 +286,13 @@ def test_terminal_table_shows_office_work(tree: Repo, capsys: pytest.CaptureFixt
     assert code == 0
     section = out.split("五、领导接访和包案督办", 1)[1]
     lines = [line.split() for line in section.splitlines()]
-    # 2025H1 has no cases at all (上年同期无数据); 上期 2025H2: 包案 3, closed 1; 督办 1, closed 0
-    # (test_second_half_of_the_previous_year). 4/3 − 1 = 33.3%; 50.0% − 33.3% = 16.7 points.
-    assert ["领导包案（件）", "4", "—", "上年同期无数据", "3", "上升33.3%"] in lines
-    assert ["包案办结率", "50.0%", "0.0%", "上年同期无数据", "33.3%", "提高16.7个百分点"] in lines
-    assert ["督办（件）", "3", "—", "上年同期无数据", "1", "上升200.0%"] in lines
-    assert ["督办办结（件）", "1", "—", "上年同期无数据", "0", "上期为0"] in lines
+    # 2025H1 has records (L1 was received in 2024): 包案 1 (L1, open), closed 0, 督办 0;
+    # 上期 2025H2: 包案 3, closed 1; 督办 1, closed 0 (test_second_half_of_the_previous_year).
+    # Counts against fewer than 10 change by their difference; 50.0% − 33.3% = 16.7 points.
+    assert ["领导包案（件）", "4", "1", "增加3件", "3", "增加1件"] in lines
+    assert ["包案办结率", "50.0%", "0.0%", "提高50.0个百分点", "33.3%", "提高16.7个百分点"] in lines
+    assert ["督办（件）", "3", "0", "增加3件", "1", "增加2件"] in lines
+    assert ["督办办结（件）", "1", "0", "增加1件", "0", "增加1件"] in lines
     assert ["合计", "6", "7", "19"] in lines
     # Kinds and levels in configuration order, leaders by 人次 descending.
     labels = [line[0] for line in lines if len(line) == 4 and line[1].isdigit()]

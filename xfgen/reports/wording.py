@@ -241,10 +241,10 @@ def change_cell(
     """A change as a table's 同比 / 环比 cell says it (增加2件, 持平, 上年同期无数据)."""
     if not recorded:
         return f"{OTHER[against]}无记录"
-    if now is None:
-        return NO_DATA
+    if before is None:
+        return f"{OTHER[against]}无数据"
     phrase = change_phrase(kind, now, before, unit)
-    return f"{OTHER[against]}无数据" if phrase is None else phrase
+    return NO_DATA if phrase is None else phrase  # no data now: the row shows — only
 
 
 @dataclass(frozen=True)
