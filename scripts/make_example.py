@@ -463,6 +463,14 @@ COUNTY_LEADERS = {  # leader: weight (the county's heads receive most often)
     "韩雪梅（副县长）": 2,
     "唐国栋（县委副书记）": 1,
 }
+# The county's protocol order (排名顺序): the summary names them so, not by how many they met.
+LEADERS = [
+    "钟立群（县委书记）",
+    "邓文杰（县长）",
+    "唐国栋（县委副书记）",
+    "谢振宇（常务副县长）",
+    "韩雪梅（副县长）",
+]
 TOWN_LEADERS = {
     "城关镇": "冯建军（城关镇镇长）",
     "河口镇": "曹志远（河口镇党委书记）",
@@ -979,6 +987,8 @@ leaderboard:
 activity_kinds: {flow_list(ACTIVITY_KINDS)}
 leader_levels: {flow_list(LEADER_LEVELS)}
 supervision_kinds: {flow_list(SUPERVISION_KINDS)}
+# The county leaders in protocol order (排名顺序), as written on the records.
+leaders: {flow_list(LEADERS)}
 """
 
 
