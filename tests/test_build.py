@@ -758,10 +758,13 @@ def test_summary_prints_the_figures_of_xfgen_stats(site: Site) -> None:
         "增加8件",
     ]  # against fewer than 10: the difference
     text = re.sub(r"<[^>]+>", "", html)
+    # 2025H2 registered nothing, but has records (the 2024 and 2025H1 cases): 环比 from 0.
     people, before = stats["counts"]["people"], stats["previous_year"]["counts"]["people"]
+    assert stats["previous_period"]["counts"]["cases"] == 0
+    assert stats["previous_period"]["has_records"] is True
     assert (
-        f"全县共登记信访事项9件，同比增加8件，上期无记录，不作环比；"
-        f"涉及{people}人次，同比增加{people - before}人次。"
+        f"全县共登记信访事项9件，同比增加8件，环比增加9件；"
+        f"涉及{people}人次，同比增加{people - before}人次，环比增加{people}人次。"
     ) in text
 
     rates = page.rows_by_label("办理质量")
