@@ -7,12 +7,14 @@ figures"; the expected sentences are DOMAIN.md "What a summary says" filled in b
 from __future__ import annotations
 
 import copy
+from dataclasses import fields
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
 import pytest
 
+from xfgen.figures.compute import Counts, Rates
 from xfgen.reports import wording
 from xfgen.reports.wording import Vocabulary
 
@@ -29,58 +31,9 @@ WORDS = Vocabulary(
     leaders=("张伟（县委书记）", "李强（县长）", "王芳（县委副书记）"),
 )
 
-COUNT_KEYS = [
-    "cases",
-    "accepted",
-    "not_accepted",
-    "undecided",
-    "closed",
-    "visit_batches",
-    "visit_people",
-    "collective_batches",
-    "collective_people",
-    "skip_level",
-    "repeat",
-    "overdue_open",
-    "backlog",
-    "backlog_resolved",
-    "people",
-    "first_time",
-    "backlog_start",
-    "review_requested",
-    "review_decided",
-    "review_upheld",
-    "recheck_requested",
-    "recheck_decided",
-    "recheck_upheld",
-    "leader_cases",
-    "leader_closed",
-    "supervised",
-    "supervised_closed",
-    "skip_level_visits",
-    "skip_level_visit_people",
-    "repeat_visits",
-    "repeat_visit_people",
-    "routed",
-    "leader_closed_on_time",
-    "handling_days_total",
-    "method_cases",
-]
-RATE_KEYS = [
-    "timely_acceptance",
-    "closure",
-    "on_time_closure",
-    "rating_participation",
-    "satisfaction",
-    "repeat",
-    "review",
-    "review_upheld",
-    "backlog_resolution",
-    "leader_closure",
-    "supervised_closure",
-    "first_time_closure",
-    "leader_on_time_closure",
-]
+# The keys of the JSON's counts and rates (DOMAIN.md "Machine-readable figures").
+COUNT_KEYS = [f.name for f in fields(Counts)]
+RATE_KEYS = [f.name for f in fields(Rates) if f.name != "backlog_schedule"]
 
 
 def block(counts: dict[str, int] | None = None, fractions: dict[str, list[int]] | None = None,
