@@ -464,7 +464,7 @@ COUNTY_LEADERS = {  # leader: weight (the county's heads receive most often)
     "唐国栋（县委副书记）": 1,
 }
 # The county's protocol order (排名顺序): the summary names them so, not by how many they met.
-LEADERS = [
+PROTOCOL_LEADERS = [
     "钟立群（县委书记）",
     "邓文杰（县长）",
     "唐国栋（县委副书记）",
@@ -988,7 +988,7 @@ activity_kinds: {flow_list(ACTIVITY_KINDS)}
 leader_levels: {flow_list(LEADER_LEVELS)}
 supervision_kinds: {flow_list(SUPERVISION_KINDS)}
 # The county leaders in protocol order (排名顺序), as written on the records.
-leaders: {flow_list(LEADERS)}
+leaders: {flow_list(PROTOCOL_LEADERS)}
 """
 
 
