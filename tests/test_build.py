@@ -1050,7 +1050,7 @@ def test_summary_docx_is_a_gongwen(site: Site) -> None:
         assert (w(spacing, "line"), w(spacing, "lineRule")) == ("579", "exact"), name
     paragraphs = docx.Document(str(path)).paragraphs
     running_text = [p.text for p in paragraphs if p.style.name == "Body Text"]
-    assert any("共受理信访事项9件" in t for t in running_text)
+    assert any("共登记信访事项9件" in t for t in running_text)
     notes = [p for p in paragraphs if p.text.startswith("注：")]
     assert notes and all(p.style.name != "Body Text" for p in notes)  # notes not indented
     headings = [p.style.name for p in paragraphs if re.match(r"[一二三四五六七八九十]+、", p.text)]

@@ -16,7 +16,7 @@ from xfgen.figures.compute import PeriodFigures, Snapshot, figures_to_json
 from xfgen.records.models import Config
 from xfgen.reports import charts, definitions, wording
 from xfgen.reports.definitions import AVERAGE_DAYS, COUNT_NAMES, RATE_NAMES
-from xfgen.reports.formatting import NO_DATA
+from xfgen.reports.formatting import NO_DATA, chinese_date
 
 CHART_CATEGORIES = 10  # the chart and table show more
 TREND_RATES = (
@@ -253,7 +253,7 @@ def summary_view(f: PeriodFigures, config: Config, scope: str) -> SummaryView:
             "登记件数（件），按登记日期统计，不含以前登记的事项",
         ),
         trend_volume=_trend_volume(f.trend, config) if f.trend else None,
-        trend_rates=_trend_rates(f.trend) if f.trend else None,
+        trend_rates=_trend_rates(f.trend) if f.trend else None,  # its caption holds the years' note
         trend_partial=tuple(s for s in f.trend if s.as_of < s.period.end),
         breakdown_rows=breakdown_rows(stats, words),
         office_rows=office_rows(stats),
@@ -302,8 +302,16 @@ def _trend_rates(trend: Sequence[Snapshot]) -> charts.Chart:
             [name for name, _ in TREND_RATES],
         ),
         f"{'、'.join(name for name, _ in TREND_RATES)}（%）：各年只统计当年登记的事项（按登记日期），"
-        "不含以前年度登记的事项",
+        "不含以前年度登记的事项；近五年中有事项的年份，各年按该年年末"
+        f"（{_partial_years(trend)}）的情况统计",
     )
+
+
+def _partial_years(trend: Sequence[Snapshot]) -> str:
+    partial = [s for s in trend if s.as_of < s.period.end]
+    if not partial:
+        return "12月31日"
+    return "，".join(f"{s.period.year}年截至{chinese_date(s.as_of)}" for s in partial)
 
 
 def _year_label(snapshot: Snapshot) -> str:
