@@ -8,9 +8,11 @@ keeps the wrong characters, personal data one ``git add -A`` away.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
+import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -21,8 +23,11 @@ import yaml
 from conftest import Repo
 from test_cli import run
 
+from xfgen.records.validation import load_project
 from xfgen.reports.ledgers import Column, Ledger, LedgerRow
+from xfgen.reports.privacy import Privacy, mask_phone_field
 from xfgen.reports.spreadsheets import csv_text, csv_unquote, ledger_workbook
+from xfgen.site.guard import office_text
 
 TODAY = "2026-11-25"
 FORMULAS = (
@@ -143,3 +148,198 @@ def test_import_strips_the_export_apostrophe_only_before_a_formula_character(
         for p in sorted((repo.root / "cases/2026").glob("*.yaml"))
     ]
     assert written == ["=1+2 是公式样的文字", "'引号开头的摘要", "''-两个引号"]
+
+
+# ---------------------------------------------------------------- 2. every free-text field
+
+REPORTED = """\
+id: XF2026-0011
+received: 2026-02-02
+channel: 来信
+source: 上级转送
+kind: 检举控告类
+category: 劳动社保/工资拖欠
+summary: 举报某单位挪用专项资金
+petitioner:
+  name: 王伟
+  phone: "13611112222"
+unit: 县人社局
+leader: 何鹏（副局长，举报人王伟的联系人）
+accepted: 2026-02-05
+supervision:
+  - date: 2026-02-10
+    by: 市纪委（王伟实名举报，电话13611112222）
+    kind: 挂牌督办
+"""
+# Another case names the reporter in its text about the matter, and a leader shares
+# the name of this case's own petitioner (赵小红) and of another one (李强).
+OTHER = """\
+id: XF2026-0012
+received: 2026-02-03
+channel: 来访
+source: 本级受理
+kind: 申诉求决类
+category: 城乡建设/征地拆迁
+summary: 反映补偿款问题，王伟知情
+petitioner:
+  name: 赵小红
+  phone: "15375434073号码张三丰"
+  id_number: "110101199001011234（旧证）"
+unit: 城关镇
+leader: 赵小红的表哥李强（副镇长）
+accepted: 2026-02-04
+extension:
+  days: 30
+  approved: 2026-03-20
+  reason: 王伟另案举报，需联合调查
+progress:
+  - date: 2026-02-06
+    action: 约谈王伟
+"""
+THIRD = """\
+id: XF2026-0013
+received: 2026-02-04
+channel: 来信
+source: 本级受理
+kind: 建议意见类
+category: 城乡建设/征地拆迁
+summary: 建议公开补偿标准
+petitioner:
+  name: 李强
+unit: 城关镇
+"""
+ACTIVITY = """\
+id: HD2026-0001
+date: 2026-02-08
+kind: 接访
+leader: 刘洋（县长，王伟的同学）
+level: 县级领导
+batches: 1
+people: 2
+place: 县群众来访接待中心
+summary: 接待反映王伟所举报问题的群众
+"""
+
+
+def tree(repo: Repo) -> Repo:
+    for text in (REPORTED, OTHER, THIRD):
+        repo.case(text)
+    repo.write("activities/2026/HD2026-0001.yaml", ACTIVITY)
+    return repo
+
+
+def office_plain(path: Path) -> str:
+    """The text of an .xlsx or .docx, character references read."""
+    return html.unescape(office_text(path.read_bytes()))
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_a_reporters_name_in_any_free_text_is_never_shown(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree(repo)
+    code, out = cli(capsys, repo, "build", "--period", "2026H1")
+    assert code == 0, out
+    site = repo.root / "output/2026H1"
+    pages = {
+        name: (site / f"{name}.html").read_text("utf-8")
+        for name in ("register", "leaders", "supervision", "activities", "summary")
+    }
+    pages["units"] = (site / "units/县人社局.html").read_text("utf-8")
+    for name in ("register", "leaders", "supervision", "activities", "units/县人社局"):
+        pages[f"{name}.pdf"] = pdf_text(site / f"{name}.pdf")
+        pages[f"{name}.xlsx"] = office_plain(site / f"{name}.xlsx")
+    pages["summary.docx"] = office_plain(site / "summary.docx")
+    for name, text in pages.items():
+        assert "王伟" not in text and "13611112222" not in text, name
+    assert "何鹏（副局长，举报人（略）的联系人）" in pages["register"]
+    assert "市纪委（（略）实名举报，电话（略））" in pages["supervision"]
+    assert "刘洋（县长，（略）的同学）" in pages["activities"]
+    assert "刘洋（县长，（略）的同学）" in pages["summary"]  # 三、领导接访: the leaders named
+    assert "市纪委（（略）实名举报，电话（略））" in pages["supervision.xlsx"]
+    assert "接待反映（略）所举报问题的群众" in pages["activities"]
+    assert "反映补偿款问题，（略）知情" in pages["register"]
+    # An official's name: its own case's petitioner masked; another petitioner (李强) kept.
+    assert "赵**的表哥李强（副镇长）" in pages["register"]
+
+    for internal in ((), ("--internal",)):
+        code, out = cli(capsys, repo, "export", "--format", "json", *internal)
+        assert code == 0, out
+        folder = repo.root / ("export-internal" if internal else "export")
+        data = (folder / "export.json").read_text("utf-8")
+        assert "王伟" not in data and "13611112222" not in data
+        assert "何鹏（副局长，举报人（略）的联系人）" in data
+        assert "刘洋（县长，（略）的同学）" in data  # the activity, and the figures by leader
+
+
+def test_internal_outputs_omit_reporters_everywhere_but_show_the_rest(repo: Repo) -> None:
+    project = load_project(tree(repo).root, date(2026, 11, 25))
+    cases = {c.id: c for c in project.cases}
+    internal = Privacy.of(project.cases, internal=True)
+    reported, other = cases["XF2026-0011"], cases["XF2026-0012"]
+    assert (
+        internal.official(reported.leader or "", reported) == "何鹏（副局长，举报人（略）的联系人）"
+    )
+    assert internal.official(reported.supervision[0].by, reported) == (
+        "市纪委（（略）实名举报，电话（略））"
+    )
+    assert internal.case_text(other.summary, other) == "反映补偿款问题，（略）知情"
+    assert internal.case_text(other.progress[0].action, other) == "约谈（略）"
+    assert internal.official(other.leader or "", other) == "赵小红的表哥李强（副镇长）"
+    public = Privacy.of(project.cases, internal=False)
+    assert public.case_text(other.extension.reason, other) == "（略）另案举报，需联合调查"  # type: ignore[union-attr]
+    assert public.official("李强（副镇长，13812345678）") == "李强（副镇长，138****5678）"
+
+
+def test_masking_keeps_the_matched_digits_only(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree(repo)
+    shown = "153****4073号码张三丰"
+    code, out = cli(capsys, repo, "export", "--format", "csv")
+    assert code == 0, out
+    rows = {r["id"]: r for r in csv.DictReader(
+        io.StringIO((repo.root / "export/cases.csv").read_text("utf-8-sig"), newline="")
+    )}  # fmt: skip
+    assert rows["XF2026-0012"]["petitioner_phone"] == shown
+    assert rows["XF2026-0012"]["petitioner_id_number"] == "110101********1234（旧证）"
+    assert cli(capsys, repo, "export", "--format", "json")[0] == 0
+    cases = {
+        c["id"]: c
+        for c in json.loads((repo.root / "export/export.json").read_text("utf-8"))["cases"]
+    }
+    assert cases["XF2026-0012"]["petitioner_phone"] == shown
+    assert cli(capsys, repo, "export", "--format", "xlsx")[0] == 0
+    assert shown in office_plain(repo.root / "export/export.xlsx")
+    assert mask_phone_field("+86 138 0000 1234 转 12") == "138****1234 转 **"
+
+
+def test_check_warns_about_every_free_text_field_and_odd_personal_fields(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree(repo)
+    code, out, err = run(capsys, "-C", str(repo.root), "--today", TODAY, "check")
+    assert (code, out) == (0, "共检查 4 个文件，全部通过。\n")
+    assert err.splitlines() == [
+        "警告：cases/2026/XF2026-0011.yaml:12:9: leader: 包案领导中写有本事项信访人的姓名"
+        "（公开报告中不会显示）：个人信息请只写在 petitioner 中，这里只写领导的姓名和职务。",
+        "警告：cases/2026/XF2026-0011.yaml:16:9: supervision[1].by: 督办单位中写有本事项信访人的"
+        "姓名、电话（公开报告中不会显示）：个人信息请只写在 petitioner 中，这里只写督办的单位。",
+        "警告：cases/2026/XF2026-0012.yaml:13:9: leader: 包案领导中写有本事项信访人的姓名"
+        "（公开报告中会脱敏显示）：个人信息请只写在 petitioner 中，这里只写领导的姓名和职务。",
+        "警告：cases/2026/XF2026-0012.yaml:10:10: petitioner.phone: 信访人电话一栏除号码外还写有"
+        "其他内容：输出中只遮盖号码的数字，其他文字照原样显示；请只填号码，其他内容写到 notes。",
+        "警告：cases/2026/XF2026-0012.yaml:11:14: petitioner.id_number: 信访人身份证号一栏除号码外"
+        "还写有其他内容：输出中只遮盖号码的数字，其他文字照原样显示；请只填号码，其他内容写到 notes。",
+        "警告：cases/2026/XF2026-0012.yaml:13:9: leader: 领导中含有另一事项"
+        "（cases/2026/XF2026-0013.yaml）信访人的姓名：领导可能与信访人同名，公开报告中照原样显示；"
+        "请确认这里写的是领导本人。",
+        "警告：activities/2026/HD2026-0001.yaml:4:9: leader: 领导中含有检举控告类事项"
+        "（cases/2026/XF2026-0011.yaml）信访人的姓名：举报人身份不得泄露，所有输出中这个姓名都显示为"
+        "“（略）”；请确认这里写的不是举报人。",
+    ]

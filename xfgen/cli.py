@@ -145,6 +145,7 @@ def check(ctx: click.Context, staged: bool, quiet: bool) -> None:
 def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) -> None:
     """计算并显示一个期间的各项统计数字（汇总仓库中为全市汇总、各单位数字和排名）。"""
     from xfgen.figures.compute import compute_figures, figures_to_json
+    from xfgen.reports.privacy import Privacy
     from xfgen.reports.stats_text import format_stats
 
     the_period = parse_period(period)
@@ -164,6 +165,7 @@ def stats(ctx: click.Context, period: str, as_of: date | None, as_json: bool) ->
     figures = compute_figures(
         project.cases, project.config, project.rules, the_period, as_of, project.activities
     )
+    figures = Privacy.of(project.cases, internal=False).figures(figures)  # leaders screened
     if as_json:
         click.echo(json.dumps(figures_to_json(figures), ensure_ascii=False, indent=2))
     else:

@@ -34,7 +34,7 @@ from xfgen.figures.periods import (
 from xfgen.records.exchange import Meta, write_exchange
 from xfgen.records.models import Activity, Case
 from xfgen.records.validation import Project, load_project
-from xfgen.reports.privacy import HIDDEN, Privacy, petitioner_view
+from xfgen.reports.privacy import HIDDEN, Privacy
 from xfgen.reports.spreadsheets import csv_text, no_recalculation, text_cell
 from xfgen.site.build import DATA_PATHS, InvalidData, default_periods
 
@@ -116,14 +116,15 @@ def export(
         extra = {b"classification": INTERNAL_MARK.encode()} if internal else {}
         privacy = Privacy.of(project.cases, internal=False)
         shared = [shareable(c, privacy, project.config.methods) for c in selected]
-        files = write_exchange(target, meta, shared, project.rules, activities, extra)
-        figures = figures_table(project, chosen, as_of, today)
+        officials = [replace(a, leader=privacy.official(a.leader)) for a in activities]
+        files = write_exchange(target, meta, shared, project.rules, officials, extra)
+        figures = figures_table(project, chosen, as_of, today, privacy)
         files = (*files, *_write_parquet(target, (figures,), internal))
     else:
         tables = (
             case_table(selected, office, project, internal),
             activity_table(activities, office, Privacy.of(project.cases, internal)),
-            figures_table(project, chosen, as_of, today),
+            figures_table(project, chosen, as_of, today, Privacy.of(project.cases, internal)),
         )
         files = WRITERS[fmt](target, tables, internal)
     mark = target / MARK_FILE
@@ -138,15 +139,15 @@ def export(
 def shareable(case: Case, privacy: Privacy, methods: Sequence[str]) -> Case:
     """A case as it may leave the office for a roll-up: only the progress steps the figures
     count (those whose action is a configured method, without notes), and the officials'
-    text screened as public outputs screen a case's text (the reporter never shown)."""
+    text screened as public outputs screen officials' names (the reporter never shown)."""
     return replace(
         case,
-        leader=privacy.case_text(case.leader, case) if case.leader else None,
+        leader=privacy.official(case.leader, case) if case.leader else None,
         progress=tuple(
             replace(step, note=None) for step in case.progress if step.action in methods
         ),
         supervision=tuple(
-            replace(entry, by=privacy.case_text(entry.by, case)) for entry in case.supervision
+            replace(entry, by=privacy.official(entry.by, case)) for entry in case.supervision
         ),
     )
 
@@ -179,7 +180,7 @@ def case_table(cases: Iterable[Case], office: str, project: Project, internal: b
 
     def person(field: str) -> Callable[[Case], Any]:
         def value(case: Case) -> Any:
-            shown = getattr(petitioner_view(case, internal), field)
+            shown = getattr(privacy.petitioner(case), field)
             return None if shown == HIDDEN else shown
 
         return value
@@ -204,7 +205,7 @@ def case_table(cases: Iterable[Case], office: str, project: Project, internal: b
         Column("petitioner_id_number", "str", person("id_number")),
         Column("petitioner_address", "str", person("address")),
         Column("unit", "str", lambda c: c.unit),
-        Column("leader", "str", lambda c: c.leader),
+        Column("leader", "str", lambda c: privacy.official(c.leader, c) if c.leader else None),
         Column("accepted", "date", lambda c: c.accepted),
         Column("not_accepted", "date", lambda c: c.not_accepted.date if c.not_accepted else None),
         Column(
@@ -240,7 +241,7 @@ def activity_table(activities: Iterable[Activity], office: str, privacy: Privacy
         Column("id", "str", lambda a: a.id),
         Column("date", "date", lambda a: a.date),
         Column("kind", "str", lambda a: a.kind),
-        Column("leader", "str", lambda a: a.leader),
+        Column("leader", "str", lambda a: privacy.official(a.leader)),
         Column("level", "str", lambda a: a.level),
         Column("batches", "int", lambda a: a.batches),
         Column("people", "int", lambda a: a.people),
@@ -252,7 +253,7 @@ def activity_table(activities: Iterable[Activity], office: str, privacy: Privacy
 
 
 def figures_table(
-    project: Project, periods: Sequence[Period], as_of: date | None, today: date
+    project: Project, periods: Sequence[Period], as_of: date | None, today: date, privacy: Privacy
 ) -> Table:
     """Every figure of ``xfgen stats --json``, one row each: (period, as_of, group, label,
     value, numerator, denominator).
@@ -272,7 +273,7 @@ def figures_table(
         f = compute_figures(
             project.cases, project.config, project.rules, period, period_as_of, project.activities
         )
-        data = figures_to_json(f)
+        data = figures_to_json(privacy.figures(f))  # leader labels screened
         parts = _rate_parts(data, f)
         for group, label, value in _flatten(_without_fractions(data), ""):
             if group in ("", "previous_period") and label in ("period", "start", "end", "as_of"):

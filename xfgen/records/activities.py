@@ -82,6 +82,7 @@ def load_activities(
     today: date,
     problems: list[Problem],
     case_stems: set[str] | None = None,
+    positions: dict[str, dict[str, Position]] | None = None,
 ) -> tuple[list[Activity], int]:
     """Every readable, valid activity under ``root``, by date then id, and how many files there were.
 
@@ -89,7 +90,8 @@ def load_activities(
     date of receipt, for the ``cases:`` links; a link to a case file that could
     not be read (its own problems are reported) is not checked further.
     Problems are appended to ``problems``. ``case_stems``: the names (without
-    ``.yaml``) of all case files, when the caller has them.
+    ``.yaml``) of all case files, when the caller has them. ``positions``, if
+    given, gets where each field of each activity file was read (by path).
     """
     case_files = (
         case_stems
@@ -105,6 +107,8 @@ def load_activities(
         activity = _read_activity(path, root, reader, cases_received, case_files, today)
         if activity is not None:
             read.append((activity, reader.positions))
+            if positions is not None:
+                positions[rel] = reader.positions
     _check_unique_ids(read, problems)
     invalid = {p.path for p in problems}
     activities = sorted((a for a, _ in read if a.path not in invalid), key=lambda a: (a.date, a.id))

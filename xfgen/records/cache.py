@@ -78,6 +78,11 @@ class CaseRef(NamedTuple):
     repeat_of: str | None
     id_pos: Position
     repeat_pos: Position
+    # For the privacy check across files (DOMAIN.md "Privacy"): the petitioner's name,
+    # whether the case is 检举控告类, and each official's name (field, value, line, column).
+    name: str | None = None
+    reporting: bool = False
+    officials: tuple[tuple[str, str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,7 +225,8 @@ class CaseCache:
             raise _Corrupt
         case = None
         if ref is not None:
-            id_, received, repeat_of, id_line, id_column, repeat_line, repeat_column = ref
+            (id_, received, repeat_of, id_line, id_column, repeat_line, repeat_column,
+             name, reporting, officials) = ref  # fmt: skip
             if not (
                 type(id_) is str
                 and (repeat_of is None or type(repeat_of) is str)
@@ -228,6 +234,9 @@ class CaseCache:
                 and type(id_column) is int
                 and type(repeat_line) is int
                 and type(repeat_column) is int
+                and (name is None or type(name) is str)
+                and type(reporting) is bool
+                and type(officials) is list
             ):
                 raise _Corrupt
             ref = CaseRef(
@@ -237,6 +246,9 @@ class CaseCache:
                 repeat_of,
                 Position(id_line, id_column),
                 Position(repeat_line, repeat_column),
+                name,
+                reporting,
+                tuple(_official(o) for o in officials),
             )
             if self.want_cases:
                 row = self._rows().get(rel)
@@ -373,9 +385,21 @@ def _encode(result: CaseFile, sig: Signature | None, digest: str, today: str) ->
             ref.repeat_of,
             *ref.id_pos,
             *ref.repeat_pos,
+            ref.name,
+            ref.reporting,
+            [list(o) for o in ref.officials],
         ],
         result.warning,
     ]
+
+
+def _official(entry: Any) -> tuple[str, str, int, int]:
+    field, value, line, column = entry
+    if not (
+        type(field) is str and type(value) is str and type(line) is int and type(column) is int
+    ):
+        raise _Corrupt
+    return field, value, line, column
 
 
 def _iso(day: date | None) -> str | None:

@@ -52,9 +52,11 @@ from xfgen.records.models import (
     Review,
     Supervision,
 )
+from xfgen.records.privacy_checks import file_warnings, official_warnings, officials
 from xfgen.records.schema import MAX_DAYS, Field, Reader
 
 CASES_DIR = "cases"
+WARNINGS_APART = "\n"  # a file's warnings, kept in the cache as one text (each is one line)
 ID_PATTERN = re.compile(r"^[A-Za-z0-9-]+$")
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # a case date outside these years is a typo
 
@@ -288,7 +290,7 @@ def _load_project(
                 assert result.case is not None
                 every_case.append(result.case)
         if result.warning:
-            warnings.append(result.warning)
+            warnings += result.warning.split(WARNINGS_APART)
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(paths)):
             progress(done, len(paths))
     if store is not None:
@@ -296,8 +298,12 @@ def _load_project(
     _check_across_files(read, problems)
     _check_repeat_cycles(read, problems)
     stems = {_stem(rel) for rel, _, _ in paths}
+    activity_positions: dict[str, dict[str, Position]] = {}
     activities, activity_files = load_activities(
-        root, vocab, {c.id: c.received for c in read}, today, problems, stems
+        root, vocab, {c.id: c.received for c in read}, today, problems, stems, activity_positions
+    )
+    warnings += official_warnings(
+        ((r.path, r.name, r.reporting, r.officials) for r in read), activities, activity_positions
     )
     if config.leader_levels:
         warnings += unlisted_leaders(root, activities, config.leaders, config.leader_levels[0])
@@ -421,13 +427,15 @@ def _check_file(
         else:
             positions = reader.positions
             ref = CaseRef(
-                case.id, rel, case.received, case.repeat_of, positions["id"], positions["repeat_of"]
-            )
+                case.id, rel, case.received, case.repeat_of, positions["id"], positions["repeat_of"],
+                case.petitioner.name, case.is_reporting,
+                tuple((f, v, *positions.get(f, Position(1, 1))) for f, _, v in officials(case)),
+            )  # fmt: skip
             result = CaseFile(
                 tuple(problems),
                 ref,
                 case,
-                _personal_data_in_summary(case, positions),
+                WARNINGS_APART.join(file_warnings(case, positions)) or None,
                 max((day for _, day in _dates(case)), default=None),
             )
     if store is not None:
@@ -754,41 +762,3 @@ def _check_repeat_cycles(read: list[CaseRef], problems: list[Problem]) -> None:
                     )
                 )
         done.update(path)
-
-
-_SPACE_OR_DASH = re.compile(r"[\s-]")
-
-
-def _personal_data_in_summary(case: Case, positions: dict[str, Position]) -> str | None:
-    """A warning (file:line) when the summary holds its own petitioner's name, phone or
-    ID number (DOMAIN.md "Privacy"): outputs screen it, but the record should not hold it."""
-    p = case.petitioner
-    flat = _SPACE_OR_DASH.sub("", case.summary).upper()
-    found = [
-        label
-        for label, value, present in (
-            ("姓名", p.name, p.name and len(p.name) >= 2 and p.name in case.summary),
-            ("电话", p.phone, p.phone and _digits_in(p.phone, flat)),
-            ("身份证号", p.id_number, p.id_number and _digits_in(p.id_number, flat)),
-        )
-        if value and present
-    ]
-    if not found:
-        return None
-    pos = positions.get("summary", Position(1, 1))
-    shown = "不会显示" if case.is_reporting else "会脱敏显示"
-    return str(
-        Problem(
-            case.path,
-            pos.line,
-            pos.column,
-            "summary",
-            f"事由摘要中写有本事项信访人的{'、'.join(found)}（公开报告中{shown}）："
-            "个人信息请只写在 petitioner 中，摘要只写反映的问题。",
-        )
-    )
-
-
-def _digits_in(value: str, flat: str) -> bool:
-    digits = _SPACE_OR_DASH.sub("", value).upper()
-    return len(digits) >= 7 and digits in flat

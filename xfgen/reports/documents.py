@@ -114,6 +114,7 @@ def summary_document(html: str, office: str, as_of: date | None, internal: bool)
     _set_up(document, office, internal)
     title = tree.find("h1")
     document.add_paragraph(title.text() if title else "", style="Title")
+    _properties(document, title.text() if title else "", office, internal)
     if as_of is not None:
         meta = f"{office}　数据截至{as_of.year}年{as_of.month}月{as_of.day}日"
         document.add_paragraph(meta, style="Subtitle")
@@ -379,6 +380,16 @@ def _defaults(document: object) -> None:
     language = settings.find(qn("w:themeFontLang"))
     if language is not None:
         language.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _properties(document: object, title: str, office: str, internal: bool) -> None:
+    """The document's properties say only what its first page says (python-docx would
+    leave its own name and comment there)."""
+    core = document.core_properties  # type: ignore[attr-defined]
+    core.title = title
+    core.author = core.last_modified_by = office
+    core.comments = core.subject = core.category = ""
+    core.keywords = INTERNAL_MARK if internal else ""
 
 
 def _font(style: object, east_asian: str, size: Pt) -> None:

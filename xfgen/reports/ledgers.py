@@ -157,7 +157,7 @@ def _cells(number: int, status: CaseStatus, privacy: Privacy) -> dict[str, str]:
         "summary": privacy.case_text(case.summary, case),
         "category": case.category,
         "unit": case.unit or EMPTY,
-        "leader": case.leader or EMPTY,
+        "leader": privacy.official(case.leader, case) if case.leader else EMPTY,
         "accepted": _day(status.accepted) or ("不予受理" if status.not_accepted else EMPTY),
         "deadline": _day(status.deadline),
         "closed": _day(status.closed),
@@ -279,7 +279,8 @@ def supervision_ledger(
     rows = []
     for i, (s, entry) in enumerate(supervised, start=1):
         cells = _cells(i, s, privacy)  # no petitioner column is shown
-        cells |= {"supervised": _day(entry.date), "by": entry.by, "supervision_kind": entry.kind}
+        by = privacy.official(entry.by, s.case)
+        cells |= {"supervised": _day(entry.date), "by": by, "supervision_kind": entry.kind}
         rows.append(LedgerRow(cells, _flag(s), state=_state(s)))
     kinds = "、".join(f"{kind} {count} 件" for kind, count in by_kind if count)
     note = (
@@ -299,7 +300,7 @@ def activity_ledger(
             {
                 "date": _day(a.date),
                 "kind": a.kind,
-                "leader": a.leader,
+                "leader": privacy.official(a.leader),
                 "level": a.level,
                 "batches": str(a.batches),
                 "people": str(a.people),

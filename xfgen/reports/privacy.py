@@ -4,15 +4,27 @@ DOMAIN.md "Privacy": a name keeps its first character, a phone its first 3 and
 last 4 digits, an ID number its first 6 and last 4, an address is cut to the
 town. For 检举控告类 nothing of the reporter is shown, masked or not, even in an
 internal build.
+
+Every free-text value that reaches an output is screened (v3), in two groups:
+text about the matter (:meth:`Privacy.case_text`, :meth:`Privacy.text`) and
+officials' names (:meth:`Privacy.official`). A phone or ID number is masked
+within its digits only; the characters around it are screened on their own.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
+from xfgen.figures.office_work import Activities, OfficeWork
 from xfgen.records.models import Case
+
+if TYPE_CHECKING:
+    from xfgen.figures.compute import PeriodFigures
 
 HIDDEN = "—"
 REPORTER_HIDDEN = "不公开"  # the ledgers explain it in their note
@@ -29,12 +41,14 @@ def mask_name(name: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
+    """Digits of one phone: the first 3 and last 4 kept (7 or fewer: none)."""
     if len(phone) <= 7:
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
 def mask_id_number(number: str) -> str:
+    """Digits of one ID number: the first 6 and last 4 kept (10 or fewer: none)."""
     if len(number) <= 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
@@ -55,8 +69,22 @@ class PetitionerView:
     address: str
 
 
+def mask_phone_field(value: str) -> str:
+    """A ``petitioner.phone`` as written: every number in it masked within its digits
+    ("15375434073号码" → "153****4073号码"), the other characters left as they are."""
+    return _FIELD_PHONE.sub(lambda m: mask_phone(_national(m.group(0))), value)
+
+
+def mask_id_field(value: str) -> str:
+    """A ``petitioner.id_number`` as written: every number in it masked within its digits."""
+    return _RUN.sub(lambda m: mask_id_number(_digits(m.group(0)).upper()), value)
+
+
 def petitioner_view(case: Case, internal: bool = False) -> PetitionerView:
-    """Masked by default; unmasked only for an internal build; never for 检举控告类."""
+    """Masked by default; unmasked only for an internal build; never for 检举控告类.
+
+    The text around a number in the phone or ID field is left as written here;
+    :meth:`Privacy.petitioner` screens it like free text too."""
     if case.is_reporting:
         return PetitionerView(REPORTER_HIDDEN, HIDDEN, HIDDEN, HIDDEN)
     p = case.petitioner
@@ -66,8 +94,8 @@ def petitioner_view(case: Case, internal: bool = False) -> PetitionerView:
         )
     return PetitionerView(
         mask_name(p.name) if p.name else HIDDEN,
-        mask_phone(p.phone) if p.phone else HIDDEN,
-        mask_id_number(p.id_number) if p.id_number else HIDDEN,
+        mask_phone_field(p.phone) if p.phone else HIDDEN,
+        mask_id_field(p.id_number) if p.id_number else HIDDEN,
         mask_address(p.address) if p.address else HIDDEN,
     )
 
@@ -83,6 +111,7 @@ _PHONE = re.compile(
 )
 _SEPARATORS = re.compile(r"[\s\-+]")
 _RUN = re.compile(r"\d(?:[- ]?\d)*[Xx]?")  # digits, single hyphens or spaces between
+_FIELD_PHONE = re.compile(r"\+?\d(?:[- ]?\d)*")  # a number in a phone field, +86 too
 NAME_MIN = 2  # a one-character "name" would mask that character everywhere
 VALUE_MIN = 7  # digits: a shorter "phone" would mask dates and counts
 OMITTED = "（略）"  # a 检举控告类 reporter's own name, phone or ID number in free text
@@ -91,61 +120,152 @@ OMITTED = "（略）"  # a 检举控告类 reporter's own name, phone or ID numb
 @dataclass(frozen=True)
 class Privacy:
     """What one build may show: masked (public) or not (internal), and the free-text
-    screen, which needs every petitioner name, phone and ID number of the tree."""
+    screen, which needs every petitioner name, phone and ID number of the tree, and
+    every 检举控告类 reporter's (never shown, in either build)."""
 
     internal: bool
     names: frozenset[str] = frozenset()
     values: frozenset[str] = frozenset()  # phones and ID numbers, digits only
     lengths: tuple[int, ...] = ()  # of the values
+    reporter_names: frozenset[str] = frozenset()
+    reporter_values: frozenset[str] = frozenset()  # digits only
+    reporter_lengths: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, cases: Iterable[Case], internal: bool) -> Privacy:
         names: set[str] = set()
         values: set[str] = set()
+        reporter_names: set[str] = set()
+        reporter_values: set[str] = set()
         for case in cases:
             p = case.petitioner
             if p.name and len(p.name) >= NAME_MIN:
                 names.add(p.name)
+                if case.is_reporting:
+                    reporter_names.add(p.name)
             for value in (p.phone, p.id_number):
-                digits = _digits(value or "").upper()
-                if len(digits) >= VALUE_MIN:
-                    values.add(digits)
-        lengths = tuple(sorted({len(v) for v in values}))
-        return cls(internal, frozenset(names), frozenset(values), lengths)
+                for run in _RUN.findall(value or ""):
+                    digits = _digits(run).upper()
+                    if len(digits) >= VALUE_MIN:
+                        values.add(digits)
+                        if case.is_reporting:
+                            reporter_values.add(digits)
+        return cls(
+            internal,
+            frozenset(names),
+            frozenset(values),
+            tuple(sorted({len(v) for v in values})),
+            frozenset(reporter_names),
+            frozenset(reporter_values),
+            tuple(sorted({len(v) for v in reporter_values})),
+        )
 
     def petitioner(self, case: Case) -> PetitionerView:
-        return petitioner_view(case, self.internal)
+        view = petitioner_view(case, self.internal)
+        if self.internal or case.is_reporting:
+            return view
+        # Around a number, a phone or ID field may hold other words: screened on their own.
+        return replace(view, phone=self.text(view.phone), id_number=self.text(view.id_number))
 
     def case_text(self, text: str, case: Case) -> str:
-        """A case's free text (its summary) as it may be shown."""
-        own: frozenset[str] = frozenset()
-        if case.is_reporting:  # the reporter: never shown, masked or not, even internally
-            p = case.petitioner
-            own = frozenset(v for v in (p.name, p.phone, p.id_number) if v)
-        return self._screen(text, own)
+        """A case's text about the matter (summary, not_accepted.reason, extension.reason,
+        progress[].action) as it may be shown."""
+        return self._screen(self._omit_own(text, case))
 
     def text(self, text: str) -> str:
-        """Free text not tied to one case (an activity's summary or place)."""
-        return self._screen(text, frozenset())
+        """Text about the matter not tied to one case (an activity's summary or place)."""
+        return self._screen(text)
 
-    def _screen(self, text: str, own: frozenset[str]) -> str:
-        if own:
-            text = _replace_values(text, own, OMITTED)
+    def official(self, text: str, case: Case | None = None) -> str:
+        """An official's name (a case's leader, supervision[].by, an activity's leader):
+        numbers masked, every 检举控告类 reporter's name and numbers replaced by "（略）",
+        the case's own petitioner's name masked; other petitioner names left as written
+        (officials share names with petitioners)."""
+        text = self._omit_reporters(self._omit_own(text, case) if case else text)
         if self.internal:
             return text
+        text = self._mask_numbers(text)
+        if case is not None and not case.is_reporting:
+            name = case.petitioner.name
+            if name and len(name) >= NAME_MIN:
+                text = text.replace(name, mask_name(name))
+        return text
+
+    def figures(self, f: PeriodFigures) -> PeriodFigures:
+        """The period's figures with each leader label screened as an official's name
+        (the summary names leaders); leaders that read the same once screened are added up."""
+        return replace(f, office_work=self.office_work(f.office_work))
+
+    def office_work(self, work: OfficeWork) -> OfficeWork:
+        return replace(
+            work,
+            by_leader=self._leaders(work.by_leader),
+            leader_levels=MappingProxyType(
+                {level: self._leaders(leaders) for level, leaders in work.leader_levels.items()}
+            ),
+        )
+
+    def _leaders(self, tallies: Mapping[str, Activities]) -> Mapping[str, Activities]:
+        merged: defaultdict[str, Activities] = defaultdict(Activities)
+        for leader, a in tallies.items():
+            shown = self.official(leader)
+            b = merged[shown]
+            merged[shown] = Activities(
+                b.events + a.events, b.batches + a.batches, b.people + a.people
+            )
+        return MappingProxyType(dict(sorted(merged.items())))
+
+    def _omit_own(self, text: str, case: Case) -> str:
+        """In a 检举控告类 case, its reporter's own name, phone or ID number (of any length)."""
+        if not case.is_reporting:
+            return text
+        p = case.petitioner
+        return _replace_values(
+            text, frozenset(v for v in (p.name, p.phone, p.id_number) if v), OMITTED
+        )
+
+    def _screen(self, text: str) -> str:
+        text = self._omit_reporters(text)
+        if self.internal:
+            return text
+        return _mask_names(self._mask_numbers(text), self.names)
+
+    def _mask_numbers(self, text: str) -> str:
         text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
         text = _PHONE.sub(lambda m: mask_phone(_national(m.group(0))), text)
         if self.values:  # a known value the patterns missed (a local number, odd spacing)
             text = _RUN.sub(self._mask_run, text)
-        return _mask_names(text, self.names)
+        return text
+
+    def _omit_reporters(self, text: str) -> str:
+        """Every 检举控告类 reporter's name and number of the tree, wherever it appears."""
+        if self.reporter_values:
+            text = _RUN.sub(self._omit_run, text)
+        if self.reporter_names:
+            text = _replace_names(text, self.reporter_names, lambda name: OMITTED)
+        return text
 
     def _mask_run(self, match: re.Match[str]) -> str:
         digits = _digits(match.group(0)).upper()
-        for size in self.lengths:
-            for start in range(len(digits) - size + 1):
-                if digits[start : start + size] in self.values:
-                    return mask_id_number(digits) if len(digits) >= 15 else mask_phone(digits)
+        if _holds(digits, self.values, self.lengths):
+            return mask_id_number(digits) if len(digits) >= 15 else mask_phone(digits)
         return match.group(0)
+
+    def _omit_run(self, match: re.Match[str]) -> str:
+        digits = _digits(match.group(0)).upper()
+        return (
+            OMITTED
+            if _holds(digits, self.reporter_values, self.reporter_lengths)
+            else match.group(0)
+        )
+
+
+def _holds(digits: str, values: frozenset[str], lengths: tuple[int, ...]) -> bool:
+    return any(
+        digits[start : start + size] in values
+        for size in lengths
+        for start in range(len(digits) - size + 1)
+    )
 
 
 def _digits(value: str) -> str:
@@ -175,8 +295,13 @@ def _replace_values(text: str, values: frozenset[str], replacement: str) -> str:
 
 
 def _mask_names(text: str, names: frozenset[str]) -> str:
-    """Every petitioner name in ``text`` masked like a name, longest match first;
-    a scan by position, so thousands of names cost little."""
+    """Every petitioner name in ``text`` masked like a name."""
+    return _replace_names(text, names, mask_name)
+
+
+def _replace_names(text: str, names: frozenset[str], shown: Callable[[str], str]) -> str:
+    """Every one of ``names`` in ``text`` replaced by ``shown(name)``, longest match
+    first; a scan by position, so thousands of names cost little."""
     if not names:
         return text
     lengths = sorted({len(n) for n in names}, reverse=True)
@@ -185,7 +310,7 @@ def _mask_names(text: str, names: frozenset[str]) -> str:
     while i < len(text):
         for length in lengths:
             if text[i : i + length] in names:
-                out.append(mask_name(text[i : i + length]))
+                out.append(shown(text[i : i + length]))
                 i += length
                 break
         else:

@@ -363,6 +363,7 @@ def period_site(
 ) -> PeriodEntry:
     """Summary, leaderboard and ledgers of one period, each page handed to ``add`` as made."""
     privacy = Privacy.of(project.cases, renderer.site.internal)
+    f = privacy.figures(f)  # the summary names leaders: screened like any official's name
     label = f.period.label
     name = f.period.name
     cohort = [case_status(c, project.rules, f.as_of) for c in project.cases if f.in_cohort(c)]

@@ -3,12 +3,15 @@
 Masking happens where values are shown; this guard does not trust it. Before
 the swap, it scans every page this build rendered for every petitioner phone
 and ID number of the tree and every line of every ``notes``, and refuses to
-publish on a hit. Names are not scanned: officials may share a petitioner's name.
+publish on a hit. Of names, only 检举控告类 reporters' are looked for: every
+output shows them as "（略）" (DOMAIN.md "Privacy", v3), while other petitioners'
+names may be an official's too.
 
 What is scanned: the HTML of each rendered page and of its print parts, the
 very files WeasyPrint turns into the PDFs. A PDF's text comes only from that
 HTML and from our stylesheet (page numbers, the office name in the header), so
-scanning the HTML is sound for the PDFs too, and it avoids extracting text back
+scanning the HTML (with the attributes a PDF's metadata is made of: <title>,
+<meta content>) is sound for the PDFs too, and it avoids extracting text back
 from PDFs, which splits CJK lines and digit runs unpredictably. Office files
 beside a page (.xlsx, .docx) are scanned as the text of their XML. The caller
 passes only the pages it rendered: pages reused unchanged from the last site
@@ -22,15 +25,22 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from xfgen.errors import XfgenError
 from xfgen.records.models import Activity, Case
 
+NAME_MIN = 2  # characters: a reporter's name shorter than this is not looked for
 NOTES_LINE_MIN = 8  # characters; shorter lines ("已电话回访") occur in ordinary text
 VALUE_MIN = 7  # digits; shorter "phones" would match dates and counts
 _KEY = 4  # notes lines are looked up by their first characters
 _TAG = re.compile(r"<[^>]*>")
+# Attributes whose text a reader or a PDF's metadata shows (<meta content>, title, alt):
+# scanned as well as the text between tags.
+_SHOWN_ATTRIBUTE = re.compile(
+    r"""\s(?:content|title|alt|value|placeholder|label|aria-label)\s*=\s*(?:"([^"]*)"|'([^']*)')""",
+    re.I,
+)
 _SPACE = re.compile(r"\s+")
 # A run of digits, single hyphens or spaces between them allowed (138 0000 1234);
 # tags become two spaces, so table cells never join into one run.
@@ -71,32 +81,46 @@ class Secrets:
 
     values: dict[str, str]
     lines: dict[str, str]
+    names: dict[str, str] = field(default_factory=dict)  # 检举控告类 reporters' names
 
     @classmethod
     def of(cls, cases: Iterable[Case], activities: Iterable[Activity], internal: bool) -> Secrets:
         """Every phone and ID number (an internal build shows them, except a
-        检举控告类 reporter's), and every ``notes`` line not also shown elsewhere."""
+        检举控告类 reporter's), every reporter's name (an internal build shows other
+        petitioners' names, so not one that is also theirs), and every ``notes`` line
+        not also shown elsewhere."""
         values: dict[str, str] = {}
         lines: dict[str, str] = {}
+        names: dict[str, str] = {}
+        others: set[str] = set()  # names of petitioners who are not reporters
         shown: list[str] = []
         for case in cases:
             p = case.petitioner
             if not internal or case.is_reporting:
                 for label, value in (("电话", p.phone), ("身份证号", p.id_number)):
-                    digits = re.sub(r"[\s-]", "", value or "").upper()
-                    if len(digits) >= VALUE_MIN:
-                        values.setdefault(digits, f"{case.path} 中信访人的{label}")
+                    for run in _DIGITS.findall(value or ""):  # a field may hold words too
+                        digits = re.sub(r"[\s-]", "", run).upper()
+                        if len(digits) >= VALUE_MIN:
+                            values.setdefault(digits, f"{case.path} 中信访人的{label}")
+            if p.name and len(p.name) >= NAME_MIN:
+                if case.is_reporting:
+                    names.setdefault(p.name, f"{case.path} 中检举控告类事项信访人的姓名")
+                else:
+                    others.add(p.name)
             _add_lines(lines, case.notes, case.path)
             shown += [case.summary, case.category, case.unit or "", case.leader or ""]
             shown += [case.not_accepted.reason or "" if case.not_accepted else ""]
             shown += [case.extension.reason or "" if case.extension else ""]
             shown += [step.action for step in case.progress]
+            shown += [entry.by for entry in case.supervision]
         for activity in activities:
             _add_lines(lines, activity.notes, activity.path)
             shown += [activity.leader, activity.place or "", activity.summary or ""]
         # A notes line that repeats what a record shows anyway (its summary, say) is no secret.
         public = "\n".join(_flat(text) for text in shown)
-        return cls(values, {line: src for line, src in lines.items() if line not in public})
+        if internal:
+            names = {name: src for name, src in names.items() if name not in others}
+        return cls(values, {line: src for line, src in lines.items() if line not in public}, names)
 
 
 def find_leaks(pages: Iterable[tuple[str, str]], secrets: Secrets) -> list[Leak]:
@@ -105,9 +129,16 @@ def find_leaks(pages: Iterable[tuple[str, str]], secrets: Secrets) -> list[Leak]
     for line in secrets.lines:
         by_key.setdefault(line[:_KEY], []).append(line)
     lengths = sorted({len(v) for v in secrets.values})
+    names_by_start: dict[str, list[str]] = {}
+    for name in secrets.names:
+        names_by_start.setdefault(name[:NAME_MIN], []).append(name)
+    # Where a name may start: found by the regular expression engine, not character by character.
+    firsts, seconds = (re.escape("".join({n[i] for n in names_by_start})) for i in (0, 1))
+    starts = re.compile(f"(?=[{firsts}][{seconds}])") if names_by_start else None
     leaks: list[Leak] = []
     for path, page in pages:
-        text = html.unescape(_TAG.sub("  ", page))
+        shown = "  ".join(a or b for a, b in _SHOWN_ATTRIBUTE.findall(page))
+        text = html.unescape(_TAG.sub("  ", page) + "  " + shown)
         found: dict[str, str] = {}
         for run in _DIGITS.findall(text):
             digits = re.sub(r"[- ]", "", run).upper()
@@ -116,6 +147,12 @@ def find_leaks(pages: Iterable[tuple[str, str]], secrets: Secrets) -> list[Leak]
                     source = secrets.values.get(digits[start : start + size])
                     if source:
                         found.setdefault(source, source)
+        if starts is not None:
+            for match in starts.finditer(text):
+                i = match.start()
+                for name in names_by_start.get(text[i : i + NAME_MIN], ()):
+                    if text.startswith(name, i):
+                        found.setdefault(secrets.names[name], secrets.names[name])
         flat = _flat(text)
         if by_key:
             for i in range(len(flat) - _KEY + 1):
