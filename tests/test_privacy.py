@@ -24,6 +24,7 @@ from conftest import Repo
 from test_cli import run
 
 from xfgen.records.validation import load_project
+from xfgen.reports.documents import summary_document
 from xfgen.reports.ledgers import Column, Ledger, LedgerRow
 from xfgen.reports.privacy import Privacy, mask_phone_field
 from xfgen.reports.spreadsheets import csv_text, csv_unquote, ledger_workbook
@@ -343,3 +344,39 @@ def test_check_warns_about_every_free_text_field_and_odd_personal_fields(
         "（cases/2026/XF2026-0011.yaml）信访人的姓名：举报人身份不得泄露，所有输出中这个姓名都显示为"
         "“（略）”；请确认这里写的不是举报人。",
     ]
+
+
+def test_the_guard_refuses_a_reporters_name_and_a_phone_in_pdf_metadata(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree(repo)
+    # A user template puts a petitioner's phone where only the PDF's metadata shows it.
+    repo.write(
+        "templates/base.html",
+        '{% extends "!theme/base.html" %}{% block head %}{{ super() }}'
+        '<meta name="keywords" content="15375434073">{% endblock %}',
+    )
+    code, out = cli(capsys, repo, "build", "--period", "2026H1")
+    assert code == 2
+    assert "含有 cases/2026/XF2026-0012.yaml 中信访人的电话" in out
+    assert not (repo.root / "output").exists()
+    (repo.root / "templates/base.html").unlink()
+    # The office's own prose names a reporter: refused in both builds.
+    repo.write("reports/2026H1.md", "## 主要做法和成效\n\n王伟举报的问题已查实。\n")
+    for internal in ((), ("--internal",)):
+        code, out = cli(capsys, repo, "build", "--period", "2026H1", *internal)
+        assert code == 2, out
+        assert (
+            "2026H1/summary.html 含有 cases/2026/XF2026-0011.yaml 中检举控告类事项信访人的姓名"
+            in out
+        )
+
+
+def test_the_summary_document_properties_hold_nothing_but_its_title() -> None:
+    page = "<html><body><main><h1>测试县信访局2026年上半年信访工作情况</h1><p>正文</p></main></body></html>"
+    data = summary_document(page, "测试县信访局", date(2026, 6, 30), internal=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert "python-docx" not in core
+    assert "<dc:title>测试县信访局2026年上半年信访工作情况</dc:title>" in core
+    assert "<dc:creator>测试县信访局</dc:creator>" in core
