@@ -11,11 +11,13 @@ from conftest import CONFIG, Repo
 from test_cli import run
 
 from xfgen.figures.deadlines import last_published_year
+from xfgen.folders import add_ignores
 from xfgen.reports.fonts import Face, choose_fonts, print_fonts
 from xfgen.reports.pdf import find_cjk_font
 
 
 def test_doctor_passes_on_a_good_setup(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    add_ignores(repo.root)
     code, out, err = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "doctor")
     assert (code, err) == (0, "")
     lines = out.splitlines()
@@ -25,6 +27,7 @@ def test_doctor_passes_on_a_good_setup(repo: Repo, capsys: pytest.CaptureFixture
         "[通过] 中文字体",
         "[通过] 公文字体（PDF）",
         f"[通过] 输出目录 {repo.root / 'output'}",
+        "[通过] git 忽略规则 .gitignore",
         "[通过] 配置文件 xfgen.yaml",
         "[通过] PDF 格式",
         "[通过] 节假日日历",
@@ -53,7 +56,21 @@ def test_doctor_names_each_problem_and_its_fix(
     assert f"[问题] 输出目录 {repo.root / 'output'}：这是一个文件，不是目录" in out
     assert "处理方法：请删除或改名" in out
     assert "[问题] 配置文件 xfgen.yaml：xfgen.yaml:2: 责任单位列表应当是一个列表" in out
-    assert out.splitlines()[-1] == "发现 2 个问题。"
+    assert out.splitlines()[-1] == "发现 3 个问题。"  # and no .gitignore (below)
+
+
+def test_doctor_names_each_folder_git_would_take_and_the_line_to_add(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(".gitignore", "*.pyc\noutput/\n/.xfgen-cache\n.xfgen/*\n")
+    code, out, _ = run(capsys, "-C", str(repo.root), "doctor")
+    assert code == 1
+    assert (
+        "[问题] git 忽略规则 .gitignore：没有忽略 output-internal/、export/、export-internal/："
+        "git add -A 会把其中的文件（内部版含未脱敏的个人信息）加入提交\n"
+        "       处理方法：在仓库根目录的 .gitignore 中加入这几行（每行一个）："
+        "/output-internal/ /export/ /export-internal/；xfgen new 也会自动加入。"
+    ) in out
 
 
 def test_doctor_names_provisional_calendar_years(
@@ -61,6 +78,7 @@ def test_doctor_names_provisional_calendar_years(
 ) -> None:
     # The first year the installed holidays package has no published arrangement for.
     year = last_published_year() + 1
+    add_ignores(repo.root)
     repo.write("xfgen.yaml", (repo.root / "xfgen.yaml").read_text(encoding="utf-8")
                + "deadlines: {calendar: workdays}\n")  # fmt: skip
     (repo.root / "cases" / "1990").mkdir()

@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from conftest import Repo
+from conftest import VALID_CASE, Repo
 from test_cli import run
 
 from xfgen.records.validation import load_project
@@ -380,3 +380,83 @@ def test_the_summary_document_properties_hold_nothing_but_its_title() -> None:
     assert "python-docx" not in core
     assert "<dc:title>测试县信访局2026年上半年信访工作情况</dc:title>" in core
     assert "<dc:creator>测试县信访局</dc:creator>" in core
+
+
+# ---------------------------------------------------------------- 3. nothing personal reaches git
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=测试员", "-c", "user.email=t@example.invalid",
+         *args], capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+
+def would_add(root: Path) -> list[str]:
+    """What the guide's daily `git add -A` would stage."""
+    return [line.split("'")[1] for line in git(root, "add", "-A", "-n").splitlines()]
+
+
+def test_new_names_every_folder_xfgen_writes_in_the_repositorys_gitignore(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(repo.root, "init", "-q")
+    repo.write(".gitignore", "*.pyc")  # the office's own line, without a newline
+    code, out = cli(capsys, repo, "new", "--channel", "来信")
+    assert code == 0, out
+    assert "已在 .gitignore 中加入 xfgen 生成的目录：/output/ /output-internal/ /export/" in out
+    lines = (repo.root / ".gitignore").read_text("utf-8").splitlines()
+    assert lines[0] == "*.pyc"
+    assert lines[2:] == ["/output/", "/output-internal/", "/export/", "/export-internal/",
+                         "/.xfgen-cache/", "/.xfgen/"]  # fmt: skip
+    code, out = cli(capsys, repo, "new", "--channel", "来电")  # nothing added twice
+    assert code == 0 and "已在 .gitignore" not in out
+    assert (repo.root / ".gitignore").read_text("utf-8").splitlines()[2:] == lines[2:]
+    code, out = cli(capsys, repo, "doctor")
+    assert "[通过] git 忽略规则 .gitignore" in out
+
+
+def test_internal_outputs_stay_out_of_git_without_the_repositorys_gitignore(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An older repository whose .gitignore names none of xfgen's folders (the issue's
+    case): the internal export and site keep themselves out, wherever they are written."""
+    repo.case(VALID_CASE)
+    git(repo.root, "init", "-q")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "-m", "事项")
+    for args in (("export", "--format", "csv", "--internal"),
+                 ("export", "--format", "xlsx", "--internal", "--out", str(repo.root / "给领导")),
+                 ("build", "--period", "2026H1", "--internal", "--out", str(repo.root / "内部网站"))):  # fmt: skip
+        code, out = cli(capsys, repo, *args)
+        assert code == 0, out
+    staged = would_add(repo.root)
+    assert not [p for p in staged if p.startswith(("export-internal/", "给领导/", "内部网站/"))]
+    assert (repo.root / "export-internal/cases.csv").is_file()
+    assert (repo.root / "内部网站/2026H1/register.html").is_file()
+
+
+def test_check_staged_refuses_a_file_inside_a_folder_xfgen_writes(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.case(VALID_CASE)
+    git(repo.root, "init", "-q")
+    code, out = cli(capsys, repo, "export", "--format", "csv", "--internal")
+    assert code == 0, out
+    repo.write("output/index.html", "<p>旧网站</p>")
+    git(repo.root, "add", "-A")  # no .gitignore lines yet: output/ comes in
+    git(repo.root, "add", "-f", "export-internal/cases.csv")  # forced past its own .gitignore
+    code, out, _ = run(capsys, "-C", str(repo.root), "--today", TODAY, "check", "--staged")
+    assert code == 1
+    assert out.splitlines() == [
+        "export-internal/cases.csv:1:1: (文件): 这个文件在 xfgen 生成的目录 export-internal/ 中，"
+        "不能提交（生成的文件可能含个人信息，随时可以重新生成）：请运行 git rm -r --cached "
+        "export-internal 把它移出暂存区，并在 .gitignore 中加入 /export-internal/。",
+        "output/index.html:1:1: (文件): 这个文件在 xfgen 生成的目录 output/ 中，不能提交"
+        "（生成的文件可能含个人信息，随时可以重新生成）：请运行 git rm -r --cached output "
+        "把它移出暂存区，并在 .gitignore 中加入 /output/。",
+        "共检查 1 个文件：2 个文件有问题，共 2 处。",
+    ]
+    git(repo.root, "rm", "-r", "-q", "--cached", "output", "export-internal")
+    code, out, _ = run(capsys, "-C", str(repo.root), "--today", TODAY, "check", "--staged")
+    assert (code, out) == (0, "共检查 1 个文件，全部通过。\n")

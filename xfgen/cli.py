@@ -27,6 +27,7 @@ from xfgen.figures.periods import (
     parse_period,
     refuse_future,
 )
+from xfgen.folders import add_ignores
 from xfgen.records.rollup import is_rollup
 from xfgen.records.validation import Project, load_project
 from xfgen.records.writer import field_comment
@@ -334,6 +335,9 @@ def _write_new(ctx: click.Context, values: dict[str, object], kind: RecordKind) 
     }
     path = new_record(ctx.obj["root"], ctx.obj["today"], given, kind)
     click.echo(path)
+    added = add_ignores(ctx.obj["root"])  # what xfgen writes stays out of git
+    if added:
+        click.echo(f"已在 .gitignore 中加入 xfgen 生成的目录：{' '.join(added)}", err=True)
     click.echo("请填写其余各项，然后运行 xfgen check 检查。", err=True)
 
 

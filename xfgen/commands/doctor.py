@@ -17,6 +17,7 @@ from pathlib import Path
 
 from xfgen.errors import ConfigError, RenderError
 from xfgen.figures.deadlines import HOLIDAYS_FILE, last_published_year
+from xfgen.folders import ignore_line, missing_ignores
 from xfgen.records.config import CONFIG_FILE, load_config, load_rules
 from xfgen.records.validation import CASES_DIR
 from xfgen.reports.fonts import print_fonts
@@ -43,6 +44,7 @@ def diagnose(root: Path, today: date, output: Path) -> list[Finding]:
         check_font(),
         *check_print_fonts(),
         check_output(output),
+        check_git_ignores(root),
         *check_configuration(root, today),
     ]
 
@@ -134,6 +136,22 @@ def check_output(output: Path) -> Finding:
             f"请让当前用户对 {parent} 有写权限（如 chmod u+w {parent}），或用 --out 另选目录。",
         )
     return Finding(name, True, "可以写入")
+
+
+def check_git_ignores(root: Path) -> Finding:
+    """Every folder xfgen writes is named in the repository's .gitignore (DOMAIN.md "Privacy")."""
+    name = "git 忽略规则 .gitignore"
+    missing = missing_ignores(root)
+    if not missing:
+        return Finding(name, True, "xfgen 生成的目录都不会被 git 提交")
+    lines = " ".join(ignore_line(folder) for folder in missing)
+    return Finding(
+        name,
+        False,
+        f"没有忽略 {'、'.join(f'{folder}/' for folder in missing)}：git add -A 会把其中的文件"
+        "（内部版含未脱敏的个人信息）加入提交",
+        f"在仓库根目录的 .gitignore 中加入这几行（每行一个）：{lines}；xfgen new 也会自动加入。",
+    )
 
 
 def check_configuration(root: Path, today: date) -> list[Finding]:

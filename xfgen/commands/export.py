@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from xfgen import folders
 from xfgen.errors import XfgenError
 from xfgen.figures.compute import PeriodFigures, compute_figures, figures_to_json
 from xfgen.figures.periods import (
@@ -39,8 +40,8 @@ from xfgen.reports.spreadsheets import csv_text, no_recalculation, text_cell
 from xfgen.site.build import DATA_PATHS, InvalidData, default_periods
 
 FORMATS = ("csv", "xlsx", "json", "parquet")
-EXPORT = "export"
-INTERNAL_EXPORT = "export-internal"
+EXPORT = folders.EXPORT
+INTERNAL_EXPORT = folders.INTERNAL_EXPORT
 INTERNAL_MARK = "内部资料 注意保密"
 MARK_FILE = "内部资料-注意保密.txt"
 
@@ -103,6 +104,8 @@ def export(
         a for a in project.activities if not periods or any(p.contains(a.date) for p in chosen)
     ]
     target.mkdir(parents=True, exist_ok=True)
+    if internal:  # personal data: never one `git add -A` away, wherever it is written
+        folders.keep_out_of_git(target)
     if fmt == "parquet":
         # The exchange format a roll-up reads: no petitioner field at all, even internal.
         meta = Meta(

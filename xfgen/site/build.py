@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from xfgen import folders
 from xfgen.errors import PeriodError, Problem, XfgenError
 from xfgen.figures import office_work
 from xfgen.figures.compute import (
@@ -62,8 +63,8 @@ from xfgen.site.manifest import (
 from xfgen.site.publish import MARKER, PublishError, check_target, staging
 from xfgen.site.writer import PARTS_CACHE, Page, SiteWriter, link_or_copy
 
-OUTPUT = "output"
-INTERNAL_OUTPUT = "output-internal"
+OUTPUT = folders.OUTPUT
+INTERNAL_OUTPUT = folders.INTERNAL_OUTPUT
 DATA_PATHS = ("cases", "activities", "xfgen.yaml", "holidays.yaml", "reports", "templates")
 CURRENT = "current"
 # A ledger longer than LEDGER_PART_ROWS is printed in parts cut at month boundaries,
@@ -199,6 +200,8 @@ def build_site(
             }
         )
         (folder / MARKER).write_text(kind + "\n", encoding="utf-8")
+        if internal:  # personal data: never one `git add -A` away, wherever it is built
+            folders.keep_out_of_git(folder)
         written = site.finish(progress, pdf_progress)
         write_manifest(folder, Manifest(kind, tuple(entries), site.records, data=version))
     return BuildResult(
