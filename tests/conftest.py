@@ -7,10 +7,13 @@ import fcntl
 import io
 import json
 import shutil
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -166,3 +169,142 @@ def _build_example(root: Path) -> ExampleSite:
             code = int(done.code or 0)
     finished = datetime.now().astimezone()
     return ExampleSite(root, root / "output", started, finished, code, log.getvalue())
+
+
+# ------------------------------------------- the example after every command of the guide (#19)
+
+EXAMPLE_ROOT = Path(__file__).resolve().parent.parent  # the committed example repository
+EXAMPLE_INPUTS = ("xfgen.yaml", "holidays.yaml", "cases", "activities", "reports", "templates")
+EXPORT_FORMATS = ("csv", "xlsx", "json", "parquet")
+# Records a careless or hostile user could write (issue #19), added to the example: a
+# formula as a summary and a leader, a 检举控告类 reporter (王伟, already a reporter of
+# the example) named in a leader and a supervision entry, a phone field with words.
+HOSTILE_RECORDS = {
+    "cases/2026/XF2026-9001.yaml": """\
+id: XF2026-9001
+received: 2026-02-02
+channel: 来信
+source: 上级转送
+kind: 检举控告类
+category: 劳动社保/工资拖欠
+summary: '=HYPERLINK("http://evil.example/","点击")'
+petitioner:
+  name: 柏子谦
+  phone: "13611112222"
+  id_number: "110101198805051234"
+unit: 县人社局
+leader: 何鹏（副局长，举报人王伟的联系人，柏子谦）
+accepted: 2026-02-05
+supervision:
+  - date: 2026-02-10
+    by: 市纪委（王伟实名举报，电话13611112222）
+    kind: 挂牌督办
+notes: |
+  举报人柏子谦要求对其身份严格保密并电话回访
+""",
+    "cases/2026/XF2026-9002.yaml": """\
+id: XF2026-9002
+received: 2026-02-03
+channel: 来访
+source: 本级受理
+kind: 申诉求决类
+category: 城乡建设/征地拆迁
+summary: "-1+1 反映补偿款问题，柏子谦知情"
+petitioner:
+  name: 赵小红
+  phone: "15375434073号码张三丰"
+unit: 城关镇
+leader: "=cmd|' /C calc'!A0"
+accepted: 2026-02-04
+""",
+    "activities/2026/HD2026-9001.yaml": """\
+id: HD2026-9001
+date: 2026-02-08
+kind: 接访
+leader: 刘洋（县长，王伟的同学）
+level: 县级领导
+batches: 1
+people: 2
+place: "@SUM(1+1)"
+summary: 接待反映柏子谦所举报问题的群众
+""",
+}
+# What the guide has a user run, in order; after each, what `git add -A` would stage.
+GUIDE_COMMANDS = (
+    ("doctor",),
+    ("schema", "--write"),
+    ("check",),
+    ("stats", "--period", "2026H1", "--json"),
+    ("build",),
+    ("build", "--internal"),
+    *(("export", "--format", fmt) for fmt in EXPORT_FORMATS),
+    *(("export", "--format", fmt, "--internal") for fmt in EXPORT_FORMATS),
+    ("changes", "--since", "HEAD"),
+    ("check", "--staged"),
+    ("new", "--channel", "来信"),
+)
+
+
+@dataclass(frozen=True)
+class ExampleOutputs:
+    """The example (with :data:`HOSTILE_RECORDS`) after every command of the guide:
+    the public and internal sites in ``output/`` and ``output-internal/``, every
+    export format in ``export/`` and ``export-internal/``."""
+
+    root: Path
+    runs: tuple[
+        tuple[tuple[str, ...], int, str, tuple[str, ...]], ...
+    ]  # args, code, output, staged
+
+    @property
+    def public(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def internal(self) -> Path:
+        return self.root / "output-internal"
+
+
+@pytest.fixture(scope="session")
+def example_outputs(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> ExampleOutputs:
+    """Built once per test session, shared by the xdist workers (the first one builds,
+    under a lock; the others wait and read what it recorded)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    root = shared / "example-outputs"
+    record = shared / "example-outputs.json"
+    with (shared / "example-outputs.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            record.write_text(json.dumps(_run_the_guide(root), ensure_ascii=False), "utf-8")
+    runs = json.loads(record.read_text("utf-8"))
+    return ExampleOutputs(root, tuple((tuple(a), c, o, tuple(s)) for a, c, o, s in runs))
+
+
+def _run_the_guide(root: Path) -> list[Any]:
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    for name in EXAMPLE_INPUTS:
+        source = EXAMPLE_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        elif source.is_file():
+            shutil.copy(source, root / name)
+    for rel, text in HOSTILE_RECORDS.items():
+        (root / rel).write_text(text, encoding="utf-8")
+    git = ["git", "-C", str(root), "-c", "user.name=测试员", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "事项"], check=True)
+    runs = []
+    for args in GUIDE_COMMANDS:
+        done = subprocess.run(
+            [sys.executable, "-m", "xfgen", "-C", str(root), "--today", EXAMPLE_TODAY, *args],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        staged = subprocess.run(
+            [*git, "add", "-A", "-n"], capture_output=True, text=True, check=True
+        ).stdout
+        names = [line.split("'", 2)[1] for line in staged.splitlines() if "'" in line]
+        runs.append([list(args), done.returncode, done.stdout + done.stderr, names])
+    return runs

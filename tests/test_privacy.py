@@ -14,15 +14,18 @@ import json
 import re
 import subprocess
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pyarrow.parquet as pq
 import pytest
 import yaml
-from conftest import VALID_CASE, Repo
+from conftest import VALID_CASE, ExampleOutputs, Repo
 from test_cli import run
 
+from xfgen.records.models import Case
 from xfgen.records.validation import load_project
 from xfgen.reports.documents import summary_document
 from xfgen.reports.ledgers import Column, Ledger, LedgerRow
@@ -234,9 +237,9 @@ def office_plain(path: Path) -> str:
     return html.unescape(office_text(path.read_bytes()))
 
 
-def pdf_text(path: Path) -> str:
+def pdf_text(path: Path, *options: str) -> str:
     return subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-raw", *options, str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
 
 
@@ -460,3 +463,138 @@ def test_check_staged_refuses_a_file_inside_a_folder_xfgen_writes(
     git(repo.root, "rm", "-r", "-q", "--cached", "output", "export-internal")
     code, out, _ = run(capsys, "-C", str(repo.root), "--today", TODAY, "check", "--staged")
     assert (code, out) == (0, "共检查 1 个文件，全部通过。\n")
+
+
+# ---------------------------------------------------------------- 4. the example, every file
+
+
+def file_texts(path: Path) -> list[str]:
+    """What a reader (or a program) can read out of one written file."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":  # the text and the metadata (title, author, keywords, subject)
+        return [html.unescape(pdf_text(path, "-htmlmeta"))]
+    if suffix in (".xlsx", ".docx"):
+        return [office_plain(path)]
+    if suffix == ".parquet":
+        table = pq.read_table(path)
+        return [str(table.to_pylist()), str(table.schema.metadata)]
+    text = path.read_text("utf-8", errors="replace")
+    return [html.unescape(text) if suffix in (".html", ".svg") else text]
+
+
+def test_nothing_personal_or_live_in_any_output_of_the_example(
+    example_outputs: ExampleOutputs,
+) -> None:
+    root = example_outputs.root
+    for args, code, output, staged in example_outputs.runs:
+        assert code == (1 if args == ("doctor",) else 0), (args, output)
+        # After every command of the guide, `git add -A` stages nothing personal.
+        assert not [
+            p
+            for p in staged
+            if p.startswith(("output-internal/", "export-internal/", ".xfgen-cache/"))
+        ], args
+    doctor = example_outputs.runs[0][2]
+    assert (
+        "处理方法：在仓库根目录的 .gitignore 中加入这几行（每行一个）：/output/ /output-internal/"
+        in doctor
+    )
+    # Once `xfgen new` has named xfgen's folders in .gitignore, nothing xfgen wrote at all.
+    *_, (args, _, _, staged) = example_outputs.runs
+    assert args[0] == "new" and staged
+    assert all(p.startswith(("cases/", ".gitignore")) for p in staged), staged
+
+    project = load_project(root, date(2026, 11, 20))
+    cases = project.cases
+    phones = {  # every petitioner's phone and ID number, digits only
+        re.sub(r"[\s-]", "", number).upper(): c
+        for c in cases
+        for field in (c.petitioner.phone, c.petitioner.id_number)
+        for number in re.findall(r"\d(?:[\s-]?\d)*[Xx]?", field or "")
+        if len(re.sub(r"[\s-]", "", number)) >= 7
+    }
+    reporters = {c.petitioner.name for c in cases if c.is_reporting and c.petitioner.name}
+    others = {c.petitioner.name for c in cases if not c.is_reporting and c.petitioner.name}
+    shown = "".join(
+        re.sub(r"\s", "", t)
+        for c in cases
+        for t in (
+            c.summary,
+            c.leader or "",
+            *(s.by for s in c.supervision),
+            *(p.action for p in c.progress),
+        )
+    )
+    notes = {
+        flat
+        for record in (*cases, *project.activities)
+        for line in (record.notes or "").splitlines()
+        if len(flat := re.sub(r"\s", "", re.sub(r"^\s*(?:[-*+>#]+|\d+[.)、])\s*", "", line))) >= 8
+        and flat not in shown
+    }
+    assert "举报人柏子谦要求对其身份严格保密并电话回访" in notes and "柏子谦" in reporters
+
+    written = [
+        p
+        for folder in ("output", "output-internal", "export", "export-internal")
+        for p in sorted((root / folder).rglob("*"))
+        if p.is_file() and p.suffix.lower() not in (".woff", ".woff2", ".ttf", ".otf", ".png")
+    ]
+    assert {p.suffix for p in written} >= {
+        ".html",
+        ".pdf",
+        ".xlsx",
+        ".docx",
+        ".csv",
+        ".json",
+        ".parquet",
+    }
+    with ThreadPoolExecutor(2) as pool:  # pdftotext runs beside the scan
+        for path, texts in zip(written, pool.map(file_texts, written), strict=True):
+            rel = path.relative_to(root).as_posix()
+            hidden = (reporters - others) if "-internal/" in rel else reporters
+            scan(rel, path, texts, phones, hidden, notes)
+
+    # The hostile records are there, screened (the scan above did look at them).
+    register = html.unescape((root / "output/2026H1/register.html").read_text("utf-8"))
+    assert "何鹏（副局长，举报人（略）的联系人，（略））" in register
+    assert "=cmd|' /C calc'!A0" in register
+    rows = {r["id"]: r for r in csv.DictReader(
+        io.StringIO((root / "export/cases.csv").read_text("utf-8-sig"), newline="")
+    )}  # fmt: skip
+    assert rows["XF2026-9001"]["summary"] == '\'=HYPERLINK("http://evil.example/","点击")'
+    assert rows["XF2026-9002"]["petitioner_phone"] == "153****4073号码张三丰"
+    internal_rows = json.loads((root / "export-internal/export.json").read_text("utf-8"))["cases"]
+    assert {r["id"]: r for r in internal_rows}["XF2026-9002"][
+        "summary"
+    ] == "-1+1 反映补偿款问题，（略）知情"
+
+
+def scan(
+    rel: str,
+    path: Path,
+    texts: list[str],
+    numbers: dict[str, Case],
+    names: set[str],
+    notes: set[str],
+) -> None:
+    """One written file holds no live formula, none of the ``notes`` lines, none of
+    ``names`` and no phone or ID number of ``numbers`` (an internal file: only a reporter's)."""
+    internal = "-internal/" in rel
+    if path.suffix == ".xlsx":
+        assert live_formulas(path.read_bytes()) == [], rel
+    if path.suffix == ".csv":
+        for row in csv.reader(io.StringIO(path.read_text("utf-8-sig"), newline="")):
+            assert not [v for v in row if v.startswith(("=", "+", "-", "@", "\t", "\r"))], rel
+    sizes = sorted({len(v) for v in numbers})
+    for text in texts:
+        for number in re.findall(r"\d(?:[\s-]?\d)*[Xx]?", text):
+            digits = re.sub(r"[\s-]", "", number).upper()
+            for size in sizes:
+                for start in range(len(digits) - size + 1):
+                    case = numbers.get(digits[start : start + size])
+                    if case is not None and (not internal or case.is_reporting):
+                        raise AssertionError(f"{rel} shows {case.path}'s phone or ID number")
+        assert not [name for name in names if len(name) >= 2 and name in text], rel
+        flat = re.sub(r"\s", "", text)
+        assert not [line for line in notes if line in flat], rel

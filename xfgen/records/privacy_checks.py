@@ -130,10 +130,12 @@ def official_warnings(
         return []
     lengths = sorted({len(n) for n in names})
     warned: set[str] = set()
+    seen: set[tuple[str, str | None]] = set()  # a leader is written on many cases
     warnings = []
     for path, field, value, pos, own in uses:
-        if value in warned:
+        if value in warned or (value, own) in seen:
             continue
+        seen.add((value, own))
         held = {
             value[i : i + size]
             for size in lengths
