@@ -105,6 +105,7 @@ def test_doctor_without_a_cjk_font(repo: Repo) -> None:
 def test_doctor_says_which_face_prints_each_role(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    add_ignores(repo.root)  # a good set-up: xfgen's folders are git-ignored
     code, out, _ = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "doctor")
     assert code == 0
     line = next(x for x in out.splitlines() if x.startswith("[通过] 公文字体（PDF）："))
