@@ -41,6 +41,7 @@ def test_doctor_passes_on_a_good_setup(repo: Repo, capsys: pytest.CaptureFixture
 
 def test_doctor_reports_the_pdf_variant(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.write("xfgen.yaml", CONFIG + "pdf_variant: pdf/a-3b\n")
+    add_ignores(repo.root)
     code, out, _ = run(capsys, "-C", str(repo.root), "--today", "2026-11-25", "doctor")
     assert code == 0
     assert "[通过] PDF 格式：PDF/A-3b（ISO 19005-3、GB/T 23286.3-2021），总结 PDF 内另附" in out
