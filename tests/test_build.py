@@ -733,7 +733,7 @@ COUNT_ROWS = {
     "登记（件）": ("cases", 9), "已受理（件）": ("accepted", 7), "不予受理（件）": ("not_accepted", 1),
     "尚未作出受理决定（件）": ("undecided", 1), "已办结（件）": ("closed", 4), "来访批次": ("visit_batches", 3),
     "来访人次": ("visit_people", 9), "集体访批次": ("collective_batches", 1),
-    "集体访人次": ("collective_people", 6), "越级访（件）": ("skip_level", 1), "重复信访（件）": ("repeat", 1),
+    "集体访人次": ("collective_people", 6), "越级信访（件）": ("skip_level", 1), "重复信访（件）": ("repeat", 1),
 }  # fmt: skip
 RATE_ROWS = {
     "及时受理率": ("timely_acceptance", "87.5%"), "按期办结率": ("on_time_closure", "60.0%"),

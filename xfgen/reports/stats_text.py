@@ -33,7 +33,7 @@ _COUNT_ROWS = (
     ("来访人次", "visit_people"),
     ("集体访批次", "collective_batches"),
     ("集体访人次", "collective_people"),
-    ("越级访（件）", "skip_level"),
+    ("越级信访（件）", "skip_level"),
     ("重复信访（件）", "repeat"),
     ("初信初访（件）", "first_time"),
     ("人次（全部形式）", "people"),
