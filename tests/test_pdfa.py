@@ -106,6 +106,9 @@ def test_every_pdf_of_the_example_site_is_pdfa_2b(example_site: ExampleSite) -> 
     assert len(pdfs) >= 20
     # The longest ledger (2026H1's register) was printed in parts and joined.
     assert len(list((example_site.root / ".xfgen-cache/pdf").glob("*.pdf"))) >= 2
+    # The summary's title is the report's own title, which already names the office.
+    summary = title_of(example_site.out / "2026H1" / "summary.html")
+    assert summary == "平安县信访局2026年上半年信访工作总结", summary
 
 
 # ---------------------------------------------------------------- a small tree in parts, pdf/a-3b
