@@ -8,6 +8,7 @@ sure), closed within its deadline unless received in the last weeks before
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib.util
 import io
 import random
@@ -148,12 +149,13 @@ def write_office_project(
     sys.modules[spec.name] = maker  # its dataclasses look their module up
     try:
         spec.loader.exec_module(maker)
-        maker.ROOT = root
-        maker.CASES_PER_YEAR = cases or {2025: 180, 2026: 165}
-        maker.ACTIVITIES_PER_YEAR = activities or {2025: 36, 2026: 30}
-        root.mkdir(parents=True, exist_ok=True)
+        office = dataclasses.replace(
+            maker.EXAMPLE,
+            cases_per_year=cases or {2025: 180, 2026: 165},
+            activities_per_year=activities or {2025: 36, 2026: 30},
+        )
         with contextlib.redirect_stdout(io.StringIO()):
-            maker.main()
+            maker.write_office(root, office)
     finally:
         del sys.modules[spec.name]
     git_commit(root, "基准数据")

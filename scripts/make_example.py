@@ -5,18 +5,31 @@ Every office, unit, person, phone and ID number in it is invented. The data is
 deterministic (fixed seed, fixed cutoff date), so the same files come out on
 every run. Regenerate from the repository root with:
 
-    python scripts/make_example.py
+    python scripts/make_example.py          # the example county (平安县信访局) at the root
+    python scripts/make_example.py --city   # the city example in examples/city
 
-The script deletes the case and activity files it generated before
-(`cases/*/XF????-????.yaml`, `activities/*/HD????-????.yaml`), writes the
-configuration, the cases and the activities again, re-reads them to check the
-consistency rules of DOMAIN.md, and prints a short summary. Office work
+For each office it writes, the script deletes the case and activity files it
+generated before (`cases/*/XF????-????.yaml`, `activities/*/HD????-????.yaml`),
+writes the configuration, the cases and the activities again, re-reads them to
+check the consistency rules of DOMAIN.md, and prints a short summary. Office work
 (supervision on cases, activities) draws on a random stream of its own, so the
 cases themselves come out as they did before office work was added.
+
+`--city` writes the roll-up example of a city (平安市信访局, DOMAIN.md "Roll-up"):
+`examples/city/xfgen.yaml` and two smaller counties, `examples/city/offices/hekou`
+(河口县信访局) and `examples/city/offices/qingshui` (清水县信访局, deadlines in
+working days), each with its own seed and officials (see `CITY_OFFICES`). The
+third member, the county at the root, is read from its export, which is not
+committed: make it at the root with
+
+    xfgen export --format parquet --out examples/city/exports/pingan
+
+(`make demo` does this and builds the city).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 from collections import Counter
@@ -452,7 +465,6 @@ CASE_FILE_PATTERN = "*/XF????-????.yaml"
 
 # ---------------------------------------------------------------- office work (DOMAIN.md "Office work")
 # Officials only: no name below is built from SURNAMES, so none is also a petitioner's name.
-OFFICE_SEED = SEED + 11
 ACTIVITY_KINDS = ["接访", "下访", "约访"]
 LEADER_LEVELS = ["县级领导", "乡镇领导", "部门领导"]
 SUPERVISION_KINDS = ["督办", "挂牌督办"]
@@ -508,6 +520,99 @@ SUPERVISORS = {"市信访局": 6, "市委督查室": 2, "省信访局": 1}
 ACTIVITY_KEYS = ["id", "date", "kind", "leader", "level", "batches", "people", "cases", "place",
                  "summary", "notes"]  # fmt: skip
 ACTIVITY_FILE_PATTERN = "*/HD????-????.yaml"
+
+
+# ---------------------------------------------------------------- the offices
+
+
+@dataclass(frozen=True)
+class Office:
+    """One fictional office the generator writes: what differs from one office to another.
+    Units, towns, vocabularies and the rates above are the same in every office."""
+
+    name: str
+    seed: int  # the cases' random stream; office work draws on seed + 11
+    cases_per_year: dict[int, int]  # the last year runs to CUTOFF only
+    activities_per_year: dict[int, int]
+    county_leaders: dict[str, int]  # leader: weight
+    protocol_leaders: list[str]  # the county leaders in protocol order
+    town_leaders: dict[str, str]  # town: its leader (keys: the TOWNS)
+    department_leaders: dict[str, str]  # department: its leader (keys as DEPARTMENT_LEADERS)
+    calendar: str = "natural"  # deadlines.calendar: natural or workdays
+
+
+# The example county at the repository root.
+EXAMPLE = Office(
+    OFFICE,
+    SEED,
+    CASES_PER_YEAR,
+    ACTIVITIES_PER_YEAR,
+    COUNTY_LEADERS,
+    PROTOCOL_LEADERS,
+    TOWN_LEADERS,
+    DEPARTMENT_LEADERS,
+)
+
+# The city example (examples/city): a roll-up of the example county, read from its export,
+# and two smaller counties written here, each with its own seed and officials. 清水县 counts
+# its deadlines in working days (calendar: workdays), the others in calendar days.
+CITY = ROOT / "examples" / "city"
+CITY_OFFICE = "平安市信访局"
+CITY_SITES = "http://intranet.example.invalid"
+CITY_BACKLOG_TARGET = 0.6
+CITY_OFFICES = {
+    "hekou": Office(
+        "河口县信访局",
+        20260211,
+        {2025: 138, 2026: 117},
+        {2025: 16, 2026: 14},
+        {
+            "方志诚（县委书记）": 3,
+            "石永年（县长）": 4,
+            "姚立峰（副县长）": 2,
+            "谭慧（县委副书记）": 1,
+        },
+        ["方志诚（县委书记）", "石永年（县长）", "谭慧（县委副书记）", "姚立峰（副县长）"],
+        {
+            "城关镇": "廖振东（城关镇镇长）",
+            "河口镇": "邹平（河口镇党委书记）",
+            "青山镇": "熊立（青山镇镇长）",
+            "柳林乡": "金一鸣（柳林乡乡长）",
+            "白石乡": "陆川（白石乡乡长）",
+        },
+        {
+            "县人社局": "郝雯（县人社局局长）",
+            "县住建局": "孔祥瑞（县住建局局长）",
+            "县自然资源局": "白桦（县自然资源局局长）",
+        },
+    ),
+    "qingshui": Office(
+        "清水县信访局",
+        20260319,
+        {2025: 127, 2026: 109},
+        {2025: 14, 2026: 12},
+        {
+            "崔正阳（县委书记）": 3,
+            "康宁（县长）": 4,
+            "毛远航（常务副县长）": 2,
+            "邱岚（副县长）": 2,
+        },
+        ["崔正阳（县委书记）", "康宁（县长）", "毛远航（常务副县长）", "邱岚（副县长）"],
+        {
+            "城关镇": "秦朗（城关镇镇长）",
+            "河口镇": "江涛（河口镇镇长）",
+            "青山镇": "史可（青山镇党委书记）",
+            "柳林乡": "顾晨（柳林乡乡长）",
+            "白石乡": "侯亮（白石乡乡长）",
+        },
+        {
+            "县人社局": "邵琳（县人社局局长）",
+            "县住建局": "孟凡（县住建局局长）",
+            "县自然资源局": "龙飞（县自然资源局局长）",
+        },
+        calendar="workdays",
+    ),
+}
 
 
 # ---------------------------------------------------------------- helpers
@@ -797,9 +902,9 @@ def make_case(rng: random.Random, case_id: str, received: date, earlier: list[di
     return case
 
 
-def generate_cases(rng: random.Random) -> list[dict]:
+def generate_cases(rng: random.Random, office: Office) -> list[dict]:
     cases: list[dict] = []
-    for year, count in CASES_PER_YEAR.items():
+    for year, count in office.cases_per_year.items():
         for number, received in enumerate(received_dates(rng, year, count), start=1):
             cases.append(make_case(rng, f"XF{year}-{number:04d}", received, cases))
     return cases
@@ -852,20 +957,20 @@ def activity_dates(rng: random.Random, year: int, count: int) -> list[date]:
 
 
 def make_activity(
-    rng: random.Random, activity_id: str, day: date, cases: list[dict]
+    rng: random.Random, activity_id: str, day: date, cases: list[dict], office: Office
 ) -> dict[str, Any]:
     kind, level = rng.choices(
         [(k, lv) for k, lv, _ in ACTIVITY_MIX], weights=[w for _, _, w in ACTIVITY_MIX]
     )[0]
     if level == "县级领导":
-        leader = pick(rng, COUNTY_LEADERS)
+        leader = pick(rng, office.county_leaders)
         unit = rng.choice(list(TOWNS))
     elif level == "乡镇领导":
         unit = pick(rng, TOWN_WEIGHTS)
-        leader = TOWN_LEADERS[unit]
+        leader = office.town_leaders[unit]
     else:
-        unit = rng.choice(list(DEPARTMENT_LEADERS))
-        leader = DEPARTMENT_LEADERS[unit]
+        unit = rng.choice(list(office.department_leaders))
+        leader = office.department_leaders[unit]
     activity: dict[str, Any] = {"id": activity_id, "date": day, "kind": kind, "leader": leader,
                                 "level": level}  # fmt: skip
     if kind == "接访":
@@ -881,7 +986,7 @@ def make_activity(
     else:
         batches = 1
         people = rng.randint(1, 3)
-        place = f"{unit}会议室" if unit in DEPARTMENT_LEADERS else "县信访局会议室"
+        place = f"{unit}会议室" if unit in office.department_leaders else "县信访局会议室"
         summary = "约见信访人，当面答复办理意见"
     activity |= {"batches": batches, "people": people}
     if kind == "约访":
@@ -903,11 +1008,11 @@ def make_activity(
     return activity
 
 
-def generate_activities(rng: random.Random, cases: list[dict]) -> list[dict]:
+def generate_activities(rng: random.Random, cases: list[dict], office: Office) -> list[dict]:
     activities = []
-    for year, count in ACTIVITIES_PER_YEAR.items():
+    for year, count in office.activities_per_year.items():
         for number, day in enumerate(activity_dates(rng, year, count), start=1):
-            activities.append(make_activity(rng, f"HD{year}-{number:04d}", day, cases))
+            activities.append(make_activity(rng, f"HD{year}-{number:04d}", day, cases, office))
     return activities
 
 
@@ -967,10 +1072,10 @@ def flow_list(items: Mapping[str, Any] | list[str]) -> str:
     return "[" + ", ".join(items) + "]"
 
 
-def config_text() -> str:
+def config_text(office: Office) -> str:
     return f"""\
 # Example configuration: a fictional county office (generated by scripts/make_example.py).
-office: {OFFICE}
+office: {office.name}
 channels: {flow_list(CHANNELS)}
 sources: {flow_list(SOURCES)}
 categories:
@@ -979,7 +1084,7 @@ units:
 {chr(10).join(f"  - {name}" for name in UNITS)}
 outcomes: {flow_list(OUTCOMES)}
 collective_threshold: {COLLECTIVE_THRESHOLD}
-deadlines: {{accept_days: {ACCEPT_DAYS}, handle_days: {HANDLE_DAYS}, max_extension_days: {MAX_EXTENSION_DAYS}, calendar: natural}}
+deadlines: {{accept_days: {ACCEPT_DAYS}, handle_days: {HANDLE_DAYS}, max_extension_days: {MAX_EXTENSION_DAYS}, calendar: {office.calendar}}}
 leaderboard:
   min_cases: {MIN_CASES}
   weights: {{on_time_closure: 0.4, satisfaction: 0.3, timely_acceptance: 0.2, closure: 0.1}}
@@ -988,7 +1093,7 @@ activity_kinds: {flow_list(ACTIVITY_KINDS)}
 leader_levels: {flow_list(LEADER_LEVELS)}
 supervision_kinds: {flow_list(SUPERVISION_KINDS)}
 # The county leaders in protocol order (排名顺序), as written on the records.
-leaders: {flow_list(PROTOCOL_LEADERS)}
+leaders: {flow_list(office.protocol_leaders)}
 """
 
 
@@ -1158,10 +1263,12 @@ def half_year(day: date) -> str:
     return f"{day.year}H{1 if day.month <= 6 else 2}"
 
 
-def print_summary(cases: list[dict]) -> None:
-    print(f"wrote xfgen.yaml and {len(cases)} case files under cases/ (cutoff {CUTOFF})")
+def print_summary(cases: list[dict], office: Office) -> None:
+    print(
+        f"{office.name}: wrote xfgen.yaml and {len(cases)} case files under cases/ (cutoff {CUTOFF})"
+    )
     print("year  cases accepted not_acc undecided closed open")
-    for year in CASES_PER_YEAR:
+    for year in office.cases_per_year:
         of_year = [case for case in cases if case["received"].year == year]
         accepted = sum("accepted" in case for case in of_year)
         not_accepted = sum("not_accepted" in case for case in of_year)
@@ -1207,22 +1314,72 @@ def print_office_work(cases: list[dict], activities: list[dict]) -> None:
     print(", ".join(f"{y} {k} {lv}: {n}" for (y, k, lv), n in sorted(per_year.items())))
 
 
-def main() -> None:
-    rng = random.Random(SEED)
-    cases = generate_cases(rng)
-    office = random.Random(OFFICE_SEED)  # its own stream: the cases above do not change
-    add_supervision(office, cases)
-    activities = generate_activities(office, cases)
-    cases_dir = ROOT / "cases"
-    (ROOT / "xfgen.yaml").write_text(config_text(), encoding="utf-8")
+def city_config_text() -> str:
+    """The roll-up's xfgen.yaml: the example county from its export, the two others in place."""
+    members = "".join(
+        f"""\
+    # {office.name}：它的仓库（检出目录或 git 子模块），原地读取，按它自己的 xfgen.yaml 检查
+    - path: offices/{folder}
+      site: {CITY_SITES}/{folder}/
+"""
+        for folder, office in CITY_OFFICES.items()
+    )
+    return f"""\
+# 示例：市信访局的汇总仓库（由 scripts/make_example.py --city 生成）。
+# 汇总仓库没有自己的事项，全市的数字由下列各单位的数字汇总而来。
+office: {CITY_OFFICE}  # 本级机关名称；总结开头据此写“全市”
+rollup:
+  offices:  # 参加汇总的单位，按此顺序列出；每项写 path 或 export 之一，site 可选
+    # {OFFICE}：它的导出目录（推荐的方式），在该县仓库中运行
+    # xfgen export --format parquet --out examples/city/exports/pingan 生成（make demo 会做）
+    - export: exports/pingan
+      site: {CITY_SITES}/pingan/  # 该单位自己的网站，汇总网站链接到这里
+{members}\
+leaderboard: {{min_cases: {MIN_CASES}}}  # 各单位排名：本期登记少于 {MIN_CASES} 件的单位不排名（样本不足）
+backlog_target: {CITY_BACKLOG_TARGET}  # 期初积案到期末应化解的比例，总结据此写全市的序时进度
+"""
+
+
+def write_office(root: Path, office: Office) -> None:
+    """Write one office's xfgen.yaml, cases/ and activities/ under root, check them and
+    print a short summary."""
+    rng = random.Random(office.seed)
+    cases = generate_cases(rng, office)
+    work = random.Random(office.seed + 11)  # its own stream: the cases above do not change
+    add_supervision(work, cases)
+    activities = generate_activities(work, cases, office)
+    cases_dir = root / "cases"
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "xfgen.yaml").write_text(config_text(office), encoding="utf-8")
     remove_old_cases(cases_dir)
-    remove_old_cases(ROOT / "activities", ACTIVITY_FILE_PATTERN)
+    remove_old_cases(root / "activities", ACTIVITY_FILE_PATTERN)
     write_cases(cases_dir, cases)
-    write_activities(ROOT / "activities", activities)
-    checked = check_output(ROOT)
+    write_activities(root / "activities", activities)
+    checked = check_output(root)
     assert checked == len(cases), "cases/ holds files this run did not write"
-    print_summary(cases)
+    print_summary(cases, office)
     print_office_work(cases, activities)
+
+
+def write_city(city: Path) -> None:
+    """The city example: its xfgen.yaml and the offices kept in it (offices/<folder>)."""
+    for folder, office in CITY_OFFICES.items():
+        write_office(city / "offices" / folder, office)
+    (city / "xfgen.yaml").write_text(city_config_text(), encoding="utf-8")
+    print(f"wrote {city / 'xfgen.yaml'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Generate the fictional example data set.")
+    parser.add_argument(
+        "--city",
+        action="store_true",
+        help="write the city example (examples/city) instead of the county at the root",
+    )
+    if parser.parse_args().city:
+        write_city(CITY)
+    else:
+        write_office(ROOT, EXAMPLE)
 
 
 if __name__ == "__main__":
