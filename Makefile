@@ -42,6 +42,8 @@ bench: setup
 
 example: $(STAMP)
 	$(BIN)/python scripts/make_example.py
+	$(BIN)/python scripts/make_example.py --city
 
 clean:
 	rm -rf $(VENV) output/* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf examples/city/exports examples/city/output examples/city/.xfgen-cache
