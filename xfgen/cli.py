@@ -275,11 +275,6 @@ def build(
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
     root: Path = ctx.obj["root"]
-    if is_rollup(root):
-        raise XfgenError(
-            "这是汇总仓库（xfgen.yaml 中有 rollup）：汇总网站（全市总结、台账）暂不能生成。"
-            "可以用 xfgen check 检查各单位，用 xfgen stats --period 期间 查看汇总统计数字。"
-        )
     target = out or root / (INTERNAL_OUTPUT if internal else OUTPUT)
     shown = BuildProgress(quiet)
     try:

@@ -34,10 +34,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from xfgen.commands.rollup import check_rollup
 from xfgen.errors import XfgenError
 from xfgen.records.config import load_config
+from xfgen.records.rollup import is_rollup, load_rollup_config
 from xfgen.records.validation import load_project
-from xfgen.site.build import DATA_PATHS, INTERNAL_OUTPUT, OUTPUT
+from xfgen.site.build import INTERNAL_OUTPUT, OUTPUT, data_paths
 from xfgen.site.gitinfo import DataVersion
 from xfgen.site.manifest import read_manifest
 from xfgen.site.publish import MARKER, check_target, site_gaps, staging
@@ -67,18 +69,19 @@ def publish(
 ) -> Published:
     """Check the records and the site, then copy ``output/`` to the destination; what
     changed there."""
-    config = load_config(root)
-    destination = destination or config.publish_to
+    rollup = is_rollup(root)
+    publish_to = load_rollup_config(root).publish_to if rollup else load_config(root).publish_to
+    destination = destination or publish_to
     if not destination:
         raise PublishRefused(
             "没有指定发布位置：请在 xfgen.yaml 中写 publish_to（本机目录或 rsync 目标），"
             "或运行 xfgen publish 目标位置。"
         )
     remote = check_destination(destination)
-    project = load_project(root, today)
-    if project.problems:
+    problems = check_rollup(root, today).problems if rollup else load_project(root, today).problems
+    if problems:
         raise PublishRefused(
-            f"事项文件有 {len(project.problems)} 处问题（xfgen check 可查看），未发布："
+            f"事项文件有 {len(problems)} 处问题（xfgen check 可查看），未发布："
             "请先修正，重新 xfgen build，再发布。"
         )
     source = root / OUTPUT
@@ -98,7 +101,7 @@ def publish(
             raise PublishRefused(f"{target} 是内部版的输出目录，不能把公开版发布到那里。")
         if target.resolve() == source.resolve():
             raise PublishRefused(f"发布位置 {target} 就是生成目录本身，请另选目录。")
-        check_target(target, root, (*DATA_PATHS, OUTPUT), "public")
+        check_target(target, root, (*data_paths(root), OUTPUT), "public")
     with _marked(source, version if version.dirty else None) as site:
         result = rsync(site, destination) if remote else copy_site(site, target)
     return Published(result.destination, result.added, result.changed, result.removed,

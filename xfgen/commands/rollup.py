@@ -7,30 +7,24 @@ holds one office's cases per process; only each office's figures object is kept.
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xfgen.errors import ConfigError, Problem
-from xfgen.figures.compute import backlog_schedule, comparisons, compute_figures, figures_to_json
+from xfgen.errors import Problem
+from xfgen.figures.compute import compute_figures, figures_to_json
 from xfgen.figures.periods import check_as_of, default_as_of, parse_period, refuse_future
-from xfgen.figures.pooling import PoolSettings, pool
-from xfgen.records.config import CONFIG_FILE, load_config
-from xfgen.records.exchange import ExchangeError, read_meta
+from xfgen.figures.pooling import PoolSettings, backlog_schedules, pool
 from xfgen.records.rollup import (
     Member,
-    RollupConfig,
+    each_office,
     load_rollup_config,
     read_office,
     refuse_as_of_after_exports,
+    same_name,
+    survey,
 )
-
-JOBS = 2  # processes that compute offices' figures (the machine this is sized for: 2 cores)
-IN_PROCESS_UP_TO = 2  # offices computed without starting processes
 
 
 @dataclass(frozen=True)
@@ -66,7 +60,7 @@ def check_rollup(root: Path, today: date) -> RollupCheck:
         warnings.extend(office.warnings)
         files += office.files
         if office.config is not None:
-            problems.extend(_same_name(names, office.name, member))
+            problems.extend(same_name(names, office.name, member))
     return RollupCheck(len(config.members), files, tuple(problems), tuple(warnings))
 
 
@@ -74,7 +68,7 @@ def rollup_stats(root: Path, today: date, period_label: str, as_of: date | None)
     """The combined figures of ``period_label``, each office's own and the office ranking."""
     period = parse_period(period_label)
     config = load_rollup_config(root)
-    exports, problems = _survey(root, config)
+    exports, problems = survey(root, config)
     if problems:
         return RollupStats(None, tuple(problems), (), ())
     notes: list[str] = []
@@ -95,7 +89,7 @@ def rollup_stats(root: Path, today: date, period_label: str, as_of: date | None)
     offices: dict[str, dict[str, Any]] = {}
     warnings: list[str] = []
     jobs = [(root, member, today, period.label, as_of) for member in config.members]
-    for name, figures, office_problems, office_warnings in _computed(jobs):
+    for name, figures, office_problems, office_warnings in each_office(office_figures, jobs):
         problems.extend(office_problems)
         warnings.extend(office_warnings)
         if figures is not None:
@@ -103,71 +97,13 @@ def rollup_stats(root: Path, today: date, period_label: str, as_of: date | None)
     if problems:
         return RollupStats(None, tuple(problems), tuple(warnings), tuple(notes))
     settings = PoolSettings(relabel=config.label, leaderboard=config.leaderboard)
-    # 序时进度 from the roll-up's own backlog_target, for the period and its comparisons.
-    (last_year, last_year_as_of), (before, before_as_of) = comparisons(period, as_of)
-    target = config.backlog_target
-    schedules = {
-        "": backlog_schedule(target, period, as_of),
-        "previous_year.": backlog_schedule(target, last_year, last_year_as_of),
-        "previous_period.": backlog_schedule(target, before, before_as_of),
-    }
+    schedules = backlog_schedules(config.backlog_target, period, as_of)
     combined = pool(offices, settings, schedules)
     return RollupStats(combined, (), tuple(warnings), tuple(notes))
 
 
-def _survey(root: Path, config: RollupConfig) -> tuple[dict[str, date], list[Problem]]:
-    """Each office's name and, for an export, its day, before anything is computed."""
-    names: dict[str, Member] = {}
-    exports: dict[str, date] = {}
-    problems: list[Problem] = []
-    for member in config.members:
-        folder = root / member.folder
-        try:
-            if member.kind == "export":
-                meta = read_meta(folder, member.where)
-                name = meta.office
-                exports[name] = meta.made
-            else:
-                name = load_config(folder).office
-        except ExchangeError as error:
-            problems.append(
-                Problem(f"[{member.where}] {error.file}", 1, 1, "(导出)", error.message)
-            )
-            continue
-        except ConfigError:
-            continue  # reported with the office's other problems when it is read
-        problems.extend(_same_name(names, name, member))
-    return exports, problems
-
-
-def _same_name(names: dict[str, Member], name: str, member: Member) -> list[Problem]:
-    other = names.setdefault(name, member)
-    if other is member:
-        return []
-    return [
-        Problem(
-            CONFIG_FILE,
-            1,
-            1,
-            "rollup.offices",
-            f"{other.where} 和 {member.where} 的单位名称（office）都是“{name}”：汇总中的单位名称必须各不相同。",
-        )
-    ]
-
-
 _Job = tuple[Path, Member, date, str, date]
 _Result = tuple[str, dict[str, Any] | None, tuple[Problem, ...], tuple[str, ...]]
-
-
-def _computed(jobs: list[_Job]) -> Iterator[_Result]:
-    """Each office's figures in ``rollup.offices`` order: in this process for a few
-    offices, else in ``JOBS`` processes started fresh (not forks of this one)."""
-    if len(jobs) <= IN_PROCESS_UP_TO:
-        yield from map(office_figures, jobs)
-        return
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(JOBS, mp_context=context) as workers:
-        yield from workers.map(office_figures, jobs)
 
 
 def office_figures(job: _Job) -> _Result:

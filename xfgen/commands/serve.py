@@ -35,7 +35,7 @@ from typing import Any
 
 from xfgen.errors import ConfigError, XfgenError
 from xfgen.records.cache import CACHE_DIR, mark_cache_folder
-from xfgen.site.build import DATA_PATHS, InvalidData, build_site
+from xfgen.site.build import InvalidData, build_site, data_paths
 
 HOST = "127.0.0.1"  # a preview is for the person at this machine only
 PREVIEW = Path(CACHE_DIR) / "preview"  # what serve builds: never the site in output/
@@ -263,13 +263,15 @@ def watch(
     import watchfiles
 
     editor_noise = watchfiles.DefaultFilter()  # swap files, backups, .git ...
+    paths = data_paths(root)  # a roll-up's: its own files and each office's folder
 
     def relevant(change: watchfiles.Change, path: str) -> bool:
         try:
-            first = Path(path).relative_to(root).parts[0]
-        except (ValueError, IndexError):
+            rel = Path(path).relative_to(root).as_posix()
+        except ValueError:
             return False
-        return first in DATA_PATHS and editor_noise(change, path)
+        inside = any(rel == p or rel.startswith(f"{p}/") for p in paths)
+        return inside and editor_noise(change, path)
 
     for changes in watchfiles.watch(
         root, watch_filter=relevant, stop_event=stop, raise_interrupt=False

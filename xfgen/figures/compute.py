@@ -479,16 +479,16 @@ def figures_to_json(f: PeriodFigures) -> dict[str, Any]:
             for row in f.leaderboard
         ],
         "unranked": list(f.unranked),
-        "previous_year": _snapshot_json(f.previous_year),
+        "previous_year": snapshot_to_json(f.previous_year),
         "previous_period": {
             "period": f.previous_period.label,
             "as_of": f.previous_period.as_of.isoformat(),
-            **_snapshot_json(f.previous_period),
+            **snapshot_to_json(f.previous_period),
         },
     }
 
 
-def _snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
+def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
     """A previous block: what a comparison needs (DOMAIN.md v3), at the block's own as-of date."""
     work = _office_work_json(snapshot.office_work)
     return {

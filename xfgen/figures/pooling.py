@@ -13,10 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from xfgen.figures.compute import UnitFigures, UnitRates, rank_units, unit_score
+from xfgen.figures.compute import (
+    UnitFigures,
+    UnitRates,
+    backlog_schedule,
+    comparisons,
+    rank_units,
+    unit_score,
+)
+from xfgen.figures.periods import Period
 from xfgen.records.models import LeaderboardSettings
 
 # JSON path of each combined label map → the vocabulary its labels belong to (None: not
@@ -100,6 +109,30 @@ def pool(
     combined["office_ranking"] = ranking
     combined["office_unranked"] = unranked
     return combined
+
+
+def pool_block(blocks: Sequence[dict[str, Any]], relabel: Relabel = _as_written) -> dict[str, Any]:
+    """One combined block (a year's half, say) from the offices' blocks of the same
+    period and as-of date, shaped like ``previous_year``: counts summed, rates and the
+    average from the pooled fractions, labels mapped."""
+    if not blocks:
+        raise ValueError("a roll-up has at least one office")
+    combined = _merge([_relabelled(b, relabel) for b in blocks], "")
+    _derive(combined, blocks[0], None)
+    return combined
+
+
+def backlog_schedules(
+    target: float | None, period: Period, as_of: date
+) -> dict[str, Fraction | None]:
+    """The roll-up's own 序时进度 (from its ``backlog_target``) for the period and its
+    comparisons, keyed as :func:`pool` takes them."""
+    (last_year, last_year_as_of), (before, before_as_of) = comparisons(period, as_of)
+    return {
+        "": backlog_schedule(target, period, as_of),
+        "previous_year.": backlog_schedule(target, last_year, last_year_as_of),
+        "previous_period.": backlog_schedule(target, before, before_as_of),
+    }
 
 
 def rank_offices(

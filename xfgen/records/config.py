@@ -283,7 +283,7 @@ def load_config(root: Path) -> Config:
                     node.pos.column,
                     "rollup",
                     "这是汇总仓库（有 rollup）：这个命令只用于单位自己的仓库；"
-                    "汇总仓库可以用 xfgen check 和 xfgen stats。",
+                    "汇总仓库可以用 xfgen check、stats、build、serve 和 publish。",
                 )
             ]
         )

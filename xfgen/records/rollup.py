@@ -10,16 +10,19 @@ one office at a time keeps one office's cases in memory.
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as MappingType
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, TypeVar
 
 from xfgen.errors import ConfigError, Problem, XfgenError
 from xfgen.figures.deadlines import DeadlineRules, provisional_warning
-from xfgen.records.config import CONFIG_FIELDS, CONFIG_FILE, leaderboard_settings
+from xfgen.records.config import CONFIG_FIELDS, CONFIG_FILE, leaderboard_settings, load_config
 from xfgen.records.exchange import CASES_FILE, ExchangeError, Meta, read_exchange, read_meta
 from xfgen.records.loading import LoadFailed, Mapping, Node, Scalar, Sequence, load_file
 from xfgen.records.models import (
@@ -33,6 +36,10 @@ from xfgen.records.models import (
 from xfgen.records.schema import Field, Reader
 
 ROLLUP_KEY = "rollup"
+J = TypeVar("J")
+R = TypeVar("R")
+JOBS = 2  # processes that read offices (the machine this is sized for: 2 cores)
+IN_PROCESS_UP_TO = 2  # offices read without starting processes
 # Vocabularies whose labels a roll-up may map to its own (DOMAIN.md "Labels").
 LABEL_VOCABULARIES = (
     "channels",
@@ -105,6 +112,11 @@ class OfficeRecords:
     warnings: tuple[str, ...] = ()
     made: date | None = None  # an export's day; None for a repository read in place
     files: int = 0
+
+
+def rollup_data_paths(config: RollupConfig) -> tuple[str, ...]:
+    """What a roll-up's site is made from: its own files and every office's folder."""
+    return ("xfgen.yaml", "reports", "templates", *(m.where for m in config.members))
 
 
 def is_rollup(root: Path) -> bool:
@@ -340,6 +352,59 @@ def _refuse_partial(meta: Meta, member: Member) -> None:
             f"{meta.office}的导出只含 {'、'.join(meta.periods)} 期间的事项"
             "（导出时用了 --period），汇总需要全部事项。请不带 --period 重新导出。",
         )
+
+
+def survey(root: Path, config: RollupConfig) -> tuple[dict[str, date], list[Problem]]:
+    """Each office's name and, for an export, its day, before anything is computed."""
+    names: dict[str, Member] = {}
+    exports: dict[str, date] = {}
+    problems: list[Problem] = []
+    for member in config.members:
+        folder = root / member.folder
+        try:
+            if member.kind == "export":
+                meta = read_meta(folder, member.where)
+                name = meta.office
+                exports[name] = meta.made
+            else:
+                name = load_config(folder).office
+        except ExchangeError as error:
+            problems.append(
+                Problem(f"[{member.where}] {error.file}", 1, 1, "(导出)", error.message)
+            )
+            continue
+        except ConfigError:
+            continue  # reported with the office's other problems when it is read
+        problems.extend(same_name(names, name, member))
+    return exports, problems
+
+
+def same_name(names: dict[str, Member], name: str, member: Member) -> list[Problem]:
+    other = names.setdefault(name, member)
+    if other is member:
+        return []
+    return [
+        Problem(
+            CONFIG_FILE,
+            1,
+            1,
+            "rollup.offices",
+            f"{other.where} 和 {member.where} 的单位名称（office）都是“{name}”：汇总中的单位名称必须各不相同。",
+        )
+    ]
+
+
+def each_office(work: Callable[[J], R], jobs: Iterable[J]) -> Iterator[R]:
+    """``work`` done for each office's job, results in ``rollup.offices`` order: in this
+    process for a few offices, else in ``JOBS`` processes started fresh (not forks of
+    this one), so that memory holds one office's cases per process."""
+    listed = list(jobs)
+    if len(listed) <= IN_PROCESS_UP_TO:
+        yield from map(work, listed)
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(JOBS, mp_context=context) as workers:
+        yield from workers.map(work, listed)
 
 
 def refuse_as_of_after_exports(as_of: date, offices: MappingType[str, date]) -> None:

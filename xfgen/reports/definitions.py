@@ -9,12 +9,13 @@ test checks that it is current and that every figure of
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
 from xfgen.figures.compute import BACKLOG_DAYS, DUE_SOON_DAYS, Counts, Rates
-from xfgen.records.models import Config
+from xfgen.records.models import Config, LeaderboardSettings
 
 
 @dataclass(frozen=True)
@@ -157,13 +158,49 @@ def office_settings(config: Config, provisional_years: tuple[int, ...] = ()) -> 
         f"依法分流途径：{'、'.join(config.routes)}。"
     )
     if config.backlog_target is not None:
-        target = f"{Decimal(str(config.backlog_target)) * 100:f}"
-        if "." in target:
-            target = target.rstrip("0").rstrip(".")
         lines.append(
-            f"积案化解目标：期末化解期初积案的{target}%，序时进度按统计期间已过的天数折算。"
+            f"积案化解目标：期末化解期初积案的{_percent_text(config.backlog_target)}，"
+            "序时进度按统计期间已过的天数折算。"
         )
     return tuple(lines)
+
+
+def rollup_settings(
+    offices: Sequence[str],
+    labels: Mapping[str, Mapping[str, str]],
+    board: LeaderboardSettings,
+    backlog_target: float | None,
+) -> tuple[str, ...]:
+    """A city's settings in force (the appendix's 本单位的设置 of a roll-up)."""
+    lines = [
+        f"汇总单位（{len(offices)}个）：{'、'.join(offices)}。",
+        "各单位的数字按各单位自己的设置和日历计算（受理、办理期限，超期、积案均按本单位的规则）；"
+        "全市件数为各单位之和，比率和平均办理天数为各单位分子之和除以分母之和，不是各单位比率的平均。",
+    ]
+    mapped = [f"{old}→{new}" for vocabulary in labels.values() for old, new in vocabulary.items()]
+    if mapped:
+        lines.append(f"名称对照（各单位的名称→全市统一的名称）：{'；'.join(mapped)}。")
+    weights = "、".join(
+        f"{RATE_NAMES[key]}{_decimal(weight)}"
+        for key, weight in board.weights.items()
+        if key in RATE_NAMES
+    )
+    lines.append(
+        f"各单位排名：按各单位本期登记事项的比率加权平均（权重：{weights}），无数据的比率不计入、"
+        f"权重按比例折算；本期登记不足{board.min_cases}件的单位不参与排名。不以信访量多少论优劣。"
+    )
+    if backlog_target is not None:
+        lines.append(
+            f"积案化解目标：期末化解期初积案的{_percent_text(backlog_target)}，序时进度按统计期间已过的天数折算。"
+        )
+    return tuple(lines)
+
+
+def _percent_text(target: float) -> str:
+    text = f"{Decimal(str(target)) * 100:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
 
 
 def _decimal(value: Any) -> str:

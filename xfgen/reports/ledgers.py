@@ -107,6 +107,22 @@ ACTIVITY_COLUMNS = (
     _C("place", "地点", 36), _C("summary", "内容", 80),
 )  # fmt: skip
 
+# A city's combined ledgers (DOMAIN.md "Roll-up"): the office beside 责任单位, no 信访人 and
+# nothing of a case beyond what the exchange format carries (no 反映问题).
+OFFICE_COLUMN = _C("office", "信访部门", 26)
+ROLLUP_BACKLOG_COLUMNS = (
+    _C("number", "序号", 7, **NUMBER), _C("id", "编号", 22, **NOWRAP), _C("received", "登记日期", 19, **NOWRAP),
+    _C("category", "问题类别", 30), OFFICE_COLUMN, _C("unit", "责任单位", 24), _C("leader", "包案领导", 24),
+    _C("accepted", "受理日期", 19, **NOWRAP), _C("age", "已历时（天）", 19, **NUMBER),
+    _C("deadline", "办理期限", 19, **NOWRAP), _C("status", "状态", 20, **NOWRAP),
+)  # fmt: skip
+ROLLUP_SUPERVISION_COLUMNS = (
+    _C("number", "序号", 7, **NUMBER), _C("id", "编号", 22, **NOWRAP), _C("supervised", "督办日期", 17, **NOWRAP),
+    _C("by", "督办单位", 28), _C("supervision_kind", "督办类型", 18), _C("category", "问题类别", 30),
+    OFFICE_COLUMN, _C("unit", "责任单位", 24), _C("deadline", "办理期限", 19, **NOWRAP),
+    _C("closed", "办结日期", 19, **NOWRAP), _C("status", "状态", 18, **NOWRAP),
+)  # fmt: skip
+ROLLUP_COLUMNS = {"backlog": ROLLUP_BACKLOG_COLUMNS, "supervision": ROLLUP_SUPERVISION_COLUMNS}
 
 # The printed ledger: 277 mm of A4 landscape at 7.5 pt (style.css), 3 pt padding a side.
 PRINT_WIDTH_PT = 277 / 25.4 * 72
@@ -316,3 +332,54 @@ def activity_ledger(
         "按日期排列。"
     )
     return Ledger("activities", title, ACTIVITY_COLUMNS, rows, note)
+
+
+# ---------------------------------------------------------------- a city's ledgers
+
+
+def office_backlog_rows(
+    office: str, statuses: Sequence[CaseStatus], privacy: Privacy
+) -> tuple[LedgerRow, ...]:
+    """One office's rows of the city's 积案台账 (numbered when the ledger is put together)."""
+    return tuple(
+        LedgerRow(_rollup_cells("backlog", office, s, privacy), _flag(s), state=_state(s))
+        for s in statuses
+    )
+
+
+def office_supervision_rows(
+    office: str, supervised: Sequence[tuple[CaseStatus, Supervision]], privacy: Privacy
+) -> tuple[LedgerRow, ...]:
+    """One office's rows of the city's 督办事项台账, each with its latest entry in the period."""
+    rows = []
+    for s, entry in supervised:
+        cells = _rollup_cells("supervision", office, s, privacy)
+        cells |= {
+            "supervised": _day(entry.date),
+            "by": privacy.official(entry.by, s.case),
+            "supervision_kind": entry.kind,
+        }
+        rows.append(LedgerRow(cells, _flag(s), state=_state(s)))
+    return tuple(rows)
+
+
+def _rollup_cells(kind: str, office: str, status: CaseStatus, privacy: Privacy) -> dict[str, str]:
+    """Only the cells of the city's columns: nothing else of the case leaves its office."""
+    cells = _cells(0, status, privacy) | {"office": office}
+    return {col.key: cells.get(col.key, EMPTY) for col in ROLLUP_COLUMNS[kind]}
+
+
+def combined_ledger(
+    kind: str, title: str, rows: Sequence[LedgerRow], offices: Sequence[str], note: str
+) -> Ledger:
+    """A city's 积案台账 (by 受理日期) or 督办事项台账 (by 督办日期) from its offices' rows,
+    ``offices`` in ``rollup.offices`` order (the order of rows of the same day)."""
+    key = "accepted" if kind == "backlog" else "supervised"
+    order = {name: i for i, name in enumerate(offices)}
+    ordered = sorted(rows, key=lambda r: (r.cells[key], order[r.cells["office"]], r.cells["id"]))
+    numbered = tuple(
+        LedgerRow({**r.cells, "number": str(i)}, r.flag, r.group_start, r.state)
+        for i, r in enumerate(ordered, start=1)
+    )
+    columns = fit_category(ROLLUP_COLUMNS[kind], numbered)
+    return Ledger(kind, title, columns, numbered, note, month_key=key)

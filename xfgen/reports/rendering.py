@@ -12,7 +12,7 @@ import contextlib
 import difflib
 import re
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -42,6 +42,7 @@ from xfgen.reports.formatting import (
 )
 from xfgen.reports.limits import USER_RENDER_SECONDS, BoundedSandbox, RenderLimit, time_limit
 from xfgen.reports.narrative import Section, split_sections
+from xfgen.reports.wording import Stats
 from xfgen.site.gitinfo import DataVersion
 
 USER_TEMPLATES = "templates"
@@ -214,11 +215,13 @@ class Renderer:
             return template
         return f"{relative_name(self.root, Path(inside[-1].filename))}:{inside[-1].lineno}"
 
-    def narrative(self, figures: PeriodFigures) -> tuple[Narrated, ...] | None:
+    def narrative(self, figures: PeriodFigures | Stats) -> tuple[Narrated, ...] | None:
         """The staff's prose for the period (reports/<period>.md) in its sections, figures
-        filled in, sanitised; None without a file."""
+        filled in, sanitised; None without a file. ``figures``: an office's, or the
+        ``stats --json`` object (a city's)."""
+        stats = figures if isinstance(figures, Mapping) else figures_to_json(figures)
         folder = self.root / NARRATIVE_DIR
-        path = folder / f"{figures.period.label}.md"
+        path = folder / f"{stats['period']}.md"
         if not path.exists() and not path.is_symlink():
             return None
         rel = path.relative_to(self.root).as_posix()
@@ -228,7 +231,7 @@ class Renderer:
             raise RenderError(str(exc)) from None
         except UnicodeDecodeError:
             raise RenderError(f"{rel}：文件不是 UTF-8 编码，请另存为 UTF-8 后再试。") from None
-        values = narrative_values(figures, self.site)
+        values = narrative_values(stats, self.site)
         return tuple(
             Narrated(section.name, self._section_html(section, rel, source, values))
             for section in split_sections(source, rel)
@@ -324,14 +327,13 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def narrative_values(figures: PeriodFigures, site: SiteInfo) -> dict[str, Any]:
+def narrative_values(stats: Stats, site: SiteInfo) -> dict[str, Any]:
     """What a narrative's placeholders can name, already formatted for prose (the wording of
     changes as the summary's own sentences have it)."""
-    stats = figures_to_json(figures)
     return {
         "office": site.config.office,
         "period": wording.stats_period_name(stats),
-        "as_of": chinese_date(figures.as_of),
+        "as_of": chinese_date(date.fromisoformat(stats["as_of"])),
         "counts": dict(stats["counts"]),
         "rates": {key: wording.percent(wording.rate(stats, key)) for key in stats["rates"]},
         "avg_handling_days": wording.shown("days", wording.average_days(stats)),

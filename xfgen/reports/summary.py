@@ -9,14 +9,23 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from xfgen.figures.compute import PeriodFigures, Snapshot, figures_to_json
-from xfgen.records.models import Config
+from xfgen.figures.compute import (
+    PeriodFigures,
+    Snapshot,
+    comparisons,
+    figures_to_json,
+    snapshot_to_json,
+)
+from xfgen.figures.periods import parse_period
+from xfgen.figures.pooling import rank_offices
+from xfgen.records.models import Config, LeaderboardSettings
 from xfgen.reports import charts, definitions, wording
 from xfgen.reports.definitions import AVERAGE_DAYS, COUNT_NAMES, RATE_NAMES
-from xfgen.reports.formatting import NO_DATA, chinese_date
+from xfgen.reports.formatting import NO_DATA, chinese_date, rank_change
 
 CHART_CATEGORIES = 10  # the chart and table show more
 TREND_RATES = (
@@ -167,9 +176,60 @@ class SummaryView:
     breakdown_rows: tuple[Row, ...]
     office_rows: tuple[Row, ...]
     leader_rows: tuple[tuple[str, str, Mapping[str, int]], ...]  # level (first row), leader
-    half_names: tuple[str, ...]  # a year's halves as named at its as-of date
+    work_total: Mapping[str, int]  # 领导接访、下访、约访: events, batches, people
+    work_rows: tuple[tuple[str, Mapping[str, int]], ...]  # each kind, then each level
+    halves: tuple[Column, ...]  # a year's halves as at its as-of date, then the year (合计)
+    months: tuple[Month, ...]
     year_recorded: bool  # 上年同期 has records
     period_recorded: bool  # 上期 has records
+    start: date  # the period's first day
+    as_of: date
+    units_title: str  # the table and chart of shares: 责任单位 (a city: 单位)
+    ranking_title: str  # section 五: 责任单位排名 (a city: 各单位排名)
+    offices: OfficeRanking | None = None  # a city's section 五
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the table of a year's halves."""
+
+    name: str
+    counts: Mapping[str, int]
+    rates: Mapping[str, Fraction | None]
+
+
+@dataclass(frozen=True)
+class Month:
+    name: str  # 3月
+    received: int  # 登记, by 登记月份
+    closed: int  # 办结, by 办结月份
+
+
+@dataclass(frozen=True)
+class OfficeRow:
+    """One office in a city's section 五: its own figures, and its place in the ranking."""
+
+    office: str
+    cases: int  # 登记
+    accepted: int
+    closed: int
+    rates: Mapping[str, Fraction | None]  # 办结率, 按期办结率, 满意率, 及时受理率
+    rank: int | None = None
+    score: float | None = None
+    rank_change: str = ""
+
+
+@dataclass(frozen=True)
+class OfficeRanking:
+    """各单位排名 (DOMAIN.md "Roll-up": Office ranking) and each office's main figures."""
+
+    ranked: tuple[OfficeRow, ...]  # in rank order
+    too_few: tuple[OfficeRow, ...]  # fewer cases than min_cases (样本不足)
+    no_score: tuple[OfficeRow, ...]  # every rate counted in the score is "—"
+    table: tuple[OfficeRow, ...]  # every office in rollup.offices order
+    total: OfficeRow  # the city (合计)
+    before_name: str  # the previous period of the same length, as named
+    leaderboard: LeaderboardSettings
 
 
 @dataclass(frozen=True)
@@ -189,8 +249,18 @@ def summary_title(f: PeriodFigures, office: str, has_narrative: bool) -> str:
 
 def summary_context(f: PeriodFigures, config: Config, scope: str) -> dict[str, Any]:
     """What summary.html is rendered with, besides the figures ``f`` themselves."""
+    settings = definitions.office_settings(config, f.provisional_years)
+    return _context(summary_view(f, config, scope), settings)
+
+
+def rollup_summary_context(view: SummaryView, settings: Sequence[str]) -> dict[str, Any]:
+    """What summary.html is rendered with for a city (``settings``: the roll-up's own)."""
+    return _context(view, settings)
+
+
+def _context(view: SummaryView, settings: Sequence[str]) -> dict[str, Any]:
     return {
-        "view": summary_view(f, config, scope),
+        "view": view,
         "count_names": definitions.COUNT_NAMES,
         "rate_names": definitions.RATE_NAMES,
         "definitions": Definitions(
@@ -201,7 +271,7 @@ def summary_context(f: PeriodFigures, config: Config, scope: str) -> dict[str, A
                 definitions.AVERAGE_DAYS,
                 *definitions.BREAKDOWNS,
             ),
-            definitions.office_settings(config, f.provisional_years),
+            tuple(settings),
         ),
     }
 
@@ -210,34 +280,100 @@ MONTH_NOTE = "登记件数按登记月份统计；办结件数按办结月份统
 
 
 def summary_view(f: PeriodFigures, config: Config, scope: str) -> SummaryView:
-    """The summary's sentences, lists and charts for ``f``, in display order."""
+    """The summary's sentences, lists and charts for one office's figures ``f``."""
     stats = figures_to_json(f)
     words = wording.Vocabulary.of(config)
+    units = tuple(
+        Item(label, count, wording.share(count, f.counts.cases))
+        for label, count in wording.ordered(stats["by"]["unit"], config.units, by_count=True)
+    )
+    halves = tuple(
+        column(wording.period_name(h.period.label, h.period.start, h.period.end, h.as_of),
+               snapshot_to_json(h))
+        for h in f.halves
+    )  # fmt: skip
+    return stats_view(
+        stats,
+        words,
+        scope,
+        units=units,
+        halves=halves,
+        trend_volume=_trend_volume(f.trend, config) if f.trend else None,
+        trend_rates=_trend_rates(f.trend) if f.trend else None,  # its caption: the years' note
+        trend_partial=tuple(s for s in f.trend if s.as_of < s.period.end),
+        leader_rows=leader_rows(stats, words),
+    )
 
-    def items(name: str, labels: Sequence[str], by_count: bool) -> tuple[Item, ...]:
-        counts: Mapping[str, int] = stats["by"][name]
-        return tuple(
-            Item(label, count, wording.share(count, f.counts.cases))
-            for label, count in wording.ordered(counts, labels, by_count)
-        )
 
-    categories = items("category", config.categories, by_count=True)
-    units = items("unit", config.units, by_count=True)
-    months = [f"{m.month.index}月" for m in f.monthly]
+def rollup_summary_view(
+    stats: wording.Stats,
+    words: wording.Vocabulary,
+    scope: str,
+    halves: Sequence[tuple[str, wording.Stats]],
+    board: LeaderboardSettings,
+) -> SummaryView:
+    """A city's summary from its combined ``stats --json`` object (with ``offices`` and
+    ``office_ranking``): the same sentences; units are its offices; section 五 ranks them."""
+    offices = office_ranking(stats, board)
+    units = tuple(
+        Item(row.office, row.cases, wording.share(row.cases, stats["counts"]["cases"]))
+        for row in sorted(offices.table, key=lambda row: -row.cases)
+        if row.cases
+    )
+    return stats_view(
+        stats,
+        words,
+        scope,
+        units=units,
+        halves=tuple(column(name, block) for name, block in halves),
+        units_title="单位",
+        ranking_title="各单位排名",
+        offices=offices,
+    )
+
+
+def stats_view(
+    stats: wording.Stats,
+    words: wording.Vocabulary,
+    scope: str,
+    *,
+    units: tuple[Item, ...],
+    halves: tuple[Column, ...] = (),
+    trend_volume: charts.Chart | None = None,
+    trend_rates: charts.Chart | None = None,
+    trend_partial: tuple[Snapshot, ...] = (),
+    leader_rows: tuple[tuple[str, str, Mapping[str, int]], ...] = (),
+    units_title: str = "责任单位",
+    ranking_title: str = "责任单位排名",
+    offices: OfficeRanking | None = None,
+) -> SummaryView:
+    """The summary's sentences, lists and charts from a ``stats --json`` object, in
+    display order: an office's or a city's."""
+    cases = stats["counts"]["cases"]
+    categories = tuple(
+        Item(label, count, wording.share(count, cases))
+        for label, count in wording.ordered(stats["by"]["category"], words.categories, True)
+    )
+    month_list = months(stats)
+    work = stats.get("office_work", {})
+    kinds, levels = work.get("by_kind", {}), work.get("by_level", {})
     return SummaryView(
         name=wording.stats_period_name(stats),
-        year_name=_named(f.previous_year),
-        before_name=_named(f.previous_period),
+        year_name=_block_name(stats, "同比"),
+        before_name=_block_name(stats, "环比"),
         scope=scope,
         with_previous_period=not wording.is_year(stats),
         words=wording.sentences(stats, words, scope),
-        outcomes=items("outcome", config.outcomes, by_count=False),
+        outcomes=tuple(
+            Item(label, count, wording.share(count, cases))
+            for label, count in wording.ordered(stats["by"]["outcome"], words.outcomes)
+        ),
         units=units,
         month_chart=captioned(
             charts.monthly_columns(
                 "各月登记与办结件数（件）",
-                months,
-                [[m.received for m in f.monthly], [m.closed for m in f.monthly]],
+                [m.name for m in month_list],
+                [[m.received for m in month_list], [m.closed for m in month_list]],
                 ["登记", "办结"],
             ),
             MONTH_NOTE,
@@ -249,28 +385,106 @@ def summary_view(f: PeriodFigures, config: Config, scope: str) -> SummaryView:
             "登记件数（件），按登记日期统计，不含以前登记的事项",
         ),
         unit_chart=captioned(
-            charts.horizontal_bars("各责任单位件数（件）", [(i.label, i.count) for i in units]),
+            charts.horizontal_bars(
+                f"各{units_title}件数（件）", [(i.label, i.count) for i in units]
+            ),
             "登记件数（件），按登记日期统计，不含以前登记的事项",
         ),
-        trend_volume=_trend_volume(f.trend, config) if f.trend else None,
-        trend_rates=_trend_rates(f.trend) if f.trend else None,  # its caption holds the years' note
-        trend_partial=tuple(s for s in f.trend if s.as_of < s.period.end),
+        trend_volume=trend_volume,
+        trend_rates=trend_rates,
+        trend_partial=trend_partial,
         breakdown_rows=breakdown_rows(stats, words),
         office_rows=office_rows(stats),
-        leader_rows=leader_rows(stats, words),
-        half_names=tuple(
-            wording.period_name(h.period.label, h.period.start, h.period.end, h.as_of)
-            for h in f.halves
+        leader_rows=leader_rows,
+        work_total=work.get("total", {}),
+        work_rows=tuple(
+            (label, tallies[label])
+            for tallies, labels in ((kinds, words.activity_kinds), (levels, words.leader_levels))
+            for label, _ in wording.ordered(
+                {k: v.get("events", 0) for k, v in tallies.items()}, labels
+            )
         ),
+        halves=(*halves, column("合计", stats)) if halves else (),
+        months=month_list,
         year_recorded=wording.recorded(stats, "同比"),
         period_recorded=wording.recorded(stats, "环比"),
+        start=date.fromisoformat(stats["start"]),
+        as_of=date.fromisoformat(stats["as_of"]),
+        units_title=units_title,
+        ranking_title=ranking_title,
+        offices=offices,
         **comparison_rows(stats),
     )
 
 
-def _named(snapshot: Snapshot) -> str:
-    p = snapshot.period
-    return wording.period_name(p.label, p.start, p.end, snapshot.as_of)
+HALF_COUNTS = (
+    "cases", "people", "accepted", "closed", "visit_batches", "visit_people", "first_time", "repeat",
+)  # fmt: skip
+HALF_RATES = ("timely_acceptance", "on_time_closure", "closure", "satisfaction")
+
+
+def column(name: str, block: wording.Stats) -> Column:
+    """A column of the halves table from a block of the stats object."""
+    return Column(name, block["counts"], {key: wording.rate(block, key) for key in HALF_RATES})
+
+
+def months(stats: wording.Stats) -> tuple[Month, ...]:
+    """Each month of the period up to the as-of date: 登记 and 办结 (by 办结月份)."""
+    received = stats["by"]["month"]
+    return tuple(
+        Month(f"{int(label[5:7])}月", received.get(label, 0), closed)
+        for label, closed in stats["by_closing_month"].items()
+    )
+
+
+OFFICE_RATES = ("closure", "on_time_closure", "satisfaction", "timely_acceptance")
+
+
+def office_ranking(stats: wording.Stats, board: LeaderboardSettings) -> OfficeRanking:
+    """Section 五 of a city's summary: the ranking with each office's change of rank
+    against the previous period of the same length, and every office's main figures."""
+    objects: Mapping[str, wording.Stats] = stats["offices"]
+    before, _ = rank_offices({name: o["previous_period"] for name, o in objects.items()}, board)
+    earlier = {row["office"]: row["rank"] for row in before}
+
+    def office_row(name: str, block: wording.Stats, **ranking: Any) -> OfficeRow:
+        c = block["counts"]
+        rates = {key: wording.rate(block, key) for key in OFFICE_RATES}
+        return OfficeRow(name, c["cases"], c["accepted"], c["closed"], rates, **ranking)
+
+    ranked = tuple(
+        office_row(
+            row["office"],
+            objects[row["office"]],
+            rank=row["rank"],
+            score=row["score"],
+            rank_change=rank_change(
+                None if row["office"] not in earlier else earlier[row["office"]] - row["rank"],
+                earlier.get(row["office"]),
+                bool(before),
+            ),
+        )
+        for row in stats["office_ranking"]
+    )
+    unranked = [office_row(name, objects[name]) for name in stats["office_unranked"]]
+    return OfficeRanking(
+        ranked=ranked,
+        too_few=tuple(row for row in unranked if row.cases < board.min_cases),
+        no_score=tuple(row for row in unranked if row.cases >= board.min_cases),
+        table=tuple(office_row(name, block) for name, block in objects.items()),
+        total=office_row("合计", stats),
+        before_name=_block_name(stats, "环比"),
+        leaderboard=board,
+    )
+
+
+def _block_name(stats: wording.Stats, against: wording.Against) -> str:
+    """上年同期 or 上期 named as the summary names periods (at their own as-of dates)."""
+    last_year, before = comparisons(
+        parse_period(stats["period"]), date.fromisoformat(stats["as_of"])
+    )
+    period, as_of = last_year if against == "同比" else before
+    return wording.period_name(period.label, period.start, period.end, as_of)
 
 
 def captioned(chart: charts.Chart, note: str) -> charts.Chart:

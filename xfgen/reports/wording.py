@@ -11,7 +11,7 @@ protocol order; Chinese dates.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -71,6 +71,33 @@ class Vocabulary:
             # the decimal as written in xfgen.yaml (0.9 is 9/10), as weights are read
             backlog_target=None if target is None else Fraction(str(target)),
         )
+
+    @classmethod
+    def combined(
+        cls,
+        configs: Sequence[Config],
+        relabel: Callable[[str, str], str],
+        backlog_target: float | None,
+    ) -> Vocabulary:
+        """A roll-up's: each vocabulary in order of first appearance across its offices
+        (``configs`` in ``rollup.offices`` order), labels mapped to the city's; no leaders
+        (they belong to their offices) and the roll-up's own ``backlog_target``."""
+
+        def appearing(name: str) -> tuple[str, ...]:
+            labels = (relabel(name, label) for c in configs for label in getattr(c, name))
+            return tuple(dict.fromkeys(labels))
+
+        return cls(
+            **{name: appearing(name) for name in COMBINED_VOCABULARIES},
+            backlog_target=None if backlog_target is None else Fraction(str(backlog_target)),
+        )
+
+
+# Vocabularies a roll-up lists in order of first appearance (DOMAIN.md "Roll-up": Labels).
+COMBINED_VOCABULARIES = (
+    "channels", "sources", "categories", "outcomes", "routes", "methods",
+    "activity_kinds", "leader_levels", "supervision_kinds",
+)  # fmt: skip
 
 
 # ---------------------------------------------------------------- names and dates

@@ -37,6 +37,7 @@ from xfgen.figures.periods import (
     refuse_future,
 )
 from xfgen.records.models import Case, Config
+from xfgen.records.rollup import is_rollup, load_rollup_config, rollup_data_paths
 from xfgen.records.validation import Project, load_project
 from xfgen.reports import documents, ledgers, spreadsheets
 from xfgen.reports.fonts import print_fonts
@@ -78,6 +79,13 @@ LEDGER_PART_MAX = 500
 # Placeholders for what changes on every build (see build_site).
 STAMP_TIME = datetime(1111, 11, 11, 11, 11)
 STAMP_VERSION = DataVersion("xfgen-data-version-placeholder", False)
+
+
+def data_paths(root: Path) -> tuple[str, ...]:
+    """The files and folders a site of ``root`` is made from (a roll-up: every office's)."""
+    if is_rollup(root):
+        return rollup_data_paths(load_rollup_config(root))
+    return DATA_PATHS
 
 
 class InvalidData(XfgenError):
@@ -126,6 +134,13 @@ def build_site(
     over from the last site. ``jobs`` processes share the PDF work. ``read_progress``
     and ``pdf_progress`` follow the reading of case files and the PDF work (done, total).
     """
+    if is_rollup(root):  # a city's site from its offices (imported here: it builds on this module)
+        from xfgen.site.rollup import build_rollup_site
+
+        return build_rollup_site(
+            root, out, today, periods, as_of, internal, progress, ledger_part_rows, pdfs,
+            remove, full, jobs, pdf_progress,
+        )  # fmt: skip
     chosen = [parse_period(p) for p in periods]
     removed = [parse_period(p) for p in remove]
     clash = [p.label for p in chosen if p in removed]
@@ -293,24 +308,26 @@ def ledger_page(
     f: PeriodFigures | None,
     part_rows: int,
     provisional: str = "",
+    crumb: str = "",
 ) -> Page:
     """A ledger's page, with its .xlsx; printed in parts when longer than ``part_rows`` rows.
 
-    ``provisional`` is the note for rows whose deadline falls in a provisional year.
+    ``provisional`` is the note for rows whose deadline falls in a provisional year;
+    ``crumb`` names the period in the page's trail where there are no figures ``f``.
     """
     xlsx = office_file(path, "xlsx")
 
     def html() -> Iterator[str]:
         return renderer.pieces(
             "ledger.html", path=path, title=ledger.title, as_of=as_of, ledger=ledger, f=f,
-            downloads=(download(xlsx),), provisional_note=provisional,
+            downloads=(download(xlsx),), provisional_note=provisional, crumb=crumb,
         )  # fmt: skip
 
     def part(start: int, end: int) -> Callable[[], str]:
         return lambda: renderer.page(
             "ledger.html", path=path, title=ledger.title, as_of=as_of, f=f,
             ledger=replace(ledger, rows=ledger.rows[start:end]),
-            part=True, continued=start > 0, provisional_note=provisional,
+            part=True, continued=start > 0, provisional_note=provisional, crumb=crumb,
         )  # fmt: skip
 
     parts: tuple[Callable[[], str], ...] = ()
@@ -463,25 +480,32 @@ def summary_page(renderer: Renderer, config: Config, f: PeriodFigures, note: str
     """The summary's page (its title says 总结 when the office wrote its own prose), with a
     Word draft made from the rendered page itself."""
     path = f"{f.period.label}/summary.html"
-    narrative = renderer.narrative(f)
-    docx = office_file(path, "docx")
+    stats = figures_to_json(f)
+    narrative = renderer.narrative(stats)
     html = renderer.page(
         "summary.html", path=path, title=summary_title(f, config.office, narrative is not None),
-        as_of=f.as_of, f=f, downloads=(download(docx),), narrative=narrative,
+        as_of=f.as_of, f=f, downloads=(download(office_file(path, "docx")),), narrative=narrative,
         provisional_note=note, **summary_context(f, config, renderer.site.scope),
     )  # fmt: skip
+    return summary_files(renderer, path, html, stats)
+
+
+def summary_files(renderer: Renderer, path: str, html: str, stats: dict[str, Any]) -> Page:
+    """A summary's page with its Word draft (made from the rendered page itself) and, for
+    pdf/a-3b, its figures: what `xfgen stats --json` prints for the period and as-of date
+    (DOMAIN.md "Archival copies")."""
     site = renderer.site
+    as_of = date.fromisoformat(stats["as_of"])
+    docx = office_file(path, "docx")
 
     def draft() -> bytes:
-        return documents.summary_document(html, site.config.office, f.as_of, site.internal)
+        return documents.summary_document(html, site.config.office, as_of, site.internal)
 
-    # With pdf/a-3b the archived summary carries its own figures: what `xfgen stats --json`
-    # prints for the period and as-of date (DOMAIN.md "Archival copies").
     figures = Attachment(
-        f"xfgen-stats-{f.period.label}.json",
-        json.dumps(figures_to_json(f), ensure_ascii=False, indent=2).encode(),
-        f"{f.period.name}统计数字（截至 {f.as_of}，xfgen stats --json）",
-        datetime.combine(f.as_of, time()),
+        f"xfgen-stats-{stats['period']}.json",
+        json.dumps(stats, ensure_ascii=False, indent=2).encode(),
+        f"{parse_period(stats['period']).name}统计数字（截至 {as_of}，xfgen stats --json）",
+        datetime.combine(as_of, time()),
     )
     return Page(path, html, files=((docx, draft),), attachment=figures)
 
