@@ -17,6 +17,7 @@ Ranking (min_cases 3): 河口县 first; 测试县 样本不足 (2 cases).
 
 from __future__ import annotations
 
+import fcntl
 import html
 import re
 import subprocess
@@ -63,9 +64,22 @@ def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def city_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The city built once for 2026H1 (PDFs, Word and Excel included)."""
-    tmp = tmp_path_factory.mktemp("city")
+def city_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The city built once for 2026H1 (PDFs, Word and Excel included), shared by the
+    pytest-xdist workers: the first to get here builds it, the others wait for it."""
+    if worker_id == "master":
+        return _build_city(tmp_path_factory.mktemp("city"))
+    shared = tmp_path_factory.getbasetemp().parent
+    with (shared / "city.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        root = shared / "city-site"
+        if not (root / "built").is_file():
+            _build_city(root)
+            (root / "built").touch()
+        return root / "city"
+
+
+def _build_city(tmp: Path) -> Path:
     root = tmp / "city"
     office(root / "offices" / "a", OFFICE_A, CASES_A)
     write_file(root, "offices/a/cases/2025/A0.yaml", A0)
