@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -120,6 +121,22 @@ class ExampleSite:
     finished: datetime
     code: int
     log: str
+
+
+def built_once(
+    factory: pytest.TempPathFactory, worker_id: str, name: str, build: Callable[[Path], Path]
+) -> Path:
+    """``build(folder)`` run once per test session, shared by the pytest-xdist workers: the
+    first to get here builds, the others wait for it; what ``build`` returns is returned."""
+    if worker_id == "master":
+        return build(factory.mktemp(name))
+    shared = factory.getbasetemp().parent
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / f"{name}.built"
+        if not done.is_file():
+            done.write_text(str(build(shared / name)), encoding="utf-8")
+        return Path(done.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

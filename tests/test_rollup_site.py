@@ -17,7 +17,6 @@ Ranking (min_cases 3): 河口县 first; 测试县 样本不足 (2 cases).
 
 from __future__ import annotations
 
-import fcntl
 import html
 import re
 import subprocess
@@ -25,8 +24,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import built_once
 from test_rollup import CASES_A, CASES_B, HOLIDAYS_B, OFFICE_A, OFFICE_B, TODAY, case, office
 from test_rollup import write as write_file
+from test_serve import get, start, wait_for
 
 from xfgen.site.guard import office_text
 
@@ -67,19 +68,11 @@ def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def city_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The city built once for 2026H1 (PDFs, Word and Excel included), shared by the
     pytest-xdist workers: the first to get here builds it, the others wait for it."""
-    if worker_id == "master":
-        return _build_city(tmp_path_factory.mktemp("city"))
-    shared = tmp_path_factory.getbasetemp().parent
-    with (shared / "city.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        root = shared / "city-site"
-        if not (root / "built").is_file():
-            _build_city(root)
-            (root / "built").touch()
-        return root / "city"
+    return built_once(tmp_path_factory, worker_id, "city-site", _build_city)
 
 
-def _build_city(tmp: Path) -> Path:
+def make_city(tmp: Path) -> Path:
+    """The city's repository: 测试县 in place, 河口县 from its export."""
     root = tmp / "city"
     office(root / "offices" / "a", OFFICE_A, CASES_A)
     write_file(root, "offices/a/cases/2025/A0.yaml", A0)
@@ -88,6 +81,11 @@ def _build_city(tmp: Path) -> Path:
     assert done.returncode == 0, done.stdout + done.stderr
     write_file(root, "xfgen.yaml", CITY.format(site=SITE_A))
     subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def _build_city(tmp: Path) -> Path:
+    root = make_city(tmp)
     done = cli(root, "build", "--period", "2026H1", "--as-of", "2026-06-30")
     assert done.returncode == 0, done.stdout + done.stderr
     return root
@@ -202,3 +200,17 @@ def test_publish_sends_the_city_site_and_refuses_it_while_an_office_has_errors(
         assert (city_site / "output/2026H1/summary.pdf").is_file()  # the last good site stays
     finally:
         broken.write_text(text, "utf-8")
+
+
+def test_serve_previews_the_city_and_rebuilds_when_an_office_changes(tmp_path: Path) -> None:
+    root = make_city(tmp_path)
+    with start(root, "--no-pdf") as server:
+        wait_for("首次生成", lambda: server.status()["version"] == 1)
+        assert "测试县信访局" in get(server.url)
+        summary = re.sub(r"<[^>]+>|\s+", "", get(server.url + "2026H1/summary.html"))
+        assert "全市共登记信访事项6件" in summary
+        write_file(root, "offices/a/cases/2026/A3.yaml", case("A3", "2026-03-03"))
+        wait_for("单位的事项改动后重新生成", lambda: server.status()["version"] == 2)
+        summary = re.sub(r"<[^>]+>|\s+", "", get(server.url + "2026H1/summary.html"))
+        assert "全市共登记信访事项7件" in summary
+    assert not (root / "output").exists()

@@ -141,15 +141,7 @@ def build_site(
             root, out, today, periods, as_of, internal, progress, ledger_part_rows, pdfs,
             remove, full, jobs, pdf_progress,
         )  # fmt: skip
-    chosen = [parse_period(p) for p in periods]
-    removed = [parse_period(p) for p in remove]
-    clash = [p.label for p in chosen if p in removed]
-    if clash:
-        raise PeriodError(
-            f"期间 {'、'.join(clash)} 不能同时生成又删除（--period 和 --remove-period）"
-        )
-    if as_of is not None:
-        refuse_future(as_of, today)
+    chosen, removed = asked_periods(periods, remove, as_of, today)
     kind = "internal" if internal else "public"
     check_target(out, root, DATA_PATHS, kind)
     project = load_project(root, today, progress=read_progress)
@@ -195,25 +187,13 @@ def build_site(
             entries.append(period_site(renderer, project, figures, ledger_part_rows, site.add))
         current_links = current_site(renderer, project, as_of or today, ledger_part_rows, site.add)
         changes_link = None if as_of else meeting_changes(renderer, project, today, site.add)
-        kept = [
-            entry
-            for entry in (last.periods if last else ())
-            if entry.period not in chosen and entry.period not in removed
-        ]
+        kept = kept_entries(last, chosen, removed)
         entries = sorted(entries + kept, key=period_order)
         notes = kept_notes(out, last, removed)
         site.add(page(renderer, "index.html", "index.html", "信访工作报告", None, pdf=False,
                       entries=entries, current=current_links, current_as_of=as_of or today,
                       changes=changes_link))  # fmt: skip
-        for entry in kept:
-            keep_period(out, folder, entry)
-        site.keep(
-            {
-                path: record
-                for path, record in (last.pages.items() if last else ())
-                if any(path.startswith(f"{entry.period.label}/") for entry in kept)
-            }
-        )
+        keep_periods(site, out, folder, last, kept)
         (folder / MARKER).write_text(kind + "\n", encoding="utf-8")
         if internal:  # personal data: never one `git add -A` away, wherever it is built
             folders.keep_out_of_git(folder)
@@ -228,6 +208,50 @@ def build_site(
         tuple(e.period.label for e in kept),
         tuple(e.period.label for e in (last.periods if last else ()) if e.period in removed),
         (*project.warnings, *notes, *written.warnings),
+    )
+
+
+def asked_periods(
+    periods: Sequence[str], remove: Sequence[str], as_of: date | None, today: date
+) -> tuple[list[Period], list[Period]]:
+    """The periods to build (--period) and to take out (--remove-period), and a check of
+    --as-of, before anything is read."""
+    chosen = [parse_period(p) for p in periods]
+    removed = [parse_period(p) for p in remove]
+    clash = [p.label for p in chosen if p in removed]
+    if clash:
+        raise PeriodError(
+            f"期间 {'、'.join(clash)} 不能同时生成又删除（--period 和 --remove-period）"
+        )
+    if as_of is not None:
+        refuse_future(as_of, today)
+    return chosen, removed
+
+
+def kept_entries(
+    last: Manifest | None, built: Iterable[Period], removed: Sequence[Period]
+) -> list[PeriodEntry]:
+    """The periods of the last site that this build neither rendered nor removed."""
+    rendered = set(built)
+    return [
+        entry
+        for entry in (last.periods if last else ())
+        if entry.period not in rendered and entry.period not in removed
+    ]
+
+
+def keep_periods(
+    site: SiteWriter, out: Path, folder: Path, last: Manifest | None, kept: Sequence[PeriodEntry]
+) -> None:
+    """Carry the kept periods' folders and page records over from the last site."""
+    for entry in kept:
+        keep_period(out, folder, entry)
+    site.keep(
+        {
+            path: record
+            for path, record in (last.pages.items() if last else ())
+            if any(path.startswith(f"{entry.period.label}/") for entry in kept)
+        }
     )
 
 

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from xfgen.errors import PeriodError, Problem, XfgenError
+from xfgen.errors import Problem, XfgenError
 from xfgen.figures import office_work
 from xfgen.figures.compute import (
     backlog_cases,
@@ -29,7 +29,7 @@ from xfgen.figures.compute import (
     figures_to_json,
     snapshot_to_json,
 )
-from xfgen.figures.periods import Period, check_as_of, default_as_of, parse_period, refuse_future
+from xfgen.figures.periods import Period, check_as_of, default_as_of, parse_period
 from xfgen.figures.pooling import PoolSettings, backlog_schedules, pool, pool_block
 from xfgen.records.models import Config
 from xfgen.records.rollup import (
@@ -58,9 +58,11 @@ from xfgen.site.build import (
     STAMP_VERSION,
     BuildResult,
     InvalidData,
+    asked_periods,
     default_periods,
     download,
-    keep_period,
+    keep_periods,
+    kept_entries,
     kept_notes,
     ledger_page,
     office_file,
@@ -199,15 +201,7 @@ def build_rollup_site(
         raise XfgenError(
             "汇总网站不含任何信访人信息，没有内部版：请不带 --internal 运行 xfgen build。"
         )
-    chosen = [parse_period(p) for p in periods]
-    removed = [parse_period(p) for p in remove]
-    clash = [p.label for p in chosen if p in removed]
-    if clash:
-        raise PeriodError(
-            f"期间 {'、'.join(clash)} 不能同时生成又删除（--period 和 --remove-period）"
-        )
-    if as_of is not None:
-        refuse_future(as_of, today)
+    chosen, removed = asked_periods(periods, remove, as_of, today)
     config = load_rollup_config(root)
     paths = rollup_data_paths(config)
     check_target(out, root, paths, "public")
@@ -279,11 +273,7 @@ def build_rollup_site(
         site.add(ledger_page(renderer, f"{CURRENT}/backlog.html", current, dates.day, None,
                              ledger_part_rows))  # fmt: skip
         current_links = (Link("积案台账", f"{CURRENT}/backlog.html", ("xlsx",)),)
-        kept = [
-            entry
-            for entry in (last.periods if last else ())
-            if entry.period.label not in labels and entry.period not in removed
-        ]
+        kept = kept_entries(last, map(parse_period, labels), removed)
         entries = sorted(entries + kept, key=period_order)
         notes += kept_notes(out, last, removed)
         offices = tuple(
@@ -292,15 +282,7 @@ def build_rollup_site(
         site.add(page(renderer, "index.html", "index.html", "信访工作报告", None, pdf=False,
                       entries=entries, current=current_links, current_as_of=dates.day,
                       changes=None, offices=offices))  # fmt: skip
-        for entry in kept:
-            keep_period(out, folder, entry)
-        site.keep(
-            {
-                path: record
-                for path, record in (last.pages.items() if last else ())
-                if any(path.startswith(f"{entry.period.label}/") for entry in kept)
-            }
-        )
+        keep_periods(site, out, folder, last, kept)
         (folder / MARKER).write_text("public\n", encoding="utf-8")
         written = site.finish(progress, pdf_progress)
         write_manifest(folder, Manifest("public", tuple(entries), site.records, data=version))
