@@ -214,3 +214,10 @@ def test_serve_previews_the_city_and_rebuilds_when_an_office_changes(tmp_path: P
         summary = re.sub(r"<[^>]+>|\s+", "", get(server.url + "2026H1/summary.html"))
         assert "全市共登记信访事项7件" in summary
     assert not (root / "output").exists()
+
+
+def test_a_roll_up_has_no_internal_build(tmp_path: Path) -> None:
+    root = make_city(tmp_path)
+    done = cli(root, "build", "--internal")
+    assert done.returncode != 0 and "没有内部版" in done.stderr
+    assert not (root / "output-internal").exists() and not (root / "output").exists()
