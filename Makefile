@@ -1,4 +1,6 @@
-# make demo: set up .venv and system pieces, check the example data and build its site into output/
+# make demo: set up .venv and system pieces, check the example data and build its site into output/,
+#   then the city example (examples/city: the example county from its export and two more
+#   offices) into examples/city/output/
 # make test: the same set-up, then lint, type checks and the whole test suite
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -25,6 +27,9 @@ demo: setup
 	$(BIN)/xfgen --today $(DEMO_TODAY) check
 	$(BIN)/xfgen schema --write
 	$(BIN)/xfgen --today $(DEMO_TODAY) build
+	$(BIN)/xfgen --today $(DEMO_TODAY) export --format parquet --out examples/city/exports/pingan
+	cd examples/city && ../../$(BIN)/xfgen --today $(DEMO_TODAY) check
+	cd examples/city && ../../$(BIN)/xfgen --today $(DEMO_TODAY) build
 
 lint: $(STAMP)
 	$(BIN)/ruff check xfgen tests scripts benchmarks
