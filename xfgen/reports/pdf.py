@@ -18,6 +18,7 @@ also writes the build's dates into the Info dictionary and the XMP metadata.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import multiprocessing
@@ -25,6 +26,7 @@ import os
 import re
 import subprocess
 import warnings
+import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -333,177 +335,234 @@ def stamp_pdf(pdf: Path, stamp: Stamp) -> int:
     """Lay the stamp on every page as a revision appended to the file (the bytes
     before it are left as they are), with the build's dates in Info and XMP; returns
     the file's length before the stamp."""
-    from pypdf import PdfReader
+    import pikepdf
 
     base = pdf.read_bytes()
-    reader = PdfReader(io.BytesIO(base))
-    overlays = {
-        landscape: PdfReader(io.BytesIO(stamp.landscape if landscape else stamp.portrait)).pages[0]
-        for landscape in (False, True)
-    }
+    # pikepdf (qpdf) reads lazily: the cross-reference table, then only the objects
+    # asked for (the page tree, Info, the XMP), not every object of the file.
+    with pikepdf.open(io.BytesIO(base)) as reader:
+        revision = _overlay_revision(reader, base, _overlays(stamp.portrait, stamp.landscape),
+                                     stamp.built_at)  # fmt: skip
     scratch = pdf.with_name(f".{pdf.name}.stamp")
     with scratch.open("wb") as out:
         out.write(base)
-        out.write(_overlay_revision(reader, overlays, len(base), stamp.built_at))
+        out.write(revision)
     os.replace(scratch, pdf)  # a new file: a hard-linked copy elsewhere is never changed
     return len(base)
 
 
-def _overlay_revision(
-    reader: Any, overlays: dict[bool, Any], start: int, built_at: datetime
-) -> bytes:
-    """An incremental update (PDF 7.5.6) laying an overlay over every page (the
-    landscape one on landscape pages): each page object written again with two more
-    content streams and the overlay's resources, those resources and streams copied
-    once under new numbers, the Info dictionary and the XMP metadata written again with
-    the build's dates, and a cross-reference stream. Every object and the
-    cross-reference stream begin with "N 0 obj" and an end of line (ISO 19005-2 6.1.8),
-    so a PDF/A file stays one."""
-    import zlib
+# A PDF object written out with references to objects not numbered yet: bytes, and
+# for each such reference the object's index among those of its overlay.
+Pieces = tuple[bytes | int, ...]
 
-    from pypdf.generic import (
-        ArrayObject,
-        DictionaryObject,
-        IndirectObject,
-        NameObject,
-        NumberObject,
-        StreamObject,
-        TextStringObject,
-    )
 
-    next_number = int(reader.trailer["/Size"])
-    objects: dict[int, Any] = {}  # new or rewritten object number → object
-    copies: dict[tuple[bool, int], int] = {}  # (overlay, its object number) → number here
-    pending: list[tuple[int, Any, bool]] = []
+@dataclass(frozen=True)
+class _Overlay:
+    """One overlay page (portrait or landscape), ready to be laid on any page: its
+    drawing (a compressed content stream), its resources under names of its own
+    (``/xfgen0`` ...), and the objects they refer to, to be numbered in each file."""
 
-    def number() -> int:
-        nonlocal next_number
-        next_number += 1
-        return next_number - 1
+    drawing: bytes  # the content, after the page's own, which it closes ("Q")
+    resources: dict[str, list[tuple[bytes, Pieces]]]  # kind → (name, value)
+    objects: list[Pieces]
 
-    def copy(value: Any, side: bool) -> Any:
-        if isinstance(value, IndirectObject):
-            if (side, value.idnum) not in copies:
-                copies[side, value.idnum] = number()
-                pending.append((copies[side, value.idnum], value.get_object(), side))
-            return IndirectObject(copies[side, value.idnum], 0, reader)
-        if isinstance(value, StreamObject):
-            stream = StreamObject()
-            stream.update({NameObject(k): copy(v, side) for k, v in dict.items(value)})
-            stream._data = value._data
-            return stream
-        if isinstance(value, DictionaryObject):
-            return DictionaryObject({NameObject(k): copy(v, side) for k, v in dict.items(value)})
-        if isinstance(value, ArrayObject):
-            return ArrayObject(copy(v, side) for v in value)
-        return value
 
-    def stream(data: bytes) -> IndirectObject:
-        made = StreamObject()
-        made[NameObject("/Filter")] = NameObject("/FlateDecode")
-        made._data = zlib.compress(data)
-        objects[at := number()] = made
-        return IndirectObject(at, 0, reader)
+@functools.lru_cache(maxsize=2)
+def _overlays(portrait: bytes, landscape: bytes) -> dict[bool, _Overlay]:
+    """The stamp's two overlay pages (by whether they are landscape), read once per
+    build in each process."""
+    return {False: _overlay(portrait), True: _overlay(landscape)}
 
-    # Each overlay's resources under names of their own ("/xfgen0", ...), renamed in
-    # its content; drawn from one shared stream after the page's own, in a saved state.
-    added: dict[bool, dict[str, dict[str, Any]]] = {}
-    drawings: dict[bool, IndirectObject] = {}
-    for side, overlay in overlays.items():
-        drawn = overlay.get_contents()
-        content = drawn.get_data() if drawn is not None else b""
-        added[side] = {}
-        for kind, named in overlay["/Resources"].items():
-            named = named.get_object()
-            if not isinstance(named, DictionaryObject):
+
+def _overlay(page_pdf: bytes) -> _Overlay:
+    import pikepdf
+
+    objects: list[Pieces] = []
+    index: dict[tuple[int, int], int] = {}
+    pending: list[Any] = []
+
+    def pieces(value: Any, whole: bool = False) -> list[bytes | int]:
+        """``value`` written out; an object of its own only referred to, unless ``whole``."""
+        if isinstance(value, pikepdf.Object) and value.is_indirect and not whole:
+            if value.objgen not in index:
+                index[value.objgen] = len(index)
+                objects.append(())
+                pending.append(value)
+            return [index[value.objgen]]
+        if isinstance(value, pikepdf.Dictionary):
+            made: list[bytes | int] = [b"<<"]
+            for key, item in value.items():
+                made += [pikepdf.Name(key).unparse(), b" ", *pieces(item), b"\n"]
+            return [*made, b">>"]
+        if isinstance(value, pikepdf.Array):
+            made = [b"["]
+            for item in value:
+                made += [*pieces(item), b" "]
+            return [*made, b"]"]
+        return [_pdf_text(value)]
+
+    with pikepdf.open(io.BytesIO(page_pdf)) as pdf:
+        page = pdf.pages[0].obj
+        contents = page.get("/Contents")
+        listed = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        content = b"\n".join(stream.read_bytes() for stream in listed if stream is not None)
+        resources: dict[str, list[tuple[bytes, Pieces]]] = {}
+        names: dict[bytes, bytes] = {}
+        for kind, named in page.Resources.items():
+            if not isinstance(named, pikepdf.Dictionary):
                 continue  # /ProcSet: nothing to carry
-            for name, value in dict.items(named):
-                new = f"/xfgen{len(copies)}{name[1:].replace('-', '')}"
-                content = re.sub(
-                    re.escape(name.encode()) + rb"(?=[\s/\[<(])", new.encode(), content
-                )
-                added[side].setdefault(kind, {})[new] = copy(value, side)
-        drawings[side] = stream(b"\nQ\n" + content)
-    while pending:
-        at, value, side = pending.pop()
-        objects[at] = copy(value, side)
-    save = stream(b"q\n")
+            for name, value in named.items():
+                names[pikepdf.Name(name).unparse()] = new = f"/xfgen{len(names)}".encode()
+                resources.setdefault(kind, []).append((new, tuple(pieces(value))))
+        while pending:
+            value = pending.pop()
+            at = index[value.objgen]
+            if isinstance(value, pikepdf.Stream):
+                data = value.read_raw_bytes()
+                written: list[bytes | int] = [b"<<"]
+                for key, item in value.stream_dict.items():
+                    if key != "/Length":
+                        written += [pikepdf.Name(key).unparse(), b" ", *pieces(item), b"\n"]
+                written.append(b"/Length %d>>\nstream\n" % len(data) + data + b"\nendstream")
+                objects[at] = tuple(written)
+            else:
+                objects[at] = tuple(pieces(value, whole=True))
+    if names:  # each resource under its new name, in one pass over the content
+        pattern = b"|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+        content = re.sub(b"(" + pattern + rb")(?=[\s/\[<(])", lambda m: names[m[1]], content)
+    return _Overlay(zlib.compress(b"\nQ\n" + content), resources, objects)
 
-    for page in reader.pages:
-        side = bool(page.mediabox.width > page.mediabox.height)
-        resources = DictionaryObject(
-            {
-                NameObject(k): DictionaryObject(dict.items(v.get_object()))
-                if isinstance(v.get_object(), DictionaryObject)
-                else v
-                for k, v in dict.items(page["/Resources"].get_object())
-            }
+
+def _overlay_revision(
+    reader: Any, base: bytes, overlays: dict[bool, _Overlay], built_at: datetime
+) -> bytes:
+    """An incremental update (PDF 7.5.6) of ``base`` (opened as ``reader``) laying an
+    overlay over every page (the landscape one on landscape pages): each page object
+    written again with two more content streams and the overlay's resources, the
+    objects of each overlay in use written once under new numbers, the Info dictionary
+    and the XMP metadata written again with the build's dates, and a cross-reference
+    stream. Every object and the cross-reference stream begin with "N G obj" and an
+    end of line (ISO 19005-2 6.1.8), so a PDF/A file stays one. Only what is written
+    again is read: each value kept is copied as its PDF text, references as they are."""
+    import pikepdf
+
+    trailer = reader.trailer
+    next_number = int(trailer.Size)
+    objects: dict[tuple[int, int], bytes] = {}  # (number, generation) → the object
+
+    def add(body: bytes) -> bytes:
+        nonlocal next_number
+        objects[next_number, 0] = body
+        next_number += 1
+        return b"%d 0 R" % (next_number - 1)
+
+    def compressed(data: bytes) -> bytes:
+        return add(b"<</Filter/FlateDecode/Length %d>>\nstream\n" % len(data) + data
+                   + b"\nendstream")  # fmt: skip
+
+    def text(entries: dict[bytes, bytes]) -> bytes:
+        return (
+            b"<<" + b"".join(key + b" " + value + b"\n" for key, value in entries.items()) + b">>"
         )
-        for kind, named in added[side].items():
-            target = resources.setdefault(NameObject(kind), DictionaryObject())
-            target.update({NameObject(name): value for name, value in named.items()})
-        contents = dict.__getitem__(page, "/Contents")  # a stream or an array of them
-        if isinstance(contents.get_object(), ArrayObject):
-            contents = contents.get_object()
-        listed = list(contents) if isinstance(contents, ArrayObject) else [contents]
-        rewritten = DictionaryObject({NameObject(k): v for k, v in dict.items(page)})
-        rewritten[NameObject("/Contents")] = ArrayObject([save, *listed, drawings[side]])
-        rewritten[NameObject("/Resources")] = resources
-        objects[page.indirect_reference.idnum] = rewritten
+
+    def entries(dictionary: Any) -> dict[bytes, bytes]:
+        return {pikepdf.Name(key).unparse(): _pdf_text(value) for key, value in dictionary.items()}
+
+    pages = []
+    for page in reader.pages:
+        box = [float(x) for x in page.mediabox]
+        pages.append((page.obj, box[2] - box[0] > box[3] - box[1]))
+    # Each overlay in use: its objects numbered from here on, its drawing, its resources.
+    placed: dict[bool, tuple[bytes, dict[bytes, dict[bytes, bytes]]]] = {}
+    for side in sorted({side for _, side in pages}):
+        overlay, first = overlays[side], next_number
+
+        def joined(pieces: Pieces, first: int = first) -> bytes:
+            return b"".join(
+                piece if isinstance(piece, bytes) else b"%d 0 R" % (first + piece)
+                for piece in pieces
+            )
+
+        for pieces in overlay.objects:
+            add(joined(pieces))
+        resources = {
+            pikepdf.Name(kind).unparse(): {name: joined(value) for name, value in named}
+            for kind, named in overlay.resources.items()
+        }
+        placed[side] = (compressed(overlay.drawing), resources)
+    save = compressed(zlib.compress(b"q\n"))
+
+    for page, side in pages:
+        drawing, added = placed[side]
+        rewritten = entries(page)
+        kinds: dict[bytes, bytes] = {}
+        for kind, named in page.Resources.items():
+            key = pikepdf.Name(kind).unparse()
+            if isinstance(named, pikepdf.Dictionary):
+                kinds[key] = text(entries(named) | added.get(key, {}))
+            else:
+                kinds[key] = named.unparse()
+        for key, named_added in added.items():
+            kinds.setdefault(key, text(named_added))
+        contents = page.get("/Contents")  # a stream or an array of them
+        if isinstance(contents, pikepdf.Array):
+            listed = [_pdf_text(item) for item in contents]
+        else:
+            listed = [] if contents is None else [contents.unparse()]
+        rewritten[b"/Contents"] = b"[" + b" ".join([save, *listed, drawing]) + b"]"
+        rewritten[b"/Resources"] = text(kinds)
+        objects[page.objgen] = text(rewritten)
 
     # The build's dates, in the Info dictionary and the XMP metadata alike.
-    trailer = {key: dict.__getitem__(reader.trailer, key) for key in ("/Root", "/Info", "/ID")
-               if key in reader.trailer}  # fmt: skip
-    info = DictionaryObject()
-    if "/Info" in trailer:
-        info.update({NameObject(k): v for k, v in dict.items(trailer["/Info"].get_object())})
-    stamped = _pdf_date(built_at)
-    info[NameObject("/CreationDate")] = TextStringObject(stamped)
-    info[NameObject("/ModDate")] = TextStringObject(stamped)
-    at = trailer["/Info"].idnum if isinstance(trailer.get("/Info"), IndirectObject) else number()
-    objects[at] = info
-    trailer["/Info"] = IndirectObject(at, 0, reader)
-    metadata = dict.get(trailer["/Root"].get_object(), "/Metadata")
-    if isinstance(metadata, IndirectObject):
-        xmp = StreamObject()
-        xmp[NameObject("/Type")] = NameObject("/Metadata")
-        xmp[NameObject("/Subtype")] = NameObject("/XML")
-        old: Any = metadata.get_object()
-        xmp._data = _xmp(old.get_data(), info, built_at)
-        objects[metadata.idnum] = xmp
+    stamped = pikepdf.String(_pdf_date(built_at)).unparse()
+    old_info = trailer.get("/Info")
+    info = {} if old_info is None else entries(old_info)
+    info[b"/CreationDate"] = info[b"/ModDate"] = stamped
+    if old_info is not None and old_info.is_indirect:
+        objects[old_info.objgen] = text(info)
+        info_reference = old_info.unparse()
+    else:
+        info_reference = add(text(info))
+    metadata = reader.Root.get("/Metadata")
+    if metadata is not None and metadata.is_indirect:
+        said = {key: str(old_info[key]) for key in ("/Title", "/Producer")
+                if old_info is not None and key in old_info}  # fmt: skip
+        xmp = _xmp(metadata.read_bytes(), said, built_at)
+        objects[metadata.objgen] = (
+            b"<</Type/Metadata/Subtype/XML/Length %d>>\nstream\n" % len(xmp) + xmp + b"\nendstream"
+        )
 
+    start = len(base)
     out = io.BytesIO()
     out.write(b"\n")
-    offsets: dict[int, int] = {}
-    for at in sorted(objects):
-        offsets[at] = start + out.tell()
-        out.write(f"{at} 0 obj\n".encode())
-        objects[at].write_to_stream(out)
-        out.write(b"\nendobj\n")
-    xref = number()
-    offsets[xref] = start + out.tell()
-    rows = b"".join(b"\x01" + offsets[at].to_bytes(4, "big") + b"\x00" for at in sorted(offsets))
+    offsets: dict[int, tuple[int, int]] = {}  # number → (where it starts, generation)
+    for (at, generation), body in sorted(objects.items()):
+        offsets[at] = (start + out.tell(), generation)
+        out.write(b"%d %d obj\n" % (at, generation) + body + b"\nendobj\n")
+    xref = next_number
+    offsets[xref] = (start + out.tell(), 0)
+    rows = b"".join(b"\x01" + where.to_bytes(4, "big") + generation.to_bytes(1, "big")
+                    for where, generation in (offsets[at] for at in sorted(offsets)))  # fmt: skip
     index: list[int] = []
     for at in sorted(offsets):
         if index and index[-2] + index[-1] == at:
             index[-1] += 1
         else:
             index += [at, 1]
-    table = StreamObject()
-    table.update(
-        {
-            NameObject("/Type"): NameObject("/XRef"),
-            NameObject("/Size"): NumberObject(xref + 1),
-            NameObject("/Index"): ArrayObject(NumberObject(n) for n in index),
-            NameObject("/W"): ArrayObject(NumberObject(n) for n in (1, 4, 1)),
-            NameObject("/Prev"): NumberObject(_last_xref(reader)),
-        }
-    )
-    table.update({NameObject(key): value for key, value in trailer.items()})
-    table._data = rows
-    out.write(f"{xref} 0 obj\n".encode())
-    table.write_to_stream(out)
-    out.write(f"\nendobj\nstartxref\n{offsets[xref]}\n%%EOF\n".encode())
+    table = {
+        b"/Type": b"/XRef",
+        b"/Size": b"%d" % (xref + 1),
+        b"/Index": b"[" + b" ".join(b"%d" % n for n in index) + b"]",
+        b"/W": b"[1 4 1]",
+        b"/Prev": b"%d" % _last_xref(base),
+        b"/Root": trailer.Root.unparse(),
+        b"/Info": info_reference,
+    }
+    if "/ID" in trailer:
+        table[b"/ID"] = trailer.ID.unparse()
+    table[b"/Length"] = b"%d" % len(rows)
+    out.write(b"%d 0 obj\n" % xref + text(table) + b"\nstream\n" + rows + b"\nendstream")
+    out.write(b"\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[xref][0])
     return out.getvalue()
 
 
@@ -526,7 +585,7 @@ _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <?xpacket end="w"?>"""
 
 
-def _xmp(old: bytes, info: Any, built_at: datetime) -> bytes:
+def _xmp(old: bytes, info: dict[str, str], built_at: datetime) -> bytes:
     """The XMP metadata of a stamped file: the PDF/A part and conformance of the file
     as rendered (``old``), and the Info dictionary's title, producer and dates."""
     from xml.sax.saxutils import escape
@@ -550,12 +609,19 @@ def _xmp(old: bytes, info: Any, built_at: datetime) -> bytes:
     return _XMP.format(fields="\n".join(fields)).encode()
 
 
-def _last_xref(reader: Any) -> int:
+def _pdf_text(value: Any) -> bytes:
+    """A value read with pikepdf as PDF text: pikepdf hands numbers, booleans and null
+    over as Python values, which it writes as the only item of an array."""
+    import pikepdf
+
+    if isinstance(value, pikepdf.Object):
+        return bytes(value.unparse())
+    return bytes(pikepdf.Array([value]).unparse())[1:-1].strip()
+
+
+def _last_xref(pdf: bytes) -> int:
     """Where the file's last cross-reference section starts (its ``startxref``)."""
-    stream = reader.stream
-    stream.seek(-1024, os.SEEK_END)
-    found = re.findall(rb"startxref\s+(\d+)", stream.read())
-    return int(found[-1])
+    return int(re.findall(rb"startxref\s+(\d+)", pdf[-1024:])[-1])
 
 
 def reuse_pdf(source: Path, length: int, target: Path) -> None:
