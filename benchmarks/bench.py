@@ -9,6 +9,7 @@ and printed as Markdown (for the README).
     python -m benchmarks.bench          # the default measures (~15 min on 2 cores)
     python -m benchmarks.bench --big    # also build a year of the 100,000-case archive
     python -m benchmarks.bench --only pdfa   # only what PDF/A costs against plain PDF (~3 min)
+    python -m benchmarks.bench --only office,ledger   # only these groups of rows (see GROUPS)
     python -m benchmarks.bench --readme benchmarks/results/X.json   # put a run's tables in README.md
 """
 
@@ -87,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="also build a year of the 100,000-case archive (long)")  # fmt: skip
     parser.add_argument("--offices", type=int, default=100,
                         help="offices of the roll-up measure (100: issue #25's province)")  # fmt: skip
-    parser.add_argument("--only", choices=["pdfa"], help="measure only these rows")
+    parser.add_argument("--only", type=groups, default=GROUPS, metavar="GROUP,...",
+                        help=f"measure only these groups of rows: {','.join(GROUPS)}")  # fmt: skip
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
     parser.add_argument("--readme", type=Path, metavar="JSON",
                         help="measure nothing: put this run's tables in README.md")  # fmt: skip
@@ -108,15 +110,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     print_header()
     with tempfile.TemporaryDirectory(prefix="xfgen-bench-") as folder:
         bench = Bench(Path(folder))
-        if args.only != "pdfa":
-            check_rows(bench, 10_000)
-            example_rows(bench)
-            office_rows(bench)
-            ledger_rows(bench, 2_000)
-        pdfa_rows(bench, 1_000)
-        if args.only != "pdfa":
-            big_rows(bench, args.big)
-            rollup_rows(bench, args.offices)
+        for group in GROUPS:
+            if group in args.only:
+                measures = {
+                    "check": lambda: check_rows(bench, 10_000),
+                    "example": lambda: example_rows(bench),
+                    "office": lambda: office_rows(bench),
+                    "ledger": lambda: ledger_rows(bench, 2_000),
+                    "pdfa": lambda: pdfa_rows(bench, 1_000),
+                    "big": lambda: big_rows(bench, args.big),
+                    "rollup": lambda: rollup_rows(bench, args.offices),
+                }
+                measures[group]()
         facts["bench_seconds"] = round(time.perf_counter() - started, 1)
         facts["big"] = args.big
         cost = cost_table(bench.rows, facts)
@@ -128,6 +133,26 @@ def main(argv: Sequence[str] | None = None) -> None:
         if busy({"load_average_before": os.getloadavg(), "cores": facts["cores"]}):
             print(f"\n注意：结束时机器仍忙，数字会偏慢。{BUSY_HINT}")
         print(f"\n删除临时文件 {folder}……", flush=True)
+
+
+# The groups of rows, in the order they are measured (--only picks some).
+GROUPS = ("check", "example", "office", "ledger", "pdfa", "big", "rollup")
+
+
+def groups(text: str) -> tuple[str, ...]:
+    """``--only``'s value: group names separated by commas."""
+    chosen = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in chosen if name not in GROUPS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"unknown group {', '.join(unknown) or '(none)'}; choose from {', '.join(GROUPS)}"
+        )
+    return chosen
+
+
+def cpu_note(run: Run, base: Run) -> str:
+    """The ratio by CPU time (the process tree's), which a busy machine distorts less."""
+    return f"CPU 时间之比 {run.cpu_seconds / max(base.cpu_seconds, 1e-9):.2f}"
 
 
 # 1-3: check of 10,000 cases against a bare read with PyYAML's C parser.
@@ -153,10 +178,11 @@ def check_rows(bench: Bench, count: int) -> None:
     run = median_run(colds)
     ratio = run.seconds / floor.seconds
     bench.add(Row("check 冷（无 .xfgen-cache）", n, run, ratio, "≤ 1.3× 下限", ratio <= 1.3,
-                  f"先删除 {CACHE}"))  # fmt: skip
+                  f"先删除 {CACHE}；{cpu_note(run, floor)}"))  # fmt: skip
     run = median_run(warms)
     ratio = run.seconds / floor.seconds
     note = "紧接冷 check 再运行" + ("" if cached else f"；check 没有写 {CACHE}（缓存尚未实现）")
+    note += f"；{cpu_note(run, floor)}"
     bench.add(Row("check 热（无改动）", n, run, ratio, "≤ 0.25× 下限", ratio <= 0.25, note))
 
 
@@ -179,6 +205,7 @@ def example_rows(bench: Bench) -> None:
     note = f"改了 {edited.relative_to(root)} 的 summary" + (
         "；网站标注“有未提交的修改”" if dirty else "；网站没有标注“有未提交的修改”！"
     )
+    note += f"；{cpu_note(run, full)}"
     bench.add(Row("build 改一件之后", n, run, ratio, "≤ 5% 完整", ratio <= 0.05, note))
 
     period = "2026H1"
@@ -217,7 +244,7 @@ def office_rows(bench: Bench) -> None:
     run = bench.xfgen(root, "build", today=today)
     ratio = run.seconds / full.seconds
     bench.add(Row("build 小县改一件之后", n, run, ratio, "≤ 10% 完整", ratio <= 0.10,
-                  f"改了 {edited.relative_to(root)} 的 summary"))  # fmt: skip
+                  f"改了 {edited.relative_to(root)} 的 summary；{cpu_note(run, full)}"))  # fmt: skip
 
 
 # 8: one 2,000-row ledger to PDF, xfgen against headless Chromium on the same HTML.
@@ -257,6 +284,7 @@ def ledger_rows(bench: Bench, count: int) -> None:
         bench.add(Row("台账 PDF，xfgen（WeasyPrint）", f"{rows:,} 行", run, note=note))
         return
     ratio = run.seconds / chromium.seconds
+    note += f"；{cpu_note(run, chromium)}"
     bench.add(Row("台账 PDF，xfgen（WeasyPrint）", f"{rows:,} 行", run, ratio,
                   "≤ 1.5× Chromium（争取）", ratio <= 1.5, note, {"pages": pages}))  # fmt: skip
 

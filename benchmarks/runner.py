@@ -6,7 +6,10 @@ PSS (a page shared by n processes counts 1/n in each: what the tree really
 takes, and what the tables show) and as RSS (shared pages counted once per
 process, so that sum errs high; kept in the JSON). When the process ends,
 ``os.wait4`` gives the main process's own peak (``ru_maxrss``), which sampling
-cannot miss.
+cannot miss. CPU seconds are the main process's own with the children it waited
+for (``os.wait4``), and for the processes below those (the PDF workers, children of
+the forkserver) the last CPU time sampled for each: what the whole tree used, to
+within one sampling interval per process.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 
 SAMPLE_SECONDS = 0.05
 PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
 MIB = 1024 * 1024
 
 
@@ -38,6 +42,7 @@ class Run:
     load_before: float  # the 1-minute load average when it started (others' work slows it)
     tree_peak_pss: int = 0  # bytes, the same peak by PSS (shared pages split between sharers)
     output_tail: str = ""  # the end of stdout and stderr when the command failed
+    cpu_seconds: float = 0.0  # user + system time of the process tree (see above)
 
 
 def xfgen_command() -> str:
@@ -52,8 +57,9 @@ def measure(command: Sequence[str], cwd: Path, log: Path) -> Run:
         start = time.perf_counter()
         process = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         peak = [0, 0]
+        workers: dict[int, float] = {}  # CPU seconds of each process below the children
         finished = threading.Event()
-        sampler = threading.Thread(target=_sample, args=(process.pid, peak, finished))
+        sampler = threading.Thread(target=_sample, args=(process.pid, peak, finished, workers))
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
@@ -63,23 +69,28 @@ def measure(command: Sequence[str], cwd: Path, log: Path) -> Run:
     tail = ""
     if process.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-1500:]
+    cpu = usage.ru_utime + usage.ru_stime + sum(workers.values())
     return Run(
         list(command), seconds, peak[0], usage.ru_maxrss * 1024, process.returncode, load,
-        peak[1], tail,
+        peak[1], tail, cpu,
     )  # fmt: skip
 
 
-def _sample(root: int, peak: list[int], finished: threading.Event) -> None:
+def _sample(
+    root: int, peak: list[int], finished: threading.Event, workers: dict[int, float]
+) -> None:
     while not finished.is_set():
-        rss, pss = tree_memory(root)
+        rss, pss = tree_memory(root, workers)
         peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
         finished.wait(SAMPLE_SECONDS)
 
 
-def tree_memory(root: int) -> tuple[int, int]:
+def tree_memory(root: int, workers: dict[int, float] | None = None) -> tuple[int, int]:
     """The summed RSS and PSS in bytes of ``root`` and all its descendants (0 once gone).
-    PSS splits a page shared by n processes (forked PDF workers) into n parts."""
+    PSS splits a page shared by n processes (forked PDF workers) into n parts. The CPU
+    seconds of each descendant below ``root``'s children go into ``workers``."""
     parents: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -89,11 +100,14 @@ def tree_memory(root: int) -> tuple[int, int]:
         except OSError:
             continue
         parents.setdefault(int(fields[1]), []).append(int(entry.name))
+        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / TICKS
     rss = pss = 0
-    todo = [root]
+    todo = [(root, 0)]
     while todo:
-        pid = todo.pop()
-        todo += parents.get(pid, [])
+        pid, depth = todo.pop()
+        todo += [(child, depth + 1) for child in parents.get(pid, [])]
+        if workers is not None and depth >= 2 and pid in cpu:
+            workers[pid] = cpu[pid]
         try:
             with open(f"/proc/{pid}/statm", "rb") as statm:
                 rss += int(statm.read().split()[1]) * PAGE
@@ -122,19 +136,20 @@ class Row:
 
     def cells(self) -> list[str]:
         if self.run is None:
-            seconds = memory = "—"
+            seconds = cpu = memory = "—"
         else:
             seconds = f"{self.run.seconds:.2f}"
+            cpu = f"{self.run.cpu_seconds:.1f}"
             memory = f"{self.run.tree_peak_pss / MIB:.0f} MB"
         ratio = "—" if self.ratio is None else f"{self.ratio:.2f}"
         met = {True: "是", False: "否", None: "—"}[self.met]
         if self.run is not None and self.run.returncode != 0:
             met = f"失败（退出码 {self.run.returncode}）"
-        return [self.what, self.n, seconds, memory, ratio, self.target, met]
+        return [self.what, self.n, seconds, cpu, memory, ratio, self.target, met]
 
 
-HEADERS = ["what", "N", "seconds", "peak PSS", "ratio", "target", "met?"]
-WIDTHS = [30, 8, 8, 9, 6, 22, 6]
+HEADERS = ["what", "N", "seconds", "CPU s", "peak PSS", "ratio", "target", "met?"]
+WIDTHS = [30, 8, 8, 7, 9, 6, 22, 6]
 
 
 def print_header() -> None:
@@ -214,6 +229,7 @@ def write_results(
                 "what": row.what,
                 "n": row.n,
                 "seconds": None if row.run is None else round(row.run.seconds, 3),
+                "cpu_seconds": None if row.run is None else round(row.run.cpu_seconds, 3),
                 "peak_rss_tree_bytes": None if row.run is None else row.run.tree_peak_rss,
                 "peak_rss_main_bytes": None if row.run is None else row.run.main_maxrss,
                 "peak_pss_tree_bytes": None if row.run is None else row.run.tree_peak_pss,
