@@ -13,6 +13,7 @@ within its digits only; the characters around it are screened on their own.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -299,12 +300,19 @@ def _mask_names(text: str, names: frozenset[str]) -> str:
     return _replace_names(text, names, mask_name)
 
 
+@functools.lru_cache(maxsize=8)
+def _lengths(names: frozenset[str]) -> tuple[int, ...]:
+    """The lengths of ``names``, longest first: worked out once per set, not once per
+    text (a ledger screens thousands of texts against every petitioner's name)."""
+    return tuple(sorted({len(n) for n in names}, reverse=True))
+
+
 def _replace_names(text: str, names: frozenset[str], shown: Callable[[str], str]) -> str:
     """Every one of ``names`` in ``text`` replaced by ``shown(name)``, longest match
     first; a scan by position, so thousands of names cost little."""
     if not names:
         return text
-    lengths = sorted({len(n) for n in names}, reverse=True)
+    lengths = _lengths(names)
     out: list[str] = []
     i = 0
     while i < len(text):
