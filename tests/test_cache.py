@@ -144,6 +144,34 @@ def test_an_edited_case_is_read_again(repo: Repo) -> None:
     assert project.problems == () and project.cases[0].outcome == "解决"
 
 
+def test_unchanged_cases_are_carried_over_line_for_line(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit of one case writes cases.json again: the other cases' lines are carried
+    over as they were read, hash included (each line is decoded only for its case), also
+    under a file name JSON writes with escapes."""
+    repo.case(case(1))
+    repo.case(case(2))
+    repo.write('cases/2026/XF2026-0003 "旧" \\ 副本.yaml', case(3))
+    plain = load_project(repo.root, TODAY, cache=False)
+    load_project(repo.root, TODAY)
+    before = (repo.root / CASES).read_text(encoding="utf-8").split("\n")
+    assert any('\\"旧\\" \\\\ 副本' in line for line in before)  # the name, escaped
+    path = repo.root / "cases/2026/XF2026-0001.yaml"
+    path.write_text(case(1, summary="反映征地补偿款仍未到位"), encoding="utf-8")
+    edited = load_project(repo.root, TODAY)
+    after = (repo.root / CASES).read_text(encoding="utf-8").split("\n")
+    assert [line for line in after if line not in before] == [
+        line for line in after if "XF2026-0001.yaml" in line
+    ]
+    assert len(after) == len(before) == 4  # the header and three cases
+    assert [c.summary for c in edited.cases][0] == "反映征地补偿款仍未到位"
+    assert edited.cases[1:] == plain.cases[1:]
+    parsed = never_parse(monkeypatch)
+    same(edited, load_project(repo.root, TODAY))  # every line good: nothing parsed again
+    assert parsed == []
+
+
 def test_a_same_size_edit_with_old_times_is_still_seen(repo: Repo) -> None:
     # An editor that keeps the size and puts the modification time back: the change
     # of ctime and inode still tells.

@@ -36,6 +36,7 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -155,7 +156,7 @@ class CaseCache:
         self._vocab = _Vocabularies(config)
         self._old: dict[str, Any] = _read_document(folder / FILES_FILE, key, "entries")
         self._new: dict[str, list[Any]] = {}
-        self._old_rows: dict[str, Any] | None = None  # read when first needed
+        self._old_rows: _Rows | None = None  # read when first needed
         self._new_rows: dict[str, list[Any]] = {}
         self._changed = False
 
@@ -196,18 +197,20 @@ class CaseCache:
         # A read-only project, a full disk: the cache is only a shortcut.
         with contextlib.suppress(OSError, ValueError):
             if self._new_rows or self._new.keys() != self._old.keys():  # cases.json changes
-                rows = {
-                    rel: row
-                    for rel, row in self._rows().items()
-                    if rel in self._new and type(row) is list and row[:1] == self._new[rel][1:2]
+                # an unchanged case's line is carried over as it is (no need to decode it)
+                old = self._rows()
+                rows: dict[str, list[Any] | bytes] = {
+                    rel: old.line(rel)
+                    for rel in old
+                    if rel in self._new and old.holds(rel, self._new[rel][1])
                 }
                 rows.update(self._new_rows)
                 _write_atomically(self.folder, CASES_FILE, self.key, "rows", rows)
             _write_atomically(self.folder, FILES_FILE, self.key, "entries", self._new)
 
-    def _rows(self) -> dict[str, Any]:
+    def _rows(self) -> _Rows:
         if self._old_rows is None:
-            self._old_rows = _read_document(self.folder / CASES_FILE, self.key, "rows")
+            self._old_rows = _Rows.read(self.folder / CASES_FILE, self.key)
         return self._old_rows
 
     def _decode(self, entry: list[Any], rel: str) -> CaseFile | None:
@@ -281,33 +284,118 @@ def _read_document(path: Path, key: str, name: str) -> dict[str, Any]:
     """The entries of a cache file if it is one of ours for ``key`` (``name``: what its
     header calls them); {} otherwise. An entry whose line does not match its hash is
     left out (the file it stands for is then read again)."""
+    found = _sealed_lines(path, key, name)
+    if found is None:
+        return {}
+    data, lines = found
+    try:
+        entries = json.loads(b"{" + b",".join(data[start:end] for start, end in lines) + b"}")
+    except (ValueError, RecursionError):
+        return {}
+    return entries if type(entries) is dict else {}
+
+
+def _sealed_lines(path: Path, key: str, name: str) -> tuple[bytes, list[tuple[int, int]]] | None:
+    """The bytes of a cache file of ours for ``key`` and ``name``, and where the entry of
+    each line whose hash matches starts and ends (after the hash); None if it is not one."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_NOFOLLOW)
     except OSError:
-        return {}
+        return None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
-            return {}
+            return None
         with os.fdopen(os.dup(fd), "rb") as stream:
             data = stream.read(info.st_size + 1)  # not MAX_CACHE_BYTES: read(n) allocates n
-        head, *lines = data.split(b"\n")
-        header = json.loads(head)
+        end = data.find(b"\n")
+        header = json.loads(data if end < 0 else data[:end])
         if type(header) is not dict or header != {"format": FORMAT, "key": key, "part": name}:
-            return {}
-        sealed = _sealer(key)
-        good = []
-        for line in lines:
-            digest = sealed.copy()
-            digest.update(line[_SEAL_HEX + 1 :])
-            if digest.hexdigest().encode() == line[:_SEAL_HEX]:
-                good.append(line[_SEAL_HEX + 1 :])
-        entries = json.loads(b"{" + b",".join(good) + b"}")
+            return None
     except (OSError, ValueError, RecursionError):
-        return {}
+        return None
     finally:
         os.close(fd)
-    return entries if type(entries) is dict else {}
+    sealed = _sealer(key)
+    view = memoryview(data)
+    lines = []
+    while end >= 0:
+        start = end + 1
+        end = data.find(b"\n", start)
+        stop = len(data) if end < 0 else end
+        digest = sealed.copy()
+        digest.update(view[start + _SEAL_HEX + 1 : stop])
+        if digest.hexdigest().encode() == data[start : start + _SEAL_HEX]:
+            lines.append((start + _SEAL_HEX + 1, stop))
+    return data, lines
+
+
+class _Rows:
+    """The cases of ``cases.json``, each line decoded only when its case is wanted: the
+    case then keeps its texts and the rest of the line is let go at once, instead of
+    every line decoded first and the cases' texts left scattered among them (a process
+    that cannot give that memory back)."""
+
+    def __init__(self, data: bytes = b"", lines: dict[str, tuple[int, int, int]] | None = None):
+        self.data = data
+        self.lines = lines or {}  # rel → where its entry starts, its value starts, it ends
+
+    @classmethod
+    def read(cls, path: Path, key: str) -> _Rows:
+        found = _sealed_lines(path, key, "rows")
+        if found is None:
+            return cls()
+        data, sealed = found
+        lines = {}
+        for start, end in sealed:  # each line: "rel": value
+            try:
+                rel, at = _member_key(data, start, end)
+            except (ValueError, RecursionError):
+                continue
+            lines[rel] = (start, at, end)
+        return cls(data, lines)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lines)
+
+    def get(self, rel: str) -> Any:
+        """The row of ``rel`` (decoded), or None."""
+        if rel not in self.lines:
+            return None
+        _, start, end = self.lines[rel]
+        try:
+            return json.loads(self.data[start:end])
+        except (ValueError, RecursionError):
+            return None
+
+    def holds(self, rel: str, digest: Any) -> bool:
+        """Whether the row of ``rel`` is that of the content of hash ``digest``."""
+        _, start, _ = self.lines[rel]
+        return type(digest) is str and self.data.startswith(
+            b"[" + json.dumps(digest).encode() + b",", start
+        )
+
+    def line(self, rel: str) -> bytes:
+        """The whole line of ``rel``, its hash included, as read (and as it is written)."""
+        start, _, end = self.lines[rel]
+        return self.data[start - _SEAL_HEX - 1 : end]
+
+
+def _member_key(data: bytes, start: int, end: int) -> tuple[str, int]:
+    """The key of the JSON member ``"key": value`` in ``data[start:end]`` and where its
+    value starts."""
+    close = data.find(b'"', start + 1, end)
+    if data[start : start + 1] != b'"' or close < 0:
+        raise ValueError("not a member")
+    if b"\\" in data[start:close]:  # an escape in the key: the decoder finds its end
+        text = data[start:end].decode()
+        key, after = json.JSONDecoder().raw_decode(text)
+        at = start + len(text[:after].encode())
+    else:
+        key, at = data[start + 1 : close].decode(), close + 1
+    if type(key) is not str or not data.startswith(b": ", at):
+        raise ValueError("not a member")
+    return key, at + 2
 
 
 _SEAL_BYTES = 16
@@ -343,8 +431,9 @@ def _write_atomically(
     folder: Path, name: str, key: str, part: str, content: dict[str, Any]
 ) -> None:
     """Write the cache file ``name`` by way of a temporary file: a header line
-    (``{"format", "key", "part"}``), then one line per entry, ``HASH "rel": [...]``,
-    written one at a time (100,000 entries would make a string of some 100 MB)."""
+    (``{"format", "key", "part"}``), then one line per entry, ``HASH "rel": [...]``
+    (an entry given as bytes: that line as it was read), written one at a time
+    (100,000 entries would make a string of some 100 MB)."""
     if not mark_cache_folder(folder):
         return
     import tempfile  # (only when writing: most runs only read the cache)
@@ -356,6 +445,9 @@ def _write_atomically(
         with os.fdopen(fd, "wb") as stream:
             stream.write(encode({"format": FORMAT, "key": key, "part": part}).encode())
             for rel, entry in content.items():
+                if type(entry) is bytes:  # a line carried over as read, its hash included
+                    stream.write(b"\n" + entry)
+                    continue
                 line = f"{encode(rel)}: {encode(entry)}".encode()
                 digest = sealed.copy()
                 digest.update(line)
