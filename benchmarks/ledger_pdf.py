@@ -8,10 +8,12 @@ processes, joined with running page numbers and stamped: build's own code for
 one page, without the rest of the site. Reading and the HTML count in the time,
 so the comparison with Chromium (which is handed the finished web page) is, if
 anything, unfair to xfgen. VARIANT is a ``pdf_variant`` (default pdf/a-2b, as build).
+LEDGER_WORKERS=1 in the environment does all of it in this one process (to profile it).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from datetime import date, datetime
@@ -50,7 +52,9 @@ def main(root: Path, label: str, today: date, target: Path, variant: str = "pdf/
         htmls.append(site / path)
     parts = tuple(target.with_name(f".part-{i:03d}.pdf") for i in range(len(htmls)))
     stamp = f"生成时间 {datetime.now():%Y-%m-%d %H:%M} · 数据版本 bench"
-    with Printer(stamp, variant=variant) as printer:
+    with Printer(
+        stamp, workers=int(os.environ.get("LEDGER_WORKERS", "0")) or None, variant=variant
+    ) as printer:
         printer.add(PdfJob(tuple(htmls), target, parts if len(htmls) > 1 else ()))
         warnings, _ = printer.finish()
     print(f"{len(htmls)} parts", *warnings, sep="\n")
