@@ -32,29 +32,29 @@ from xfgen.site.writer import fill_in, static_files
 
 def main(root: Path, label: str, today: date, target: Path, variant: str = "pdf/a-2b") -> None:
     project = load_project(root, today)
-    period = parse_period(label)
-    as_of = default_as_of(period, today)
-    f = compute_figures(project.cases, project.config, project.rules, period, as_of)
-    cohort = [case_status(c, project.rules, as_of) for c in project.cases if f.in_cohort(c)]
-    ledger = ledgers.register_ledger(cohort, "登记台账", Privacy.of(project.cases, False))
-    renderer = Renderer(root, SiteInfo(project.config, STAMP_TIME, STAMP_VERSION, False))
-    page = ledger_page(renderer, f"{label}/register.html", ledger, as_of, f, LEDGER_PART_ROWS)
-    site = target.parent / "site"
-    shutil.rmtree(site, ignore_errors=True)
-    (site / label).mkdir(parents=True)
-    for name, data in static_files().items():
-        (site / name).write_bytes(data)
-    blank = {STAMP_TIME.strftime("%Y-%m-%d %H:%M"): "", STAMP_VERSION.label: ""}
-    printed = [make() for make in page.print_parts] or ["".join(page.pieces())]
-    htmls = []
-    for path, html in zip(page.print_paths, printed, strict=True):
-        (site / path).write_text(fill_in(html, blank), encoding="utf-8")
-        htmls.append(site / path)
-    parts = tuple(target.with_name(f".part-{i:03d}.pdf") for i in range(len(htmls)))
     stamp = f"生成时间 {datetime.now():%Y-%m-%d %H:%M} · 数据版本 bench"
-    with Printer(
-        stamp, workers=int(os.environ.get("LEDGER_WORKERS", "0")) or None, variant=variant
-    ) as printer:
+    workers = int(os.environ.get("LEDGER_WORKERS", "0")) or None
+    with Printer(stamp, workers, variant=variant) as printer:
+        printer.start()  # as build does once the project is read (site/writer.py)
+        period = parse_period(label)
+        as_of = default_as_of(period, today)
+        f = compute_figures(project.cases, project.config, project.rules, period, as_of)
+        cohort = [case_status(c, project.rules, as_of) for c in project.cases if f.in_cohort(c)]
+        ledger = ledgers.register_ledger(cohort, "登记台账", Privacy.of(project.cases, False))
+        renderer = Renderer(root, SiteInfo(project.config, STAMP_TIME, STAMP_VERSION, False))
+        page = ledger_page(renderer, f"{label}/register.html", ledger, as_of, f, LEDGER_PART_ROWS)
+        site = target.parent / "site"
+        shutil.rmtree(site, ignore_errors=True)
+        (site / label).mkdir(parents=True)
+        for name, data in static_files().items():
+            (site / name).write_bytes(data)
+        blank = {STAMP_TIME.strftime("%Y-%m-%d %H:%M"): "", STAMP_VERSION.label: ""}
+        printed = [make() for make in page.print_parts] or ["".join(page.pieces())]
+        htmls = []
+        for path, html in zip(page.print_paths, printed, strict=True):
+            (site / path).write_text(fill_in(html, blank), encoding="utf-8")
+            htmls.append(site / path)
+        parts = tuple(target.with_name(f".part-{i:03d}.pdf") for i in range(len(htmls)))
         printer.add(PdfJob(tuple(htmls), target, parts if len(htmls) > 1 else ()))
         warnings, _ = printer.finish()
     print(f"{len(htmls)} parts", *warnings, sep="\n")

@@ -77,14 +77,18 @@ class PdfJob:
         return self.part_pdfs[index] if len(self.parts) > 1 else self.pdf
 
 
-# The footer the parts leave out, laid on every page of the joined document.
-# Margins and size match style.css's "@page ledger".
+# The footer the parts leave out, laid on every page of the joined document: pages
+# ``first`` to ``first + count - 1`` of ``total`` in one document (a long ledger's
+# footers are rendered in several, side by side). Margins and size match style.css's
+# "@page ledger".
 _FOOTER_PAGES = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
 html {{ font-family: "{font}"; }}
 @page {{ size: A4 landscape; margin: 16mm 10mm 14mm;
-  @bottom-center {{ content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-size: 9pt; }} }}
+  @bottom-center {{ content: "第 " counter(page) " 页 共 {total} 页"; font-size: 9pt; }} }}
+@page :first {{ counter-increment: page {first}; }}
 div {{ break-after: page; }} div:last-child {{ break-after: auto; }}
 </style></head><body>{pages}</body></html>"""
+FOOTER_PAGES = 100  # footer pages rendered in one document
 
 
 def find_cjk_font() -> str:
@@ -213,6 +217,11 @@ class Printer:
     def __exit__(self, *exc: object) -> None:
         self.pool.close()
 
+    def start(self) -> None:
+        """Start the processes now (rather than at the first PDF), with the stamp's
+        overlays as their first work: they get ready while the pages are being made."""
+        self._overlays()
+
     def add(self, job: PdfJob) -> None:
         self._overlays()
         self.jobs.append(job)
@@ -256,15 +265,31 @@ class Printer:
             done(finished, total)
 
         tick(2)
-        # Each PDF is joined and stamped as soon as its own parts are done, while the
-        # processes go on with the parts of the next: no step waits for all of another.
+        # Each PDF printed whole is stamped as soon as it is done, while the processes go
+        # on with the parts of the next. A PDF in parts has its page numbers rendered
+        # (in documents of FOOTER_PAGES pages, side by side) once its parts are done,
+        # then is joined and stamped.
         finals = [pool.submit(stamp_pdf, target, stamp) for target in reused]
         warnings: list[str] = []
-        for job, renders in zip(self.jobs, self.renders, strict=True):
+        footers: dict[int, list[Future[bytes]]] = {}
+        for i, (job, renders) in enumerate(zip(self.jobs, self.renders, strict=True)):
             for future in renders:
                 warnings += future.result()
                 tick()
-            finals.append(pool.submit(finish_pdf, job, self.font, stamp, self.variant))
+            if len(job.parts) > 1:
+                total = sum(map(_page_count, job.part_pdfs))
+                footers[i] = [
+                    pool.submit(footer_pages, self.font, first, total, self.variant)
+                    for first in range(1, total + 1, FOOTER_PAGES)
+                ]
+                finals.append(Future())  # filled in below
+            else:
+                finals.append(pool.submit(finish_pdf, job, self.font, stamp, self.variant))
+        for i, chunks in footers.items():
+            made = [chunk.result() for chunk in chunks]
+            finals[len(reused) + i] = pool.submit(
+                finish_pdf, self.jobs[i], self.font, stamp, self.variant, made
+            )
         lengths = {}
         for target, final in zip(targets, finals, strict=True):
             lengths[target] = final.result()
@@ -272,12 +297,36 @@ class Printer:
         return warnings, lengths
 
 
-def finish_pdf(job: PdfJob, font: str, stamp: Stamp, variant: str = "pdf/a-2b") -> int:
-    """Join the job's parts (when it has more than one), then stamp it; returns its
-    length before the stamp."""
+def finish_pdf(
+    job: PdfJob,
+    font: str,
+    stamp: Stamp,
+    variant: str = "pdf/a-2b",
+    footers: Sequence[bytes] | None = None,
+) -> int:
+    """Join the job's parts (when it has more than one) with their page numbers
+    (``footers``, see :func:`join_parts`), then stamp it; returns its length before
+    the stamp."""
     if len(job.parts) > 1:
-        join_parts(list(job.part_pdfs), job.pdf, font, variant)
+        join_parts(list(job.part_pdfs), job.pdf, font, variant, footers)
     return stamp_pdf(job.pdf, stamp)
+
+
+def footer_pages(font: str, first: int, total: int, variant: str = "pdf/a-2b") -> bytes:
+    """The page-number footers of pages ``first`` to ``first + FOOTER_PAGES - 1`` (at
+    most ``total``) of a joined document, one a page."""
+    import weasyprint
+
+    count = min(FOOTER_PAGES, total - first + 1)
+    html = _FOOTER_PAGES.format(font=font, pages="<div></div>" * count, first=first, total=total)
+    return bytes(weasyprint.HTML(string=html).write_pdf(**_options(variant)))
+
+
+def _page_count(pdf: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(pdf) as opened:
+        return len(opened.pages)
 
 
 def render_all(
@@ -313,7 +362,10 @@ class _Pool:
                 # Workers started fresh from a small server process, not forked from this
                 # one: a fork would share the build's whole memory (100,000 cases, its
                 # pages), and Python's reference counting soon copies it into each worker.
+                # The server imports WeasyPrint once, before the workers are forked from it:
+                # they start ready, sharing those pages.
                 context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["weasyprint"])
                 self.executor = ProcessPoolExecutor(self.workers, mp_context=context)
             return self.executor.submit(fn, *args)
         future: Future[T] = Future()
@@ -662,9 +714,16 @@ def is_complete_pdf(pdf: Path) -> bool:
         return False
 
 
-def join_parts(parts: list[Path], target: Path, font: str, variant: str = "pdf/a-2b") -> None:
-    """Join part PDFs and stamp continuous page numbers on them; parts beside the
-    target (not kept between builds) are removed.
+def join_parts(
+    parts: list[Path],
+    target: Path,
+    font: str,
+    variant: str = "pdf/a-2b",
+    footers: Sequence[bytes] | None = None,
+) -> None:
+    """Join part PDFs and stamp continuous page numbers on them (from ``footers``, the
+    documents :func:`footer_pages` made for the joined pages, in order; rendered here
+    when not given); parts beside the target (not kept between builds) are removed.
 
     The other parts' pages are appended to the first part, whose catalog (the XMP
     metadata, the output intent, the language) and trailer /ID the joined file keeps
@@ -672,7 +731,6 @@ def join_parts(parts: list[Path], target: Path, font: str, variant: str = "pdf/a
     other and read lazily; each stays open until the joined file is written, which
     copies the pages' objects from it."""
     import pikepdf
-    import weasyprint
 
     with contextlib.ExitStack() as opened:
         joined = opened.enter_context(pikepdf.open(parts[0]))
@@ -682,10 +740,16 @@ def join_parts(parts: list[Path], target: Path, font: str, variant: str = "pdf/a
             warnings.filterwarnings("ignore", "Copying pages from another Pdf")
             for part in parts[1:]:
                 joined.pages.extend(opened.enter_context(pikepdf.open(part)).pages)
-        footer_html = _FOOTER_PAGES.format(font=font, pages="<div></div>" * len(joined.pages))
-        footer_pdf = weasyprint.HTML(string=footer_html).write_pdf(**_options(variant))
-        footers = opened.enter_context(pikepdf.open(io.BytesIO(footer_pdf)))
-        for number, (page, footer) in enumerate(zip(joined.pages, footers.pages, strict=True)):
+        total = len(joined.pages)
+        if footers is None:
+            footers = [footer_pages(font, first, total, variant)
+                       for first in range(1, total + 1, FOOTER_PAGES)]  # fmt: skip
+        numbered = [
+            page
+            for footer in footers
+            for page in opened.enter_context(pikepdf.open(io.BytesIO(footer))).pages
+        ]
+        for number, (page, footer) in enumerate(zip(joined.pages, numbered, strict=True)):
             # as pikepdf's add_overlay does, but under a name of our own (it draws a random
             # one), so the same parts always make the same file; one name per page, as the
             # pages of a part share one resource dictionary

@@ -126,6 +126,8 @@ class SiteWriter:
         for name, data in static.items():  # the stylesheet, before any PDF
             (folder / name).write_bytes(data)
         self.printer = Printer(stamp_text, workers, font, variant, built_at)
+        if pdfs:
+            self.printer.start()
         self.reused: list[Path] = []
         self.leaks: list[Leak] = []
         # (page, its PDF) by site path, for each PDF this build makes or reuses
