@@ -7,9 +7,10 @@ takes, and what the tables show) and as RSS (shared pages counted once per
 process, so that sum errs high; kept in the JSON). When the process ends,
 ``os.wait4`` gives the main process's own peak (``ru_maxrss``), which sampling
 cannot miss. CPU seconds are the main process's own with the children it waited
-for (``os.wait4``), and for the processes below those (the PDF workers, children of
-the forkserver) the last CPU time sampled for each: what the whole tree used, to
-within one sampling interval per process.
+for (``os.wait4``), and for every other process of the tree (the forkserver, the PDF
+workers) the last CPU time sampled for each: what the whole tree used, to within one
+sampling interval per process (a short child the main process waits for, git say,
+may be counted twice for the part of it a sample saw).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def measure(command: Sequence[str], cwd: Path, log: Path) -> Run:
         start = time.perf_counter()
         process = subprocess.Popen(list(command), cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         peak = [0, 0]
-        workers: dict[int, float] = {}  # CPU seconds of each process below the children
+        workers: dict[int, float] = {}  # CPU seconds of each process below the main one
         finished = threading.Event()
         sampler = threading.Thread(target=_sample, args=(process.pid, peak, finished, workers))
         sampler.start()
@@ -88,7 +89,7 @@ def _sample(
 def tree_memory(root: int, workers: dict[int, float] | None = None) -> tuple[int, int]:
     """The summed RSS and PSS in bytes of ``root`` and all its descendants (0 once gone).
     PSS splits a page shared by n processes (forked PDF workers) into n parts. The CPU
-    seconds of each descendant below ``root``'s children go into ``workers``."""
+    seconds of each descendant go into ``workers``."""
     parents: dict[int, list[int]] = {}
     cpu: dict[int, float] = {}
     for entry in os.scandir("/proc"):
@@ -106,7 +107,7 @@ def tree_memory(root: int, workers: dict[int, float] | None = None) -> tuple[int
     while todo:
         pid, depth = todo.pop()
         todo += [(child, depth + 1) for child in parents.get(pid, [])]
-        if workers is not None and depth >= 2 and pid in cpu:
+        if workers is not None and depth >= 1 and pid in cpu:
             workers[pid] = cpu[pid]
         try:
             with open(f"/proc/{pid}/statm", "rb") as statm:
