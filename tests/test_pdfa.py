@@ -125,12 +125,13 @@ CASES = [
 
 
 def small_build(
-    root: Path, jobs: int = 2, full: bool = False
+    root: Path, jobs: int = 2, full: bool = False, steps: list[tuple[int, int]] | None = None
 ) -> tuple[BuildResult, tuple[datetime, datetime], list[str]]:
     said: list[str] = []
     started = datetime.now().astimezone().replace(microsecond=0)
     result = build_site(root, root / "output", TODAY, [PERIOD], ledger_part_rows=2, jobs=jobs,
-                        full=full, progress=said.append)  # fmt: skip
+                        full=full, progress=said.append,
+                        pdf_progress=lambda *step: steps.append(step) if steps is not None else None)  # fmt: skip
     return result, (started, datetime.now().astimezone()), said
 
 
@@ -192,10 +193,14 @@ def test_an_edit_re_renders_only_what_it_changed_and_every_pdf_still_conforms(
     case = copy_3b / "cases/2026/XF2026-0003.yaml"
     case.write_text(case.read_text(encoding="utf-8").replace("路灯损坏", "路灯损坏已久"),
                     encoding="utf-8")  # fmt: skip
-    result, built, said = small_build(copy_3b)
+    steps: list[tuple[int, int]] = []
+    result, built, said = small_build(copy_3b, steps=steps)
     after = rendered(out)
     changed = sorted(name for name in after if after[name] != before[name])
     assert changed == [f"{PERIOD}/register.pdf", f"{PERIOD}/units/城关镇.pdf"]
+    # The PDF work counted out of one total, to the end: 2 stamp overlays, the 2 parts
+    # printed again (one of each ledger), every PDF joined or stamped.
+    assert steps == [(n, 4 + len(after)) for n in range(2, 4 + len(after) + 1)]
     assert result.reused == len(after) - 2
     assert f"生成 2 份 PDF，沿用上次未变的 {len(after) - 2} 份" in said
     check_site(out, "pdf/a-3b", built, figures=stats_json(copy_3b))

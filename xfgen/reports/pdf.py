@@ -277,10 +277,10 @@ class Printer:
                 warnings += future.result()
                 tick()
             if len(job.parts) > 1:
-                total = sum(map(_page_count, job.part_pdfs))
+                pages = sum(map(_page_count, job.part_pdfs))
                 footers[i] = [
-                    pool.submit(footer_pages, self.font, first, total, self.variant)
-                    for first in range(1, total + 1, FOOTER_PAGES)
+                    pool.submit(footer_pages, self.font, first, pages, self.variant)
+                    for first in range(1, pages + 1, FOOTER_PAGES)
                 ]
                 finals.append(Future())  # filled in below
             else:
