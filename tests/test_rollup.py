@@ -347,6 +347,14 @@ def test_check_passes_a_good_roll_up_and_an_office_command_is_refused(
             "已在第 1 个单位中列出",
         ),
         ("office: 市\nrollup:\n  offices:\n    - path: offices/nested\n", "汇总不能嵌套"),
+        (
+            "office: 市\nrollup:\n  offices:\n    - path: offices/a\n      site: javascript:alert(1)\n",
+            "不是网址",
+        ),
+        (
+            "office: 市\nrollup:\n  offices:\n    - path: offices/a\n      site: ../hekou/\n",
+            "应写该单位网站的完整地址",
+        ),
     ],
 )
 def test_roll_up_configuration_problems_are_named(

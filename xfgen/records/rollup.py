@@ -11,6 +11,7 @@ one office at a time keeps one office's cases in memory.
 from __future__ import annotations
 
 import multiprocessing
+import re
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as MappingType
 from concurrent.futures import ProcessPoolExecutor
@@ -36,6 +37,9 @@ from xfgen.records.models import (
 from xfgen.records.schema import Field, Reader
 
 ROLLUP_KEY = "rollup"
+# An office's own site, linked from the roll-up's index: an address, never a script or a
+# path leaving the roll-up's site.
+_SITE = re.compile(r"https?://[^\s\x00-\x1f\x7f\"'<>]+", re.IGNORECASE)
 J = TypeVar("J")
 R = TypeVar("R")
 JOBS = 2  # processes that read offices (the machine this is sized for: 2 cores)
@@ -208,7 +212,15 @@ def _read_members(rollup: Node, reader: Reader, root: Path) -> tuple[Member, ...
             )
             continue
         seen[resolved] = index
-        members.append(Member(kind, folder, values.get("site")))
+        site = values.get("site")
+        if site is not None and not _SITE.fullmatch(site):
+            reader.problem(
+                reader.positions[f"{name}.site"],
+                f"{name}.site",
+                f"“{site}”不是网址：site 应写该单位网站的完整地址，如 http://intranet/hekou/。",
+            )
+            continue
+        members.append(Member(kind, folder, site))
     return tuple(members)
 
 
