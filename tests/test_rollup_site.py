@@ -2,7 +2,8 @@
 repository, run as a user would, on two small offices, one read in place and one from its
 export, with hand-checked figures.
 
-测试县信访局 (read in place; its own site given), 2026H1 as of 2026-06-30:
+测试县信访局 (read in place; its own site given), 2026H1 as of 2026-06-30, with one
+activity (接访 by 李书记, 县级领导, 1 批 2 人次, 2026-03-10):
   A0 received 2025-01-02, accepted 2025-01-03, open (城关镇, leader 张县长), 挂牌督办
      by 县委督查室 on 2026-03-01: 积案 at 2026-06-30 (543 days), not at 2025-12-31 (362)
   A1 received 01-05 来访 6 people, accepted 01-08, closed 02-28 满意   (城关镇)
@@ -21,6 +22,7 @@ import html
 import re
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,8 @@ from test_rollup import CASES_A, CASES_B, HOLIDAYS_B, OFFICE_A, OFFICE_B, TODAY,
 from test_rollup import write as write_file
 from test_serve import get, start, wait_for
 
+from xfgen.records.models import Config
+from xfgen.reports.wording import Vocabulary
 from xfgen.site.guard import office_text
 
 SITE_A = "http://intranet.example.invalid/ceshi/"
@@ -49,6 +53,15 @@ A0 = case(
     leader="张县长",
     supervision="\n  - date: 2026-03-01\n    by: 县委督查室\n    kind: 挂牌督办",
 )
+ACTIVITY = """\
+id: HD2026-0001
+date: 2026-03-10
+kind: 接访
+leader: 李书记（县委书记）
+level: 县级领导
+batches: 1
+people: 2
+"""
 # What no file of the city's site may hold: every petitioner of both offices is 王某某
 # with this phone and ID number, masked or not.
 PERSONAL = ("王某某", "王**", "王*", "13800001234", "138****1234", "110101199001011234", "****")
@@ -76,6 +89,7 @@ def make_city(tmp: Path) -> Path:
     root = tmp / "city"
     office(root / "offices" / "a", OFFICE_A, CASES_A)
     write_file(root, "offices/a/cases/2025/A0.yaml", A0)
+    write_file(root, "offices/a/activities/2026/HD2026-0001.yaml", ACTIVITY)
     hekou = office(tmp / "hekou", OFFICE_B, CASES_B, HOLIDAYS_B)
     done = cli(hekou, "export", "--format", "parquet", "--out", str(root / "exports/hekou"))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -135,8 +149,13 @@ def test_the_city_summary_words_the_pooled_figures(city_site: Path) -> None:
     assert "测试县信访局22150.0%" in summary  # 登记, 已受理, 已办结, 办结率 …
     assert "河口县信访局43133.3%" in summary
     assert "合计65240.0%" in summary
+    # section 三 names levels, not leaders
+    assert (
+        "各级领导接访、下访、约访共1次1批2人次，人次同比增加2人次；其中接访1次1批2人次。" in summary
+    )
+    assert "县级领导1次1批2人次。" in summary
     # units and leaders belong to their offices: none is named in the city's summary
-    for word in ("城关镇", "河口镇", "张县长", "责任单位排名"):
+    for word in ("城关镇", "河口镇", "张县长", "李书记", "县委书记", "责任单位排名"):
         assert word not in summary
 
 
@@ -221,3 +240,24 @@ def test_a_roll_up_has_no_internal_build(tmp_path: Path) -> None:
     done = cli(root, "build", "--internal")
     assert done.returncode != 0 and "没有内部版" in done.stderr
     assert not (root / "output-internal").exists() and not (root / "output").exists()
+
+
+def test_a_city_lists_labels_in_order_of_first_appearance_after_mapping() -> None:
+    first = Config(
+        "甲县", ("来信", "来访"), ("本级受理",), ("城建/拆迁", "劳动社保/工资拖欠"), (), ("解决",)
+    )
+    second = Config(
+        "乙县", ("网上信访", "来信"), ("上级交办", "本级受理"),
+        ("城乡建设/征地拆迁", "教育/学校管理"), (), ("不予支持", "解决"),
+    )  # fmt: skip
+    crosswalk = {"categories": {"城建/拆迁": "城乡建设/征地拆迁"}}
+
+    def relabel(vocabulary: str, label: str) -> str:
+        return crosswalk.get(vocabulary, {}).get(label, label)
+
+    words = Vocabulary.combined([first, second], relabel, 0.6)
+    assert words.channels == ("来信", "来访", "网上信访")
+    assert words.sources == ("本级受理", "上级交办")
+    assert words.categories == ("城乡建设/征地拆迁", "劳动社保/工资拖欠", "教育/学校管理")
+    assert words.outcomes == ("解决", "不予支持")
+    assert words.leaders == () and words.backlog_target == Fraction(3, 5)
