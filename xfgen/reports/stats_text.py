@@ -260,7 +260,7 @@ def format_rollup_stats(figures: Mapping[str, Any]) -> str:
                 str(counts["cases"]),
                 str(counts["accepted"]),
                 str(counts["closed"]),
-                *(percent(_fraction(office, key)) for _, key in _ROLLUP_RATE_ROWS),
+                *(percent(wording.rate(office, key)) for _, key in _ROLLUP_RATE_ROWS),
             ]
         )
     lines += _table(header, rows, "lrrrrrrr")
@@ -290,16 +290,8 @@ def format_rollup_stats(figures: Mapping[str, Any]) -> str:
 def _main_rows(figures: Mapping[str, Any]) -> list[list[str]]:
     counts = figures["counts"]
     rows = [[name, str(counts[key])] for name, key in _COUNT_ROWS if key in counts]
-    rows += [[name, percent(_fraction(figures, key))] for name, key in _RATE_ROWS]
+    rows += [[name, percent(wording.rate(figures, key))] for name, key in _RATE_ROWS]
     total, closed = counts.get("handling_days_total"), counts["closed"]
     days = Fraction(total, closed) if total is not None and closed else None
     rows.append(["平均办理天数", decimal(days)])
     return rows
-
-
-def _fraction(figures: Mapping[str, Any], key: str) -> Fraction | None:
-    pair = figures.get("fractions", {}).get(key)
-    if pair is None:
-        value = figures["rates"].get(key)  # an object without fractions: the float as written
-        return None if value is None else Fraction(repr(value))
-    return Fraction(pair[0], pair[1]) if pair[1] else None

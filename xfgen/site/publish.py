@@ -29,10 +29,11 @@ import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
+from xfgen import folders
 from xfgen.errors import XfgenError
 from xfgen.site.manifest import MANIFEST, read_manifest
 
-MARKER = ".xfgen-site"  # written into every site, so a rebuild only ever replaces one of ours
+MARKER = folders.SITE_MARKER  # written into every site, so a rebuild only ever replaces one of ours
 # href="..." / src='...' / src=... in a page: its links to files
 _LINK = re.compile(rb"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
