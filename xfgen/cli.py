@@ -267,7 +267,7 @@ def build(
     out: Path | None,
     internal: bool,
 ) -> None:
-    """检查全部事项并生成统计报告、台账和排行榜（HTML 和 PDF）。"""
+    """检查全部事项并生成统计报告、台账和排行榜（HTML 和 PDF）；汇总仓库中生成全市的总结和合并台账。"""
     from xfgen.site.build import INTERNAL_OUTPUT, OUTPUT, InvalidData, build_site
 
     # Stopped by a service manager or `kill`: unwind as after Ctrl-C, so the staging
