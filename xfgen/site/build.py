@@ -88,6 +88,31 @@ def data_paths(root: Path) -> tuple[str, ...]:
     return DATA_PATHS
 
 
+@dataclass(frozen=True)
+class Dates:
+    """How each period's as-of date is chosen: without --period, --as-of D builds the site as
+    it would have been built on day D; a roll-up's default is never later than its oldest
+    export (``cap``)."""
+
+    today: date
+    as_of: date | None  # --as-of
+    chosen_by_user: bool  # --period given
+    cap: date | None  # the oldest export's day
+
+    @property
+    def day(self) -> date:
+        """The site's day: default periods begun by it, current ledgers as of it."""
+        if self.as_of is not None:
+            return self.as_of
+        return min(self.today, self.cap) if self.cap else self.today
+
+    def of(self, period: Period) -> date:
+        if self.as_of is None:
+            day = default_as_of(period, self.today)
+            return min(day, self.cap) if self.cap else day
+        return self.as_of if self.chosen_by_user else default_as_of(period, self.as_of)
+
+
 class InvalidData(XfgenError):
     """Some case files are invalid: nothing is built."""
 
@@ -148,11 +173,8 @@ def build_site(
     if project.problems:
         raise InvalidData(project.problems)
     fonts = print_fonts(find_cjk_font())
-    # Without --period, --as-of D builds the site as it would have been built on day D.
-    chosen_by_user = bool(chosen)
-    chosen = chosen or [
-        p for p in default_periods(project.cases, as_of or today) if p not in removed
-    ]
+    dates = Dates(today, as_of, chosen_by_user=bool(chosen), cap=None)
+    chosen = chosen or [p for p in default_periods(project.cases, dates.day) if p not in removed]
     built_at = datetime.now().replace(microsecond=0)
     version = data_version(root, DATA_PATHS)
     # Pages are rendered with placeholders for what changes on every build; the web
@@ -174,10 +196,7 @@ def build_site(
                        pdfs, jobs, project.config.pdf_variant, built_at)
         )  # fmt: skip
         for period in chosen:
-            if as_of is None:
-                period_as_of = default_as_of(period, today)
-            else:
-                period_as_of = as_of if chosen_by_user else default_as_of(period, as_of)
+            period_as_of = dates.of(period)
             check_as_of(period, period_as_of)
             progress(f"计算并生成 {period.name}（截至 {period_as_of}）")
             figures = compute_figures(
@@ -185,13 +204,13 @@ def build_site(
                 project.activities,
             )  # fmt: skip
             entries.append(period_site(renderer, project, figures, ledger_part_rows, site.add))
-        current_links = current_site(renderer, project, as_of or today, ledger_part_rows, site.add)
+        current_links = current_site(renderer, project, dates.day, ledger_part_rows, site.add)
         changes_link = None if as_of else meeting_changes(renderer, project, today, site.add)
         kept = kept_entries(last, chosen, removed)
         entries = sorted(entries + kept, key=period_order)
         notes = kept_notes(out, last, removed)
         site.add(page(renderer, "index.html", "index.html", "信访工作报告", None, pdf=False,
-                      entries=entries, current=current_links, current_as_of=as_of or today,
+                      entries=entries, current=current_links, current_as_of=dates.day,
                       changes=changes_link))  # fmt: skip
         keep_periods(site, out, folder, last, kept)
         (folder / MARKER).write_text(kind + "\n", encoding="utf-8")

@@ -122,6 +122,19 @@ class Secrets:
             names = {name: src for name, src in names.items() if name not in others}
         return cls(values, {line: src for line, src in lines.items() if line not in public}, names)
 
+    @classmethod
+    def merged(cls, many: Iterable[Secrets]) -> Secrets:
+        """The values of several trees at once (a roll-up's offices), each named by the
+        first tree that holds it."""
+        values: dict[str, str] = {}
+        lines: dict[str, str] = {}
+        names: dict[str, str] = {}
+        for secrets in many:
+            values = {**secrets.values, **values}
+            lines = {**secrets.lines, **lines}
+            names = {**secrets.names, **names}
+        return cls(values, lines, names)
+
 
 def find_leaks(pages: Iterable[tuple[str, str]], secrets: Secrets) -> list[Leak]:
     """Every secret found in the rendered ``pages`` (site path, HTML), in page order."""

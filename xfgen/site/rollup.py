@@ -14,8 +14,8 @@ and worded by the same functions as one office's summary.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from xfgen.figures.compute import (
     figures_to_json,
     snapshot_to_json,
 )
-from xfgen.figures.periods import Period, check_as_of, default_as_of, parse_period
+from xfgen.figures.periods import Period, check_as_of, parse_period
 from xfgen.figures.pooling import PoolSettings, backlog_schedules, pool, pool_block
 from xfgen.records.models import Config
 from xfgen.records.rollup import (
@@ -57,6 +57,7 @@ from xfgen.site.build import (
     STAMP_TIME,
     STAMP_VERSION,
     BuildResult,
+    Dates,
     InvalidData,
     asked_periods,
     default_periods,
@@ -105,30 +106,6 @@ class OfficePart:
     own_periods: tuple[str, ...] = ()  # the half years and years it has cases in
     current_backlog: tuple[LedgerRow, ...] = ()  # its 积案 at the site's day
     secrets: Secrets | None = None
-
-
-@dataclass(frozen=True)
-class Dates:
-    """How each period's as-of date is chosen (as for one office; a roll-up's default is
-    never later than its oldest export)."""
-
-    today: date
-    as_of: date | None  # --as-of
-    chosen_by_user: bool  # --period given
-    cap: date | None  # the oldest export's day
-
-    @property
-    def day(self) -> date:
-        """The site's day: default periods begun by it, current ledgers as of it."""
-        if self.as_of is not None:
-            return self.as_of
-        return min(self.today, self.cap) if self.cap else self.today
-
-    def of(self, period: Period) -> date:
-        if self.as_of is None:
-            day = default_as_of(period, self.today)
-            return min(day, self.cap) if self.cap else day
-        return self.as_of if self.chosen_by_user else default_as_of(period, self.as_of)
 
 
 @dataclass(frozen=True)
@@ -248,7 +225,7 @@ def build_rollup_site(
     stamp_text = f"{build_stamp(built_at)} · 数据版本 {version.label}"
     names = [part.name for part in parts]
     settings = rollup_settings(names, config.labels, config.leaderboard, config.backlog_target)
-    secrets = _merged(part.secrets for part in parts)
+    secrets = Secrets.merged(part.secrets for part in parts if part.secrets is not None)
 
     entries: list[PeriodEntry] = []
     with contextlib.ExitStack() as stack:
@@ -327,11 +304,10 @@ def read_offices(
         office_part, [_Job(root, config.members[i], dates, labels) for i, labels in again]
     )
     for (i, _), part in zip(again, more, strict=True):
-        parts[i] = OfficePart(
-            parts[i].name, parts[i].config, part.problems, parts[i].warnings,
-            {**parts[i].periods, **part.periods}, parts[i].own_periods,
-            parts[i].current_backlog, parts[i].secrets,
-        )  # fmt: skip
+        earlier = parts[i]
+        parts[i] = replace(
+            earlier, problems=part.problems, periods={**earlier.periods, **part.periods}
+        )
     return parts
 
 
@@ -404,19 +380,6 @@ def _supervision_note(rows: int, stats: dict[str, Any]) -> str:
         + (f"；按督办类型：{kinds}（一件事项可有多种督办）" if kinds else "")
         + "。每件列出本期最近一次督办，按督办日期排列。汇总台账不含信访人信息和反映问题。"
     )
-
-
-def _merged(secrets: Iterable[Secrets | None]) -> Secrets:
-    """The values no page of the city may hold: every office's."""
-    values: dict[str, str] = {}
-    lines: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for s in secrets:
-        if s is not None:
-            values |= {k: v for k, v in s.values.items() if k not in values}
-            lines |= {k: v for k, v in s.lines.items() if k not in lines}
-            names |= {k: v for k, v in s.names.items() if k not in names}
-    return Secrets(values, lines, names)
 
 
 def _period_key(label: str) -> tuple[date, int]:
