@@ -275,3 +275,75 @@ def test_a_damaged_cached_part_is_printed_again(root: Path) -> None:
     build_site(root, out, date.fromisoformat(TODAY), ["2026H1"], ledger_part_rows=1)
     assert len(pdf_text(out / "2026H1/register.pdf")) >= 1
     assert "XF2026-0003" in "".join(pdf_text(out / "2026H1/register.pdf"))
+
+
+# ---------------------------------------------------------------- pages not rendered again
+
+
+def cached_pages(root: Path) -> dict[str, int]:
+    """The ledger pages kept for a later build (each file written when its page was
+    rendered, by name and inode: a page carried over leaves its file as it was)."""
+    return {p.name: p.stat().st_ino for p in (root / ".xfgen-cache/pages").glob("*.html")}
+
+
+# Ledger pages of the small repository: 7 in each of its 4 periods (3 case ledgers,
+# 3 office-work ledgers, 1 unit ledger) and the 2 current ledgers.
+LEDGER_PAGES = 7 * 4 + 2
+
+
+def test_a_ledger_whose_inputs_did_not_change_is_not_rendered_again(root: Path) -> None:
+    before = cached_pages(root)
+    assert len(before) == LEDGER_PAGES
+    case = root / "cases/2026/XF2026-0002.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace("路灯损坏", "路灯损坏已久"), encoding="utf-8"
+    )
+    code, out, err = build(root)
+    assert code == 0, out + err
+    after = cached_pages(root)
+    # The summary shows in 4 ledgers (the register ledgers of 2026H1 and 2026, 城关镇's
+    # of both): rendered again, each kept under what it is now made from. The other 26
+    # were written from the last build's HTML, not rendered.
+    assert len(set(after) - set(before)) == 4
+    assert {name: after[name] for name in before} == before
+    html = (root / "output/2026H1/register.html").read_text(encoding="utf-8")
+    assert "路灯损坏已久" in html
+
+
+def test_a_damaged_kept_page_is_rendered_again(root: Path) -> None:
+    before = web_pages(root / "output")
+    for page in (root / ".xfgen-cache/pages").glob("*.html"):
+        page.write_text("<p>上次的网页</p>", encoding="utf-8")
+    code, out, err = build(root)
+    assert code == 0, out + err
+    assert web_pages(root / "output") == before
+    assert len(cached_pages(root)) == LEDGER_PAGES
+
+
+def test_a_template_of_the_office_renders_every_ledger_again(root: Path) -> None:
+    before = cached_pages(root)
+    (root / "templates").mkdir()
+    (root / "templates/ledger.html").write_text(
+        '{% extends "!theme/ledger.html" %}\n'
+        "{% block crumbs %}{{ super() }} › 本办的台账模板{% endblock %}\n",
+        encoding="utf-8",
+    )
+    code, out, err = build(root)
+    assert code == 0, out + err
+    assert len(set(cached_pages(root)) - set(before)) == LEDGER_PAGES
+    ledgers = [p for p in web_pages(root / "output").items() if '<table class="ledger"' in p[1]]
+    assert len(ledgers) == LEDGER_PAGES
+    assert all("本办的台账模板" in html for path, html in ledgers)
+
+
+def test_new_secrets_render_every_ledger_again(root: Path) -> None:
+    """A page carried over is not scanned again: only while the guard looks for the same
+    secrets as when it was rendered."""
+    before, pages = cached_pages(root), web_pages(root / "output")
+    case = root / "cases/2025/XF2025-0001.yaml"
+    case.write_text(case.read_text(encoding="utf-8") + "notes: 内部备注：来电已核实\n",
+                    encoding="utf-8")  # fmt: skip
+    code, out, err = build(root)
+    assert code == 0, out + err
+    assert len(set(cached_pages(root)) - set(before)) == LEDGER_PAGES
+    assert web_pages(root / "output") == pages

@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import re
 import subprocess
+import threading
 import warnings
 import zlib
 from collections.abc import Callable, Sequence
@@ -210,17 +211,50 @@ class Printer:
         self.jobs: list[PdfJob] = []
         self.renders: list[list[Future[list[str]]]] = []  # each job's parts
         self.overlays: list[Future[bytes]] = []
+        self.starting: threading.Thread | None = None
+        self.reused: list[Path] = []  # PDFs taken over from the last site: stamped again
+        self.stamps: dict[Path, Future[int]] = {}  # ... those already being stamped
+        self.stamp: Stamp | None = None  # once the overlays are ready
 
     def __enter__(self) -> Printer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._started()
         self.pool.close()
 
     def start(self) -> None:
         """Start the processes now (rather than at the first PDF), with the stamp's
-        overlays as their first work: they get ready while the pages are being made."""
-        self._overlays()
+        overlays as their first work: they get ready while the pages are being made.
+        In the background: the server the processes come from first imports WeasyPrint."""
+        if self.pool.workers == 1:
+            self._overlays()
+        elif self.starting is None and not self.overlays:
+            self.starting = threading.Thread(target=self._start, daemon=True)
+            self.starting.start()
+
+    def _start(self) -> None:
+        with contextlib.suppress(Exception):  # tried again, and reported, where next needed
+            self._overlays()
+
+    def _started(self) -> None:
+        if self.starting is not None and self.starting is not threading.current_thread():
+            self.starting.join()
+            self.starting = None
+
+    def reuse(self, pdf: Path) -> None:
+        """A PDF taken over from the last site, to get this build's stamp: at once when
+        the overlays are ready (the processes are idle while pages are written), else
+        in :meth:`finish`."""
+        self.reused.append(pdf)
+        if self.stamp is None and self.overlays and self.starting is None:
+            if all(future.done() for future in self.overlays):
+                portrait, landscape = (future.result() for future in self.overlays)
+                self.stamp = Stamp(portrait, landscape, self.built_at)
+        elif self.starting is not None and not self.starting.is_alive():
+            self._started()  # the overlays are asked for: ready soon
+        if self.stamp is not None:
+            self.stamps[pdf] = self.pool.submit(stamp_pdf, pdf, self.stamp)
 
     def add(self, job: PdfJob) -> None:
         self._overlays()
@@ -235,6 +269,7 @@ class Printer:
 
     def _overlays(self) -> list[Future[bytes]]:
         """The stamp's two overlay pages, asked for first, ahead of any part."""
+        self._started()
         if not self.overlays:
             self.overlays = [
                 self.pool.submit(_stamp_overlay, self.stamp_text, self.font, side, self.variant)
@@ -250,12 +285,13 @@ class Printer:
         """Wait for the parts, join them, then stamp each new and each ``reused`` PDF.
         Returns WeasyPrint's warnings and, for every PDF, its length before the stamp
         (what a later build can reuse). ``done(finished, total)`` follows the work."""
+        reused = [*self.reused, *reused]
         if not self.jobs and not reused:
             return [], {}
         pool = self.pool
         portrait, landscape = (future.result() for future in self._overlays())
-        stamp = Stamp(portrait, landscape, self.built_at)
-        targets = list(reused) + [job.pdf for job in self.jobs]
+        stamp = self.stamp or Stamp(portrait, landscape, self.built_at)
+        targets = reused + [job.pdf for job in self.jobs]
         total = 2 + sum(map(len, self.renders)) + len(targets)
         finished = 0
 
@@ -269,7 +305,7 @@ class Printer:
         # on with the parts of the next. A PDF in parts has its page numbers rendered
         # (in documents of FOOTER_PAGES pages, side by side) once its parts are done,
         # then is joined and stamped.
-        finals = [pool.submit(stamp_pdf, target, stamp) for target in reused]
+        finals = [self.stamps.get(t) or pool.submit(stamp_pdf, t, stamp) for t in reused]
         warnings: list[str] = []
         footers: dict[int, list[Future[bytes]]] = {}
         for i, (job, renders) in enumerate(zip(self.jobs, self.renders, strict=True)):

@@ -17,15 +17,17 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from xfgen.figures.office_work import Activities, OfficeWork
 from xfgen.records.models import Case
 
 if TYPE_CHECKING:
     from xfgen.figures.compute import PeriodFigures
+
+T = TypeVar("T")
 
 HIDDEN = "—"
 REPORTER_HIDDEN = "不公开"  # the ledgers explain it in their note
@@ -131,6 +133,11 @@ class Privacy:
     reporter_names: frozenset[str] = frozenset()
     reporter_values: frozenset[str] = frozenset()  # digits only
     reporter_lengths: tuple[int, ...] = ()
+    # what each case's texts were shown as, by (use, case, text): a case is in many ledgers
+    # of a build, its texts screened once (the case is kept with it: its id is not reused)
+    _shown: dict[tuple[str, int, str], tuple[Case, Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, cases: Iterable[Case], internal: bool) -> Privacy:
@@ -162,6 +169,9 @@ class Privacy:
         )
 
     def petitioner(self, case: Case) -> PetitionerView:
+        return self._once("petitioner", case, "", self._petitioner)
+
+    def _petitioner(self, case: Case, _: str) -> PetitionerView:
         view = petitioner_view(case, self.internal)
         if self.internal or case.is_reporting:
             return view
@@ -171,7 +181,17 @@ class Privacy:
     def case_text(self, text: str, case: Case) -> str:
         """A case's text about the matter (summary, not_accepted.reason, extension.reason,
         progress[].action) as it may be shown."""
-        return self._screen(self._omit_own(text, case))
+        return self._once("text", case, text, lambda c, t: self._screen(self._omit_own(t, c)))
+
+    def _once(self, use: str, case: Case, text: str, show: Callable[[Case, str], T]) -> T:
+        """``show(case, text)``, worked out once per case and text."""
+        key = (use, id(case), text)
+        try:
+            return cast(T, self._shown[key][1])
+        except KeyError:
+            shown = show(case, text)
+            self._shown[key] = (case, shown)
+            return shown
 
     def text(self, text: str) -> str:
         """Text about the matter not tied to one case (an activity's summary or place)."""
@@ -182,6 +202,11 @@ class Privacy:
         numbers masked, every 检举控告类 reporter's name and numbers replaced by "（略）",
         the case's own petitioner's name masked; other petitioner names left as written
         (officials share names with petitioners)."""
+        if case is not None:
+            return self._once("official", case, text, self._official)
+        return self._official(None, text)
+
+    def _official(self, case: Case | None, text: str) -> str:
         text = self._omit_reporters(self._omit_own(text, case) if case else text)
         if self.internal:
             return text

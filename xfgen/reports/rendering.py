@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
+import hashlib
+import os
 import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping
@@ -136,6 +139,33 @@ class Renderer:
         self.root = root
         self.site = site
         self.env = make_environment(root)
+        self._templates: str | None = None  # see fingerprint()
+        self._shared: dict[int, tuple[object, str]] = {}  # see fingerprint()
+
+    def fingerprint(self, template: str, *values: object, shared: object = None) -> str | None:
+        """What the page rendered from ``template`` with ``values`` is made of, as a
+        digest, so a build can know a page did not change without rendering it: the
+        values by their ``repr`` (every field of the dataclasses that carry them), the site
+        the page belongs to, every template (the office's own too), xfgen's own code.
+        ``shared``: a large value many pages have (a period's figures), digested once.
+
+        A value whose ``repr`` varies between runs (a set's order) costs a render, never a
+        wrong page. None: no digest can be trusted (the office's ``templates/`` holds
+        something other than plain files), the page is rendered every time."""
+        if self._templates is None:
+            self._templates = _templates_digest(self.root / USER_TEMPLATES) or ""
+        if not self._templates:
+            return None
+        digest = hashlib.sha256(f"{self._templates}\0{self.site!r}\0{template}".encode())
+        if shared is not None:
+            kept = self._shared.get(id(shared))
+            if kept is None or kept[0] is not shared:
+                kept = (shared, hashlib.sha256(repr(shared).encode()).hexdigest())
+                self._shared[id(shared)] = kept  # kept alive: its id is not reused
+            digest.update(f"\0{kept[1]}".encode())
+        for value in values:
+            digest.update(b"\0" + repr(value).encode())
+        return digest.hexdigest()
 
     def page(
         self,
@@ -266,6 +296,47 @@ class Narrated:
 
     name: str
     html: Markup
+
+
+@functools.cache
+def _code_digest() -> str:
+    """xfgen's own code, templates and static files (a page's HTML depends on all of it)."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html", ".css", ".js") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _templates_digest(folder: Path) -> str | None:
+    """xfgen's code and the office's ``templates/`` folder (names and contents) as one
+    digest; None when the folder holds anything but plain files and folders (a link, a
+    pipe): such a folder is read only as the templates are, on every render."""
+    digest = hashlib.sha256(_code_digest().encode())
+    if not folder.exists() and not folder.is_symlink():
+        return digest.hexdigest()
+    if folder.is_symlink() or not folder.is_dir():
+        return None
+    try:
+        for top, dirs, files in os.walk(folder, onerror=_raise):
+            dirs.sort()
+            if any(Path(top, d).is_symlink() for d in dirs):
+                return None
+            for name in sorted(files):
+                path = Path(top, name)
+                if path.is_symlink() or not path.is_file() or path.stat().st_size > 1 << 20:
+                    return None
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def unknown_placeholder(rel: str, source: str, message: str, values: dict[str, Any]) -> str:

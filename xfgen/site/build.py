@@ -191,11 +191,15 @@ def build_site(
         folder = stack.enter_context(staging(out))
         last = read_manifest(out, kind)
         secrets = Secrets.of(project.cases, project.activities, internal)
+        privacy = Privacy.of(project.cases, internal)  # one for every page: a case's texts
+        # are screened once, however many ledgers show them
         site = stack.enter_context(
             SiteWriter(folder, out, last, stamps, secrets, root / PARTS_CACHE, stamp_text, full,
                        pdfs, jobs, project.config.pdf_variant, built_at)
         )  # fmt: skip
-        for period in chosen:
+        # Newest first: an edit is most often of a recent case, and the PDFs it changes
+        # are then printed while the older periods' pages are being written.
+        for period in sorted(chosen, key=lambda p: (p.end, p.end - p.start), reverse=True):
             period_as_of = dates.of(period)
             check_as_of(period, period_as_of)
             progress(f"计算并生成 {period.name}（截至 {period_as_of}）")
@@ -203,8 +207,12 @@ def build_site(
                 project.cases, project.config, project.rules, period, period_as_of,
                 project.activities,
             )  # fmt: skip
-            entries.append(period_site(renderer, project, figures, ledger_part_rows, site.add))
-        current_links = current_site(renderer, project, dates.day, ledger_part_rows, site.add)
+            entries.append(
+                period_site(renderer, project, privacy, figures, ledger_part_rows, site.add)
+            )
+        current_links = current_site(
+            renderer, project, privacy, dates.day, ledger_part_rows, site.add
+        )
         changes_link = None if as_of else meeting_changes(renderer, project, today, site.add)
         kept = kept_entries(last, chosen, removed)
         entries = sorted(entries + kept, key=period_order)
@@ -384,7 +392,10 @@ def ledger_page(
             ledger, site.config.office, as_of, site.internal, provisional
         )
 
-    return Page(path, html, True, parts, files=((xlsx, workbook),))
+    inputs = renderer.fingerprint(
+        "ledger.html", path, ledger, as_of, f is None, part_rows, provisional, crumb, shared=f
+    )
+    return Page(path, html, True, parts, files=((xlsx, workbook),), inputs=inputs)
 
 
 def month_parts(ledger: ledgers.Ledger, part_rows: int) -> list[tuple[int, int]]:
@@ -420,12 +431,12 @@ def download(path: str) -> tuple[str, str]:
 def period_site(
     renderer: Renderer,
     project: Project,
+    privacy: Privacy,
     f: PeriodFigures,
     part_rows: int,
     add: Callable[[Page], None],
 ) -> PeriodEntry:
     """Summary, leaderboard and ledgers of one period, each page handed to ``add`` as made."""
-    privacy = Privacy.of(project.cases, renderer.site.internal)
     f = privacy.figures(f)  # the summary names leaders: screened like any official's name
     label = f.period.label
     name = f.period.name
@@ -498,12 +509,12 @@ def office_work_ledgers(
 def current_site(
     renderer: Renderer,
     project: Project,
+    privacy: Privacy,
     as_of: date,
     part_rows: int,
     add: Callable[[Page], None],
 ) -> tuple[Link, ...]:
     """The ledgers as of the build day: what is open and what is backlog now."""
-    privacy = Privacy.of(project.cases, renderer.site.internal)
     open_now = open_cases(project.cases, project.rules, as_of)
     backlog_now = backlog_cases(project.cases, project.rules, as_of)
     open_ledger = ledgers.open_ledger(open_now, "当前在办事项台账", privacy)

@@ -15,11 +15,13 @@ scanning the HTML (with the attributes a PDF's metadata is made of: <title>,
 from PDFs, which splits CJK lines and digit runs unpredictably. Office files
 beside a page (.xlsx, .docx) are scanned as the text of their XML. The caller
 passes only the pages it rendered: pages reused unchanged from the last site
-were scanned when they were made.
+were scanned when they were made, and a page is reused without rendering it only
+when the secrets looked for are the same as then (:meth:`Secrets.fingerprint`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -121,6 +123,14 @@ class Secrets:
         if internal:
             names = {name: src for name, src in names.items() if name not in others}
         return cls(values, {line: src for line, src in lines.items() if line not in public}, names)
+
+    def fingerprint(self) -> str:
+        """A digest of what is looked for (not where it comes from): a page found clean
+        against the same secrets is clean again."""
+        digest = hashlib.sha256()
+        for group in (self.values, self.lines, self.names):
+            digest.update(b"\1" + "\0".join(sorted(group)).encode())
+        return digest.hexdigest()
 
     @classmethod
     def merged(cls, many: Iterable[Secrets]) -> Secrets:

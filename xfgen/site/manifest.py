@@ -49,6 +49,9 @@ class PageRecord:
     # derived file (site path) → length of its content before the build stamp (0: none)
     outputs: dict[str, int] = field(default_factory=dict)
     source: str = ""  # hash of the page's HTML (its office files are made from it), likewise
+    # hash of what the page's HTML is made from (its data, the templates, xfgen), when it
+    # can be known without rendering the page: see Renderer.fingerprint
+    inputs: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ def read_manifest(site: Path, kind: str) -> Manifest | None:
                 str(record["key"]),
                 {str(k): int(v) for k, v in record["outputs"].items()},
                 str(record["source"]),
+                str(record.get("inputs", "")),
             )
             for path, record in data["pages"].items()
         }
@@ -96,6 +100,7 @@ def write_manifest(site: Path, manifest: Manifest) -> None:
         "periods": [_entry_json(entry) for entry in manifest.periods],
         "pages": {
             path: {"key": record.key, "outputs": record.outputs, "source": record.source}
+            | ({"inputs": record.inputs} if record.inputs else {})
             for path, record in sorted(manifest.pages.items())
         },
     }

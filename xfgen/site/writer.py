@@ -8,6 +8,12 @@ made from. A long ledger is printed in parts cut at month boundaries, and the
 PDF of each part is kept between builds in ``.xfgen-cache/pdf/`` under its
 hash, so a change inside one month prints one part again.
 
+A page that can say what it is made from without being rendered (a ledger:
+:meth:`Renderer.fingerprint`) is not rendered at all when that is what the last
+site's page was made from, with the same secrets looked for: its HTML (with the
+placeholders, kept in ``.xfgen-cache/pages/`` and checked against the hash the
+last site recorded) is written out with this build's stamps, its files taken over.
+
 Pages are written as they are made and not kept: only a few hashes per page
 stay in memory until the build ends.
 """
@@ -20,7 +26,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -41,6 +47,7 @@ from xfgen.site.publish import site_path
 # Part PDFs unused for this long are removed from the cache at the end of a build.
 CACHE_DAYS = 30
 PARTS_CACHE = Path(".xfgen-cache") / "pdf"
+PAGES_CACHE = "pages"  # beside PARTS_CACHE: the HTML of pages that can be carried over
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ class Page:
     files: tuple[tuple[str, Callable[[], bytes]], ...] = ()
     # a file the PDF carries inside (with pdf/a-3b): the summary's figures
     attachment: Attachment | None = None
+    # what the page is made from (Renderer.fingerprint), if it can be known before rendering
+    inputs: str | None = None
 
     def pieces(self) -> Iterator[str]:
         if isinstance(self.html, str):
@@ -118,6 +127,9 @@ class SiteWriter:
         self.secrets = secrets
         self.parts_cache = parts_cache
         self.cache_ready: bool | None = None  # made on first use; False: cannot be
+        self.pages_cache = parts_cache.parent / PAGES_CACHE if parts_cache else None
+        self.pages_ready: bool | None = None  # likewise
+        self.secrets_key = secrets.fingerprint()
         self.pdfs = pdfs
         font, static = find_cjk_font(), static_files()
         self.variant = variant
@@ -139,7 +151,10 @@ class SiteWriter:
         queue its PDF unless the last site's can be taken over."""
         self.pages += 1
         record = self.last.pages.get(page.path) if self.last else None
-        source = self._write(page)
+        inputs = self._inputs(page)
+        if inputs and record and record.inputs == inputs and self._carry_over(page, record):
+            return
+        source = self._write(page, inputs)
         outputs: dict[str, int] = {}
         for path, make in page.files:
             outputs[path] = 0
@@ -156,27 +171,85 @@ class SiteWriter:
         if page.pdf:
             key = self._pdf(page, source, record, outputs)
             self.with_pdf.append((page.path, page.pdf_path))
-        self.records[page.path] = PageRecord(key, outputs, source)
+        self.records[page.path] = PageRecord(key, outputs, source, inputs)
 
-    def _write(self, page: Page) -> str:
+    def _inputs(self, page: Page) -> str:
+        """What the page is made from, with what it is checked against ("": not known)."""
+        if page.inputs is None or self.pages_cache is None:
+            return ""
+        if self.pages_ready is None:
+            self.pages_ready = _usable(self.pages_cache)
+        if not self.pages_ready:
+            return ""
+        return _hash(self.common, (page.inputs, self.secrets_key, *self.stamps))
+
+    def _carry_over(self, page: Page, record: PageRecord) -> bool:
+        """Write a page made from what the last site's was made from without rendering it:
+        its HTML from the cache, its PDF and office files from the last site. False (and
+        nothing written) when something is missing: the page is then rendered."""
+        assert self.pages_cache is not None
+        cached = self.pages_cache / f"{record.inputs}.html"
+        try:
+            html = cached.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+        if _hash(self.common, (html,)) != record.source:
+            return False  # damaged, or not what the last site showed
+        taken = [page.pdf_path] if page.pdf else []
+        taken += [path for path, _ in page.files]
+        if any(path not in record.outputs for path in taken):
+            return False
+        written: list[Path] = []
+        try:
+            site_path(self.folder, page.path).parent.mkdir(parents=True, exist_ok=True)
+            for path in taken:
+                target = site_path(self.folder, path)
+                written.append(target)
+                if path == page.pdf_path:
+                    reuse_pdf(site_path(self.last_site, path), record.outputs[path], target)
+                else:
+                    link_or_copy(site_path(self.last_site, path), target)
+            target = site_path(self.folder, page.path)
+            written.append(target)
+            target.write_text(fill_in(html, self.stamps), encoding="utf-8")
+            os.utime(cached)  # in use: not pruned
+        except OSError:
+            for file in written:
+                file.unlink(missing_ok=True)
+            return False
+        if page.pdf:
+            self._reuse(site_path(self.folder, page.pdf_path))
+            self.with_pdf.append((page.path, page.pdf_path))
+        self.records[page.path] = replace(record, outputs=dict.fromkeys(taken, 0))
+        return True
+
+    def _write(self, page: Page, inputs: str = "") -> str:
         """Write the web page (and, when it is printed whole, its print file) piece by
-        piece, scanning each piece for secrets; returns the hash of the page."""
+        piece, scanning each piece for secrets; returns the hash of the page. With
+        ``inputs``, the page (placeholders as they are) is also kept in the cache."""
         target = site_path(self.folder, page.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         blank = dict.fromkeys(self.stamps, "")
         digest = hashlib.sha256(self.common.encode() + b"\0part\0")
         with contextlib.ExitStack() as files:
             web = files.enter_context(target.open("w", encoding="utf-8"))
-            print_file = None
+            print_file = kept = None
             if page.pdf and not page.print_parts:
                 path = site_path(self.folder, page.print_paths[0])
                 print_file = files.enter_context(path.open("w", encoding="utf-8"))
+            if inputs and self.pages_cache is not None:
+                scratch = self.pages_cache / f".{inputs}.{os.getpid()}.tmp"
+                kept = files.enter_context(scratch.open("w", encoding="utf-8"))
             for piece in _by_rows(page.pieces()):
                 self.leaks += find_leaks([(page.path, piece)], self.secrets)
                 digest.update(piece.encode())
                 web.write(fill_in(piece, self.stamps))
                 if print_file is not None:
                     print_file.write(fill_in(piece, blank))
+                if kept is not None:
+                    kept.write(piece)
+        if kept is not None:
+            os.replace(scratch, scratch.with_name(f"{inputs}.html"))
         return digest.hexdigest()
 
     def __enter__(self) -> SiteWriter:
@@ -202,7 +275,7 @@ class SiteWriter:
                 f"生成 {made} 份 PDF"
                 + (f"，沿用上次未变的 {len(self.reused)} 份" if self.reused else "")
             )
-        warnings, lengths = self.printer.finish(self.reused, pdf_progress)
+        warnings, lengths = self.printer.finish((), pdf_progress)
         for job in self.printer.jobs:
             _remove(job.parts)
         for path, pdf in self.with_pdf:
@@ -214,6 +287,8 @@ class SiteWriter:
                 outputs.pop(pdf, None)
         if self.parts_cache is not None and self.cache_ready:
             prune(self.parts_cache)
+        if self.pages_cache is not None and self.pages_ready:
+            prune(self.pages_cache, suffix=".html")
         return Written(self.pages, made + len(self.reused), len(self.reused), warnings)
 
     def _pdf(
@@ -254,7 +329,7 @@ class SiteWriter:
                 reuse_pdf(
                     site_path(self.last_site, page.pdf_path), record.outputs[page.pdf_path], target
                 )
-                self.reused.append(target)
+                self._reuse(target)
                 outputs[page.pdf_path] = 0  # its length is known once it is stamped
                 _remove(htmls)
                 return key
@@ -270,6 +345,10 @@ class SiteWriter:
         job = PdfJob(tuple(htmls), target, tuple(part_pdfs), attachment)
         self.printer.add(job)  # begins at once
         return key
+
+    def _reuse(self, pdf: Path) -> None:
+        self.reused.append(pdf)
+        self.printer.reuse(pdf)
 
     def _cached_part(self, html: str) -> Path | None:
         if self.parts_cache is None:
@@ -343,14 +422,14 @@ def _usable(folder: Path) -> bool:
     return True
 
 
-def prune(folder: Path, days: int = CACHE_DAYS) -> None:
-    """Remove cached parts no build has used for ``days`` days, and what killed builds
-    left half-written; deleting the whole cache is always safe too."""
+def prune(folder: Path, days: int = CACHE_DAYS, suffix: str = ".pdf") -> None:
+    """Remove cached files (parts, pages) no build has used for ``days`` days, and what
+    killed builds left half-written; deleting the whole cache is always safe too."""
     now = time.time()
     for item in folder.iterdir():
         try:
             age = now - item.stat().st_mtime
-            if age > days * 86400 or (not item.name.endswith(".pdf") and age > 3600):
+            if age > days * 86400 or (not item.name.endswith(suffix) and age > 3600):
                 item.unlink()
         except OSError:
             pass
