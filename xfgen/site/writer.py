@@ -48,6 +48,9 @@ from xfgen.site.publish import site_path
 CACHE_DAYS = 30
 PARTS_CACHE = Path(".xfgen-cache") / "pdf"
 PAGES_CACHE = "pages"  # beside PARTS_CACHE: the HTML of pages that can be carried over
+# A kept page serves only the next build (or the next of the other kind, public or
+# internal); each edit keeps new copies of whole ledgers: kept for a week, not a month.
+PAGES_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -288,7 +291,7 @@ class SiteWriter:
         if self.parts_cache is not None and self.cache_ready:
             prune(self.parts_cache)
         if self.pages_cache is not None and self.pages_ready:
-            prune(self.pages_cache, suffix=".html")
+            prune(self.pages_cache, PAGES_DAYS, suffix=".html")
         return Written(self.pages, made + len(self.reused), len(self.reused), warnings)
 
     def _pdf(
