@@ -162,9 +162,10 @@ def write_office_project(
     return sum(1 for _ in (root / "cases").rglob("*.yaml"))
 
 
-def edit_one_case(root: Path) -> Path:
-    """Change the summary of one case of the example (it stays valid); returns its path."""
-    path = sorted((root / "cases").rglob("*.yaml"))[-1]
+def edit_one_case(root: Path, path: Path | None = None) -> Path:
+    """Change the summary of one case of the example (it stays valid): ``path``, by
+    default the last case file; returns its path."""
+    path = path or sorted((root / "cases").rglob("*.yaml"))[-1]
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     for i, line in enumerate(lines):
         if line.startswith("summary: "):
@@ -172,3 +173,21 @@ def edit_one_case(root: Path) -> Path:
             path.write_text("".join(lines), encoding="utf-8")
             return path
     raise ValueError(f"{path} has no summary line")
+
+
+def case_in_many_ledgers(root: Path, today: date) -> Path:
+    """The first case file of a case in as many ledgers as a case can be: accepted, still
+    open on ``today``, with a leader, received in ``today``'s half year (so in that half's
+    and the year's register, open, 领导包案 and unit ledgers, and the current open one)."""
+    from xfgen.records.validation import load_project
+
+    half = date(today.year, 7 if today.month > 6 else 1, 1)
+    project = load_project(root, today)
+    found = sorted(
+        c.path
+        for c in project.cases
+        if c.leader and c.accepted and c.closed is None and half <= c.received <= today
+    )
+    if not found:
+        raise ValueError(f"{root}: no open case with a leader received since {half}")
+    return root / found[0]
