@@ -3,18 +3,27 @@ complete, and the next build recovers (it puts back an old site rather than dele
 
 Faults are injected at the swap's named steps (XFGEN_FAULT_AT, read in xfgen/site/publish.py),
 in a child process that ends with os._exit, like a kill: no clean-up code runs.
+
+A build stopped by SIGTERM or Ctrl-C while its PDFs are being rendered ends at once, with
+its PDF processes, and leaves the last good site as it was.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import CONFIG, VALID_CASE
+from conftest import CONFIG, EXAMPLE_PERIOD, EXAMPLE_TODAY, VALID_CASE, ExampleSite
 
 from xfgen.site.publish import MARKER, staging
 
@@ -130,3 +139,133 @@ def test_an_unwritable_output_folder_is_the_machine_s_error_not_xfgen_s(tmp_path
     assert "错误：无法读写" in done.stderr and "不允许修改" in done.stderr
     assert "内部错误" not in done.stderr and "Traceback" not in done.stderr
     assert list(share.iterdir()) == []
+
+
+# ------------------------------------------------- a build stopped while it prints
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes under ``pid`` (its children, theirs ...), as /proc shows them now."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue  # gone meanwhile
+        if not stat:
+            continue  # not a process
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def running(pids: set[int]) -> set[int]:
+    """Those of ``pids`` still running (an ended process nobody reaped is a zombie)."""
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state not in ("Z", "X"):
+            alive.add(pid)
+    return alive
+
+
+def fingerprint(site: Path) -> dict[str, str]:
+    return {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+@dataclass
+class Stopped:
+    root: Path  # a copy of the example, whose site output/ was ``before``
+    before: dict[str, str]
+    code: int
+    took: float  # seconds from the signal to the build's end
+    said: str  # on stderr
+
+
+def stop_while_printing(example: ExampleSite, tmp_path: Path, stop: str) -> Stopped:
+    """The built example copied, one case edited, built again (--full: every PDF printed
+    again, so the printing lasts seconds whatever the edit), and stopped while the build
+    waits for its PDF processes: by ``stop`` = SIGTERM or SIGKILL sent to the build, or
+    SIGINT sent to every process of it as a terminal sends Ctrl-C. Asserts that every
+    process the build started has ended within seconds."""
+    assert example.code == 0, example.log
+    root = tmp_path / "example"
+    shutil.copytree(example.root, root, symlinks=True)  # with its site, output/
+    before = fingerprint(root / "output")
+    case = root / "cases/2026/XF2026-0001.yaml"
+    text = case.read_text(encoding="utf-8")
+    case.write_text(re.sub(r"^summary: (.*)$", r"summary: \1（补充材料）", text, count=1,
+                           flags=re.MULTILINE), encoding="utf-8")  # fmt: skip
+    log = tmp_path / "stderr.txt"
+    with log.open("w", encoding="utf-8") as err:
+        build = subprocess.Popen(
+            [sys.executable, "-m", "xfgen", "-C", str(root), "--today", EXAMPLE_TODAY,
+             "build", "--period", EXAMPLE_PERIOD, "--full", "--jobs", "2"],
+            stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
+        )  # fmt: skip
+    seen: set[int] = set()
+    try:
+        # "生成 N 份 PDF": the pages are written, the build waits for its PDF processes
+        deadline = time.monotonic() + 240
+        while "份 PDF" not in log.read_text(encoding="utf-8"):
+            assert build.poll() is None, log.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline, "the build never began its PDFs"
+            time.sleep(0.1)
+        time.sleep(0.5)
+        seen = descendants(build.pid)  # the forkserver, the PDF processes (and a tracker)
+        assert len(running(seen)) >= 3
+        assert list(root.glob(".output.xfgen-new-*"))  # the staging folder
+        stopped = time.monotonic()
+        if stop == "SIGINT":
+            os.killpg(build.pid, signal.SIGINT)
+        else:
+            build.send_signal(getattr(signal, stop))
+        code = build.wait(timeout=60)
+        took = time.monotonic() - stopped
+        deadline = time.monotonic() + 10  # the forkserver ends when it sees the build gone
+        while running(seen) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert running(seen) == set()
+    finally:
+        if build.poll() is None:
+            build.kill()
+        for pid in running(seen | descendants(build.pid)):
+            os.kill(pid, signal.SIGKILL)  # only if the test failed: leave nothing running
+    return Stopped(root, before, code, took, log.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("stop", "code"), [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_build_stopped_while_printing_ends_at_once_and_keeps_the_last_site(
+    example_site: ExampleSite, tmp_path: Path, stop: str, code: int
+) -> None:
+    done = stop_while_printing(example_site, tmp_path, stop)
+    assert done.code == code
+    assert done.took < 15  # generous: it used to wait for the pieces in the processes' hands
+    assert "Traceback" not in done.said and "内部错误" not in done.said, done.said
+    last = done.said.strip().splitlines()[-1]
+    assert last == f"已中止，未生成报告；{done.root / 'output'} 保持不变。"
+    assert fingerprint(done.root / "output") == done.before  # the last good site, byte for byte
+    assert list(done.root.glob(".output.xfgen-*")) == []  # the staging folder removed
+
+
+def test_a_build_killed_outright_while_printing_leaves_no_process_behind(
+    example_site: ExampleSite, tmp_path: Path
+) -> None:
+    # SIGKILL (or the kernel out of memory): nothing of the build runs, but its PDF
+    # processes and their forkserver end too, rather than wait for work for ever.
+    done = stop_while_printing(example_site, tmp_path, "SIGKILL")
+    assert done.code == -signal.SIGKILL
+    assert fingerprint(done.root / "output") == done.before

@@ -272,7 +272,7 @@ def build(
 
     # Stopped by a service manager or `kill`: unwind as after Ctrl-C, so the staging
     # folder is removed and the PDF processes are stopped, not left running.
-    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
+    signal.signal(signal.SIGTERM, _interrupt)
 
     root: Path = ctx.obj["root"]
     target = out or root / (INTERNAL_OUTPUT if internal else OUTPUT)
@@ -288,6 +288,10 @@ def build(
             click.echo(str(problem))
         click.echo(f"有 {len(invalid.problems)} 处问题，未生成报告；{target} 保持不变。", err=True)
         ctx.exit(EXIT_INVALID)
+    except KeyboardInterrupt as stopped:  # Ctrl-C, or SIGTERM (_interrupt)
+        shown.close()
+        click.echo(f"已中止，未生成报告；{target} 保持不变。", err=True)
+        ctx.exit(128 + (stopped.args[0] if stopped.args else signal.SIGINT))
     finally:
         shown.close()
     _print_warnings(result.warnings)
@@ -302,6 +306,11 @@ def build(
         click.echo(f"保留了网站中原有的其他期间：{'、'.join(result.kept)}")
     if result.removed:
         click.echo(f"已从网站中删除：{'、'.join(result.removed)}")
+
+
+def _interrupt(number: int, frame: object) -> None:
+    """SIGTERM as Ctrl-C, with its number (the exit code is 128 + it, as a shell's)."""
+    raise KeyboardInterrupt(number)
 
 
 def _field_options(kind: RecordKind):  # type: ignore[no-untyped-def]

@@ -24,6 +24,8 @@ import logging
 import multiprocessing
 import os
 import re
+import select
+import signal
 import subprocess
 import threading
 import warnings
@@ -189,8 +191,9 @@ class Stamp:
 class Printer:
     """The PDF work of one build, shared among ``workers`` processes. Parts are rendered
     as soon as their job is added (while the build goes on writing pages); joining and
-    stamping follow in :meth:`finish`. Use it as a context manager: work not finished
-    is cancelled on the way out.
+    stamping follow in :meth:`finish`. Use it as a context manager: left by an exception
+    (an error, Ctrl-C, SIGTERM), the work not begun is cancelled and the processes are
+    stopped at once, the pieces they were rendering abandoned.
 
     The result does not depend on ``workers``: each piece is rendered on its own.
     """
@@ -221,7 +224,7 @@ class Printer:
 
     def __exit__(self, *exc: object) -> None:
         self._started()
-        self.pool.close()
+        self.pool.close(abandon=exc[0] is not None)
 
     def start(self) -> None:
         """Start the processes now (rather than at the first PDF), with the stamp's
@@ -388,9 +391,28 @@ class _Pool:
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
 
-    def close(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(cancel_futures=True)
+    def close(self, abandon: bool = False) -> None:
+        """End the processes once their work is done; or, when the build is ``abandon``-ed,
+        cancel the work not begun and kill them without waiting for what they are on.
+
+        ``shutdown`` alone would wait for every piece already handed to the processes (one
+        more than there are processes, each possibly a long ledger's part of up to 500
+        rows: half a minute and more before a stopped build ends). Killing is safe: a
+        process writes each file under a temporary name and renames it when complete
+        (:func:`render_part`, :func:`stamp_pdf`), into the build's staging folder, removed
+        next, or the parts cache, whose pruning clears such leftovers."""
+        executor, self.executor = self.executor, None
+        if executor is None:
+            return
+        if not abandon:
+            executor.shutdown(cancel_futures=True)
+            return
+        processes = list(executor._processes.values())  # as 3.14's kill_workers() does
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
+        for process in processes:  # gone before the staging folder is removed
+            process.join()
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         if self.workers > 1:
@@ -402,11 +424,37 @@ class _Pool:
                 # they start ready, sharing those pages.
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(["weasyprint"])
-                self.executor = ProcessPoolExecutor(self.workers, mp_context=context)
+                self.executor = ProcessPoolExecutor(
+                    self.workers, mp_context=context, initializer=_start_worker,
+                    initargs=(os.getpid(),),
+                )  # fmt: skip
             return self.executor.submit(fn, *args)
         future: Future[T] = Future()
         future.set_result(fn(*args))
         return future
+
+
+def _start_worker(build: int) -> None:
+    """First in each process of the pool. Ctrl-C (sent by the terminal to every process
+    of the build) is for the build to act on: it stops the processes (:meth:`_Pool.close`);
+    left to Python, an idle process would end with a traceback on the terminal. And the
+    process ends when the build is gone, even killed outright (SIGKILL, the kernel out of
+    memory): else it would wait for work for ever, and the forkserver with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not hasattr(os, "pidfd_open"):  # Linux only
+        return
+    try:
+        gone = os.pidfd_open(build)  # readable once the build has ended
+    except ProcessLookupError:
+        os._exit(1)
+    except OSError:
+        return  # a kernel without pidfd (before 5.3)
+    threading.Thread(target=_end_with, args=(gone,), daemon=True).start()
+
+
+def _end_with(gone: int) -> None:
+    select.select([gone], [], [])
+    os._exit(1)
 
 
 def _stamp_overlay(text: str, font: str, orientation: str, variant: str = "pdf/a-2b") -> bytes:
