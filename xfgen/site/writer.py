@@ -193,7 +193,8 @@ class SiteWriter:
         assert self.pages_cache is not None
         cached = self.pages_cache / f"{record.inputs}.html"
         try:
-            html = cached.read_text(encoding="utf-8")
+            with cached.open(encoding="utf-8", newline="") as file:  # as written: a \r too
+                html = file.read()
         except (OSError, UnicodeDecodeError):
             return False
         if _hash(self.common, (html,)) != record.source:
@@ -242,7 +243,7 @@ class SiteWriter:
                 print_file = files.enter_context(path.open("w", encoding="utf-8"))
             if inputs and self.pages_cache is not None:
                 scratch = self.pages_cache / f".{inputs}.{os.getpid()}.tmp"
-                kept = files.enter_context(scratch.open("w", encoding="utf-8"))
+                kept = files.enter_context(scratch.open("w", encoding="utf-8", newline=""))
             for piece in _by_rows(page.pieces()):
                 self.leaks += find_leaks([(page.path, piece)], self.secrets)
                 digest.update(piece.encode())
