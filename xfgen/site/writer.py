@@ -193,8 +193,8 @@ class SiteWriter:
         assert self.pages_cache is not None
         cached = self.pages_cache / f"{record.inputs}.html"
         try:
-            with cached.open(encoding="utf-8", newline="") as file:  # as written: a \r too
-                html = file.read()
+            with cached.open(encoding="utf-8", newline="") as kept:  # as written: a \r too
+                html = kept.read()
         except (OSError, UnicodeDecodeError):
             return False
         if _hash(self.common, (html,)) != record.source:
