@@ -195,6 +195,15 @@ class Stopped:
     said: str  # on stderr
 
 
+# `python -m xfgen` with Ctrl-C acted on, as a terminal starts it: a test run started in
+# the background (nohup, a CI job's shell) hands SIGINT down ignored, and Python keeps it so.
+AS_FROM_A_TERMINAL = [
+    sys.executable, "-c",
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('xfgen', run_name='__main__', alter_sys=True)",
+]  # fmt: skip
+
+
 def stop_while_printing(example: ExampleSite, tmp_path: Path, stop: str) -> Stopped:
     """The built example copied, one case edited, built again (--full: every PDF printed
     again, so the printing lasts seconds whatever the edit), and stopped while the build
@@ -212,7 +221,7 @@ def stop_while_printing(example: ExampleSite, tmp_path: Path, stop: str) -> Stop
     log = tmp_path / "stderr.txt"
     with log.open("w", encoding="utf-8") as err:
         build = subprocess.Popen(
-            [sys.executable, "-m", "xfgen", "-C", str(root), "--today", EXAMPLE_TODAY,
+            [*AS_FROM_A_TERMINAL, "-C", str(root), "--today", EXAMPLE_TODAY,
              "build", "--period", EXAMPLE_PERIOD, "--full", "--jobs", "2"],
             stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
         )  # fmt: skip
