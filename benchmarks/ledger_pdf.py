@@ -25,8 +25,7 @@ from xfgen.records.validation import load_project
 from xfgen.reports import ledgers
 from xfgen.reports.pdf import PdfJob, Printer
 from xfgen.reports.privacy import Privacy
-from xfgen.reports.rendering import Renderer, SiteInfo
-from xfgen.site.build import LEDGER_PART_ROWS, STAMP_TIME, STAMP_VERSION, ledger_page
+from xfgen.site.build import LEDGER_PART_ROWS, PLACEHOLDERS, ledger_page, placeholder_renderer
 from xfgen.site.writer import fill_in, static_files
 
 
@@ -41,14 +40,14 @@ def main(root: Path, label: str, today: date, target: Path, variant: str = "pdf/
         f = compute_figures(project.cases, project.config, project.rules, period, as_of)
         cohort = [case_status(c, project.rules, as_of) for c in project.cases if f.in_cohort(c)]
         ledger = ledgers.register_ledger(cohort, "登记台账", Privacy.of(project.cases, False))
-        renderer = Renderer(root, SiteInfo(project.config, STAMP_TIME, STAMP_VERSION, False))
+        renderer = placeholder_renderer(root, project.config, internal=False)
         page = ledger_page(renderer, f"{label}/register.html", ledger, as_of, f, LEDGER_PART_ROWS)
         site = target.parent / "site"
         shutil.rmtree(site, ignore_errors=True)
         (site / label).mkdir(parents=True)
         for name, data in static_files().items():
             (site / name).write_bytes(data)
-        blank = {STAMP_TIME.strftime("%Y-%m-%d %H:%M"): "", STAMP_VERSION.label: ""}
+        blank = dict.fromkeys(PLACEHOLDERS, "")  # as build blanks the print files
         printed = [make() for make in page.print_parts] or ["".join(page.pieces())]
         htmls = []
         for path, html in zip(page.print_paths, printed, strict=True):

@@ -76,9 +76,10 @@ CURRENT = "current"
 LEDGER_PART_ROWS = 100
 LEDGER_PARTS = 20
 LEDGER_PART_MAX = 500
-# Placeholders for what changes on every build (see build_site).
+# Placeholders for what changes on every build (see BuildStamp).
 STAMP_TIME = datetime(1111, 11, 11, 11, 11)
 STAMP_VERSION = DataVersion("xfgen-data-version-placeholder", False)
+PLACEHOLDERS = (build_stamp(STAMP_TIME), STAMP_VERSION.label)
 
 
 def data_paths(root: Path) -> tuple[str, ...]:
@@ -111,6 +112,38 @@ class Dates:
             day = default_as_of(period, self.today)
             return min(day, self.cap) if self.cap else day
         return self.as_of if self.chosen_by_user else default_as_of(period, self.as_of)
+
+
+@dataclass(frozen=True)
+class BuildStamp:
+    """When a site is built and from which records. Pages are rendered with placeholders
+    for both (:func:`placeholder_renderer`): the web pages get them filled in, each PDF
+    a stamp laid on after rendering, so that a page unchanged is unchanged as rendered."""
+
+    built_at: datetime
+    version: DataVersion
+
+    @classmethod
+    def now(cls, root: Path, paths: tuple[str, ...]) -> BuildStamp:
+        return cls(datetime.now().replace(microsecond=0), data_version(root, paths))
+
+    @property
+    def fill_ins(self) -> dict[str, str]:
+        """Each placeholder and what it becomes on this build's web pages."""
+        return dict(
+            zip(PLACEHOLDERS, (build_stamp(self.built_at), self.version.label), strict=True)
+        )
+
+    @property
+    def text(self) -> str:
+        """The stamp on every PDF."""
+        return f"{build_stamp(self.built_at)} · 数据版本 {self.version.label}"
+
+
+def placeholder_renderer(root: Path, config: Config, internal: bool) -> Renderer:
+    """The pages' renderer: placeholders for the build stamp, the print faces found."""
+    fonts = print_fonts(find_cjk_font())
+    return Renderer(root, SiteInfo(config, STAMP_TIME, STAMP_VERSION, internal, fonts))
 
 
 class InvalidData(XfgenError):
@@ -172,19 +205,10 @@ def build_site(
     project = load_project(root, today, progress=read_progress)
     if project.problems:
         raise InvalidData(project.problems)
-    fonts = print_fonts(find_cjk_font())
     dates = Dates(today, as_of, chosen_by_user=bool(chosen), cap=None)
     chosen = chosen or [p for p in default_periods(project.cases, dates.day) if p not in removed]
-    built_at = datetime.now().replace(microsecond=0)
-    version = data_version(root, DATA_PATHS)
-    # Pages are rendered with placeholders for what changes on every build; the web
-    # pages get the real values, the PDFs a stamp laid on after rendering.
-    renderer = Renderer(root, SiteInfo(project.config, STAMP_TIME, STAMP_VERSION, internal, fonts))
-    stamps = {
-        build_stamp(STAMP_TIME): build_stamp(built_at),
-        STAMP_VERSION.label: version.label,
-    }
-    stamp_text = f"{build_stamp(built_at)} · 数据版本 {version.label}"
+    stamp = BuildStamp.now(root, DATA_PATHS)
+    renderer = placeholder_renderer(root, project.config, internal)
 
     entries: list[PeriodEntry] = []
     with contextlib.ExitStack() as stack:
@@ -194,8 +218,8 @@ def build_site(
         privacy = Privacy.of(project.cases, internal)  # one for every page: a case's texts
         # are screened once, however many ledgers show them
         site = stack.enter_context(
-            SiteWriter(folder, out, last, stamps, secrets, root / PARTS_CACHE, stamp_text, full,
-                       pdfs, jobs, project.config.pdf_variant, built_at)
+            SiteWriter(folder, out, last, stamp.fill_ins, secrets, root / PARTS_CACHE, stamp.text,
+                       full, pdfs, jobs, project.config.pdf_variant, stamp.built_at)
         )  # fmt: skip
         # Newest first: an edit is most often of a recent case, and the PDFs it changes
         # are then printed while the older periods' pages are being written.
@@ -225,7 +249,7 @@ def build_site(
         if internal:  # personal data: never one `git add -A` away, wherever it is built
             folders.keep_out_of_git(folder)
         written = site.finish(progress, pdf_progress)
-        write_manifest(folder, Manifest(kind, tuple(entries), site.records, data=version))
+        write_manifest(folder, Manifest(kind, tuple(entries), site.records, data=stamp.version))
     return BuildResult(
         out,
         written.pages,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,19 +44,15 @@ from xfgen.records.rollup import (
 )
 from xfgen.reports import ledgers, wording
 from xfgen.reports.definitions import rollup_settings
-from xfgen.reports.fonts import print_fonts
 from xfgen.reports.ledgers import LedgerRow
-from xfgen.reports.pdf import find_cjk_font
 from xfgen.reports.privacy import Privacy
-from xfgen.reports.rendering import Renderer, SiteInfo
+from xfgen.reports.rendering import Renderer
 from xfgen.reports.summary import rollup_summary_context, rollup_summary_view
-from xfgen.reports.wording import build_stamp
 from xfgen.site.build import (
     CURRENT,
     LEDGER_PART_ROWS,
-    STAMP_TIME,
-    STAMP_VERSION,
     BuildResult,
+    BuildStamp,
     Dates,
     InvalidData,
     asked_periods,
@@ -68,9 +64,9 @@ from xfgen.site.build import (
     ledger_page,
     office_file,
     page,
+    placeholder_renderer,
     summary_files,
 )
-from xfgen.site.gitinfo import data_version
 from xfgen.site.guard import Secrets
 from xfgen.site.manifest import (
     Link,
@@ -214,15 +210,8 @@ def build_rollup_site(
         publish_to=config.publish_to, routes=words.routes, methods=words.methods,
         backlog_target=config.backlog_target, pdf_variant=config.pdf_variant,
     )  # fmt: skip
-    fonts = print_fonts(find_cjk_font())
-    built_at = datetime.now().replace(microsecond=0)
-    version = data_version(root, paths)
-    renderer = Renderer(root, SiteInfo(city, STAMP_TIME, STAMP_VERSION, False, fonts))
-    stamps = {
-        build_stamp(STAMP_TIME): build_stamp(built_at),
-        STAMP_VERSION.label: version.label,
-    }
-    stamp_text = f"{build_stamp(built_at)} · 数据版本 {version.label}"
+    stamp = BuildStamp.now(root, paths)
+    renderer = placeholder_renderer(root, city, internal=False)
     names = [part.name for part in parts]
     settings = rollup_settings(names, config.labels, config.leaderboard, config.backlog_target)
     secrets = Secrets.merged(part.secrets for part in parts if part.secrets is not None)
@@ -232,8 +221,8 @@ def build_rollup_site(
         folder = stack.enter_context(staging(out))
         last = read_manifest(out, "public")
         site = stack.enter_context(
-            SiteWriter(folder, out, last, stamps, secrets, root / PARTS_CACHE, stamp_text, full,
-                       pdfs, jobs, config.pdf_variant, built_at)
+            SiteWriter(folder, out, last, stamp.fill_ins, secrets, root / PARTS_CACHE, stamp.text,
+                       full, pdfs, jobs, config.pdf_variant, stamp.built_at)
         )  # fmt: skip
         for label in labels:
             period = parse_period(label)
@@ -262,7 +251,7 @@ def build_rollup_site(
         keep_periods(site, out, folder, last, kept)
         (folder / MARKER).write_text("public\n", encoding="utf-8")
         written = site.finish(progress, pdf_progress)
-        write_manifest(folder, Manifest("public", tuple(entries), site.records, data=version))
+        write_manifest(folder, Manifest("public", tuple(entries), site.records, data=stamp.version))
     return BuildResult(
         out,
         written.pages,
