@@ -250,12 +250,12 @@ class Printer:
         the overlays are ready (the processes are idle while pages are written), else
         in :meth:`finish`."""
         self.reused.append(pdf)
-        if self.stamp is None and self.overlays and self.starting is None:
-            if all(future.done() for future in self.overlays):
-                portrait, landscape = (future.result() for future in self.overlays)
-                self.stamp = Stamp(portrait, landscape, self.built_at)
-        elif self.starting is not None and not self.starting.is_alive():
-            self._started()  # the overlays are asked for: ready soon
+        if self.starting is not None and not self.starting.is_alive():
+            self._started()  # joined without waiting: the overlays are asked for
+        ready = self.starting is None and self.overlays and all(f.done() for f in self.overlays)
+        if self.stamp is None and ready:
+            portrait, landscape = (future.result() for future in self.overlays)
+            self.stamp = Stamp(portrait, landscape, self.built_at)
         if self.stamp is not None:
             self.stamps[pdf] = self.pool.submit(stamp_pdf, pdf, self.stamp)
 
