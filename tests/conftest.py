@@ -166,9 +166,8 @@ def example_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Ex
         return site
 
 
-def _build_example(root: Path) -> ExampleSite:
-    from xfgen.cli import main
-
+def copy_example_data(root: Path) -> None:
+    """The repository's example county (its records and settings, no output) into ``root``."""
     root.mkdir(parents=True, exist_ok=True)
     for name in EXAMPLE_DATA:
         source = REPO_ROOT / name
@@ -176,6 +175,12 @@ def _build_example(root: Path) -> ExampleSite:
             shutil.copytree(source, root / name)
         else:
             shutil.copy2(source, root / name)
+
+
+def _build_example(root: Path) -> ExampleSite:
+    from xfgen.cli import main
+
+    copy_example_data(root)
     log = io.StringIO()
     started = datetime.now().astimezone().replace(microsecond=0)
     with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):

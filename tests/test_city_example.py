@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLE_DATA, EXAMPLE_TODAY, REPO_ROOT, built_once
+from conftest import EXAMPLE_TODAY, REPO_ROOT, built_once, copy_example_data
 
 from xfgen.site.guard import office_text
 
@@ -38,13 +38,7 @@ def city(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
 
 def _build(folder: Path) -> Path:
     county = folder / "pingan"
-    county.mkdir(parents=True)
-    for name in EXAMPLE_DATA:
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, county / name)
-        else:
-            shutil.copy(source, county / name)
+    copy_example_data(county)
     root = folder / "city"
     shutil.copytree(CITY, root, ignore=shutil.ignore_patterns("exports", "output*", ".xfgen-cache"))
     done = cli(county, "export", "--format", "parquet", "--out", str(root / "exports/pingan"))
